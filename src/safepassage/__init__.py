@@ -1,0 +1,1 @@
+"""SafePassage: evacuation and resettlement case management."""

@@ -1,0 +1,1 @@
+"""Staff, partner organisations, roles and sign-in with a second factor."""

@@ -1,0 +1,45 @@
+"""Staff users, their role, and the partner organisations that refer people."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PARTNER = "partner", _("Partner referrer")
+    CASEWORKER = "caseworker", _("Caseworker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AIRLIFT_OFFICER = "airlift_officer", _("Airlift officer")
+    GATE_AGENT = "gate_agent", _("Gate agent")
+    DIPLOMATIC_OFFICER = "diplomatic_officer", _("Diplomatic officer")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Organisation(models.Model):
+    """A partner that refers people: an NGO, a veterans' network, an MP's office, or ourselves."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.CASEWORKER)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="partner") | models.Q(organisation__isnull=False),
+                name="partner_user_has_organisation",
+            )
+        ]

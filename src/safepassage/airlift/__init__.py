@@ -1,0 +1,1 @@
+"""Flights, manifest planning, re-planning and the gate."""

@@ -1,0 +1,66 @@
+"""Appending to the audit trail. Call inside the transaction of the change being audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from safepassage.audit.models import MAX_LANES, AuditEntry, AuditLane
+
+
+def _actor_fields(actor: Any) -> tuple[int | None, str]:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is not None:
+        return user.pk, user.get_username()
+    return None, actor if isinstance(actor, str) else ""
+
+
+def record_many(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append several entries in one go on one lane: one lock for a whole batch of changes.
+
+    Each event has `action`, and optionally `object_type`, `object_id` and `details`.
+    """
+    if not events:
+        return []
+    lanes = max(1, min(settings.AUDIT_LANES, MAX_LANES))
+    lane_no = secrets.randbelow(lanes)
+    actor_id, actor_name = _actor_fields(actor)
+    with transaction.atomic():
+        AuditLane.objects.get_or_create(lane=lane_no)
+        lane = AuditLane.objects.select_for_update().get(lane=lane_no)
+        seq, prev = lane.seq, lane.head_hash
+        now = dt.datetime.now(dt.UTC)
+        entries = []
+        for event in events:
+            seq += 1
+            entry = AuditEntry(
+                lane=lane_no, seq=seq, at=now, actor_id=actor_id, actor=actor_name,
+                action=event["action"], object_type=event.get("object_type", ""),
+                object_id=str(event.get("object_id", "")), details=event.get("details") or {},
+                prev_hash=prev,
+            )
+            entry.hash = prev = entry.compute_hash()
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        AuditLane.objects.filter(lane=lane_no).update(seq=seq, head_hash=prev)
+    return entries
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str = "",
+    object_id: Any = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry. `details` must name fields and codes, never personal values."""
+    return record_many(
+        actor=actor,
+        events=[{"action": action, "object_type": object_type, "object_id": object_id,
+                 "details": details}],
+    )[0]

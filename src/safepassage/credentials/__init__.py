@@ -1,0 +1,1 @@
+"""Signed facilitation letters and boarding passes, verifiable offline."""

@@ -1,0 +1,1 @@
+"""The operations picture: pipeline, flights and progress against commitments."""

@@ -1,0 +1,1 @@
+"""The diplomatic log: meetings, demands, concerns, commitments and follow-ups."""

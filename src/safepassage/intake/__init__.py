@@ -1,0 +1,1 @@
+"""Public registration form, partner API and bulk import."""

@@ -1,0 +1,1 @@
+"""Record linkage: one person is one person, however often registered."""

@@ -1,0 +1,1 @@
+"""The outbox: every person hears what is happening to them, in their language."""

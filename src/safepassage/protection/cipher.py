@@ -1,0 +1,68 @@
+"""AES-256-GCM encryption of single values, bound to the column they live in, and blind indexes.
+
+Stored form: ``v1:<kid>:<base64(nonce || ciphertext+tag)>``. The associated data is the column's
+name, so a ciphertext moved to another column fails to decrypt instead of being misread.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from safepassage.protection.keys import Keyring, load_keyring
+
+PREFIX = "v1"
+NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted: wrong or missing key, or tampered ciphertext."""
+
+
+def encrypt(plaintext: str, *, context: str, keyring: Keyring | None = None) -> str:
+    ring = keyring or load_keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(ring.primary_key).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+    return f"{PREFIX}:{ring.primary_kid}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+def key_id_of(stored: str) -> str:
+    return stored.split(":", 2)[1]
+
+
+def decrypt(stored: str, *, context: str) -> str:
+    try:
+        prefix, kid, b64 = stored.split(":", 2)
+    except ValueError as exc:
+        raise DecryptionError(f"{context}: not an encrypted value") from exc
+    if prefix != PREFIX:
+        raise DecryptionError(f"{context}: unknown format {prefix!r}")
+    ring = load_keyring()
+    if kid not in ring.data_keys:
+        # Another process may have rotated the key file; look again once before failing.
+        ring = load_keyring(reload=True)
+        if kid not in ring.data_keys:
+            raise DecryptionError(f"{context}: key {kid} is not in the keyring")
+    raw = base64.b64decode(b64)
+    try:
+        plain = AESGCM(ring.data_keys[kid]).decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()
+        )
+    except InvalidTag as exc:
+        raise DecryptionError(f"{context}: ciphertext failed authentication") from exc
+    return plain.decode("utf-8")
+
+
+def blind_index(value: str, *, kind: str) -> str:
+    """A keyed digest of a normalised value, for exact look-ups without storing the value.
+
+    The kind is part of the message, so a phone and a document number never share a digest.
+    """
+    key = load_keyring().index_key
+    mac = hmac.new(key, f"{kind}\x00{value}".encode(), hashlib.sha256)
+    return mac.hexdigest()[:32]

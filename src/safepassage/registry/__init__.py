@@ -1,0 +1,1 @@
+"""People, households and cases: the registry everything else stands on."""

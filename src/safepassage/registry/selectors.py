@@ -1,0 +1,133 @@
+"""Reads of the registry, scoped to what the actor's role and organisation may see.
+
+Reading a person's file is itself audited. A case outside the actor's scope raises
+Case.DoesNotExist, exactly as a case that does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from safepassage.accounts import permissions
+from safepassage.audit import services as audit
+from safepassage.audit.models import AuditEntry
+from safepassage.audit.selectors import entries_about
+from safepassage.registry.identifiers import digest_for, name_tokens
+from safepassage.registry.models import Case, Identifier, Person, StatusChange
+
+REFERENCE_PATTERN = re.compile(r"^SP-?[0-9A-Z]{5}-?[0-9A-Z]{5}$")
+SEARCH_LIMIT = 200
+
+
+def cases_visible_to(actor: Any) -> QuerySet[Case]:
+    permissions.require(actor, permissions.VIEW_CASES)
+    cases = Case.objects.all()
+    if permissions.is_partner(actor):
+        cases = cases.filter(referring_organisation_id=actor.organisation_id)
+    return cases
+
+
+def case_list(*, actor: Any, status: str = "") -> QuerySet[Case]:
+    cases = cases_visible_to(actor).select_related("household__head", "referring_organisation")
+    if status:
+        cases = cases.filter(status=status)
+    return cases.annotate(people=Count("household__members")).order_by("-created_at", "-pk")
+
+
+def get_case(*, actor: Any, reference: str) -> Case:
+    return cases_visible_to(actor).select_related("household").get(reference=reference)
+
+
+@dataclass
+class CaseFile:
+    case: Case
+    members: list[Person]
+    history: list[StatusChange]
+    audit_entries: list[AuditEntry]
+
+
+def get_case_file(*, actor: Any, reference: str) -> CaseFile:
+    """The whole file of a case: its people, its history and who did what to it. Audited."""
+    permissions.require(actor, permissions.READ_PERSON_FILE)
+    case = get_case(actor=actor, reference=reference)
+    members = list(case.household.members.order_by("pk"))
+    audit.record(
+        actor=actor,
+        action="case.file_read",
+        object_type="case",
+        object_id=case.reference,
+        details={"people": len(members)},
+    )
+    history = list(case.history.select_related("actor"))
+    entries = list(entries_about(targets=[("case", case.reference)])[:100])
+    return CaseFile(case=case, members=members, history=history, audit_entries=entries)
+
+
+def _normalise_reference(text: str) -> str:
+    compact = re.sub(r"[\s\-]", "", text.upper())
+    return f"{compact[:2]}-{compact[2:7]}-{compact[7:]}"
+
+
+def _persons_by_name(tokens: set[str]) -> QuerySet[Person]:
+    digests = [digest_for(Identifier.Kind.NAME, t) for t in tokens]
+    matching = (
+        Identifier.objects.filter(kind=Identifier.Kind.NAME, digest__in=digests)
+        .values("person_id")
+        .annotate(hits=Count("digest", distinct=True))
+        .filter(hits=len(set(digests)))
+        .values("person_id")
+    )
+    return Person.objects.filter(pk__in=matching)
+
+
+def classify_query(text: str) -> tuple[str, str]:
+    """Which kind of search a staff member typed: reference, phone, email, document or name."""
+    from safepassage.intake.normalise import NormalisationError, normalise_phone
+
+    stripped = text.strip()
+    if REFERENCE_PATTERN.match(re.sub(r"\s", "", stripped.upper())):
+        return "reference", _normalise_reference(stripped)
+    if "@" in stripped:
+        return Identifier.Kind.EMAIL, stripped.casefold()
+    digits = re.sub(r"\D", "", stripped)
+    if len(digits) >= 7 and re.fullmatch(r"[\d\s+()\-.]+", stripped):
+        try:
+            return Identifier.Kind.PHONE, normalise_phone(stripped)
+        except NormalisationError:
+            return Identifier.Kind.TAZKIRA, re.sub(r"[^0-9A-Za-z]", "", stripped).upper()
+    if re.fullmatch(r"[A-Za-z]{1,2}\d{6,9}", stripped.replace(" ", "")):
+        return Identifier.Kind.PASSPORT, stripped.replace(" ", "").upper()
+    return Identifier.Kind.NAME, stripped
+
+
+def search_cases(*, actor: Any, text: str) -> list[Case]:
+    """Cases whose reference, or one of whose people's phone, e-mail, document or name matches.
+
+    Names match on whole words (every word typed must appear), through the blind indexes.
+    The query itself is never logged or audited, only its kind and the number of results.
+    """
+    kind, value = classify_query(text)
+    cases = cases_visible_to(actor).select_related("household__head", "referring_organisation")
+    if kind == "reference":
+        found = cases.filter(reference=value)
+    else:
+        if kind == Identifier.Kind.NAME:
+            persons = _persons_by_name(name_tokens(value))
+        else:
+            persons = Person.objects.filter(
+                identifiers__kind=kind, identifiers__digest=digest_for(kind, value)
+            )
+        found = cases.filter(household_id__in=persons.values("household_id"))
+    results: list[Case] = list(
+        found.annotate(people=Count("household__members", distinct=True)).order_by("-created_at")[
+            :SEARCH_LIMIT
+        ]
+    )
+    audit.record(
+        actor=actor, action="case.search", details={"by": kind, "results": len(results)}
+    )
+    return results

@@ -1,0 +1,245 @@
+"""Changes to the registry: registering a household, moving a case through its statuses.
+
+Every change checks the actor's role here, is written in one transaction with its history and
+its audit entry, and so cannot be bypassed by a view, an API endpoint or a command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.accounts import permissions
+from safepassage.accounts.models import Organisation
+from safepassage.audit import services as audit
+from safepassage.registry.identifiers import identifier_rows
+from safepassage.registry.models import (
+    TRANSITIONS,
+    Case,
+    Channel,
+    Household,
+    Identifier,
+    Language,
+    Person,
+    Relationship,
+    Sex,
+    Status,
+    StatusChange,
+    allowed_next_statuses,
+    new_reference,
+)
+
+
+@dataclass
+class PersonData:
+    """One person's normalised values, as intake hands them to the registry."""
+
+    given_name: str
+    family_name: str = ""
+    father_name: str = ""
+    name_native: str = ""
+    birth_date: dt.date | None = None
+    birth_date_latest: dt.date | None = None
+    birth_date_precision: str = ""
+    birth_date_text: str = ""
+    sex: str = Sex.UNKNOWN
+    phones: list[str] = field(default_factory=list)
+    email: str = ""
+    tazkira_number: str = ""
+    passport_number: str = ""
+    province: str = ""
+    district: str = ""
+    preferred_language: str = Language.DARI
+    relationship_to_head: str = Relationship.HEAD
+    notes: str = ""
+
+
+class InvalidTransition(ValidationError):
+    pass
+
+
+def _check_may_register(actor: Any, channel: str, organisation: Organisation | None) -> None:
+    if channel == Channel.WEB_FORM or (actor is None and channel == Channel.DEMO):
+        return
+    if permissions.is_partner(actor):
+        permissions.require(actor, permissions.REFER_CASES)
+        if organisation is None or organisation.pk != actor.organisation_id:
+            raise PermissionDenied(_("Partners refer people for their own organisation only."))
+        return
+    permissions.require(actor, permissions.IMPORT_FILES)
+
+
+@dataclass
+class HouseholdData:
+    """A household to register: its people (the head first, or marked head) and its case."""
+
+    members: Sequence[PersonData]
+    category: str
+    audit_details: dict[str, Any] = field(default_factory=dict)
+    registered_at: dt.datetime | None = None  # when it was received, if not now
+
+
+def register_household(
+    *,
+    actor: Any,
+    members: Sequence[PersonData],
+    category: str,
+    channel: str,
+    organisation: Organisation | None = None,
+    audit_details: dict[str, Any] | None = None,
+) -> Case:
+    """Register one household; see register_households."""
+    household = HouseholdData(members=members, category=category,
+                              audit_details=audit_details or {})
+    return register_households(
+        actor=actor, households=[household], channel=channel, organisation=organisation
+    )[0]
+
+
+def register_households(
+    *,
+    actor: Any,
+    households: Sequence[HouseholdData],
+    channel: str,
+    organisation: Organisation | None = None,
+) -> list[Case]:
+    """Create households, their people, blind indexes and cases (status registered), in bulk.
+
+    One transaction for the whole batch, and one audit entry per case. The first member marked
+    head (or else the first member) becomes the head of household.
+    """
+    if any(not h.members for h in households):
+        raise ValidationError(_("A household needs at least one person."))
+    _check_may_register(actor, channel, organisation)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        rows = Household.objects.bulk_create([Household() for _ in households])
+        people = Person.objects.bulk_create(
+            [
+                Person(household=row, **asdict(member))
+                for row, data in zip(rows, households, strict=True)
+                for member in data.members
+            ]
+        )
+        insert_identifiers(people)
+        _set_heads(people)
+        cases = _create_cases(rows, households, organisation, channel)
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(case=c, to_status=Status.REGISTERED, actor=user, at=c.created_at)
+                for c in cases
+            ]
+        )
+        audit.record_many(
+            actor=actor or channel,
+            events=[
+                {
+                    "action": "case.registered",
+                    "object_type": "case",
+                    "object_id": case.reference,
+                    "details": {"people": len(data.members), "channel": channel,
+                                **data.audit_details},
+                }
+                for case, data in zip(cases, households, strict=True)
+            ],
+        )
+    return cases
+
+
+def _create_cases(
+    rows: list[Household], households: Sequence[HouseholdData],
+    organisation: Organisation | None, channel: str,
+) -> list[Case]:
+    now = timezone.now()
+    cases = [
+        Case(household=row, category=data.category, referring_organisation=organisation,
+             channel=channel, created_at=data.registered_at or now,
+             status_changed_at=data.registered_at or now)
+        for row, data in zip(rows, households, strict=True)
+    ]
+    # References are random: in the rare event one is taken already, draw the batch again.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Case.objects.bulk_create(cases)
+        except IntegrityError:
+            for case in cases:
+                case.reference = new_reference()
+    raise IntegrityError("Could not draw unused case references.")
+
+
+def _set_heads(people: Sequence[Person]) -> None:
+    """The first member marked head leads each household; failing that, its first member."""
+    heads: dict[int, int] = {}
+    for p in people:
+        if p.relationship_to_head == Relationship.HEAD:
+            heads.setdefault(p.household_id, p.pk)
+    for p in people:
+        heads.setdefault(p.household_id, p.pk)
+    table = Household._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET head_id = %s WHERE id = %s",  # noqa: S608
+            [(head, household) for household, head in heads.items()],
+        )
+
+
+def insert_identifiers(people: Sequence[Person]) -> None:
+    """Write the blind indexes of freshly created people (plain SQL: dozens per household)."""
+    rows = [row for p in people for row in identifier_rows(p)]
+    table = Identifier._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (person_id, kind, digest) VALUES (%s, %s, %s)",  # noqa: S608
+            rows,
+        )
+
+
+def change_case_status(*, actor: Any, case: Case, to_status: str, reason: str = "") -> Case:
+    """Move a case along one allowed transition, keeping who, when and why in its history."""
+    capability = TRANSITIONS.get((case.status, to_status))
+    if capability is None:
+        allowed = ", ".join(str(Status(s).label) for s in allowed_next_statuses(case.status))
+        raise InvalidTransition(
+            _(
+                "A case that is “%(current)s” cannot become “%(target)s”. "
+                "It can become: %(allowed)s."
+            )
+            % {
+                "current": Status(case.status).label,
+                "target": Status(to_status).label if to_status in Status.values else to_status,
+                "allowed": allowed or _("nothing (this is a final status)"),
+            },
+            code="invalid_transition",
+        )
+    permissions.require(actor, capability)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != case.status:
+            raise InvalidTransition(
+                _("Someone else changed this case meanwhile; reload it and try again."),
+                code="stale_case",
+            )
+        from_status = locked.status
+        locked.status = to_status
+        locked.status_changed_at = timezone.now()
+        locked.save(update_fields=["status", "status_changed_at"])
+        StatusChange.objects.create(
+            case=locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+        )
+        audit.record(
+            actor=actor,
+            action="case.status_changed",
+            object_type="case",
+            object_id=locked.reference,
+            details={"from": from_status, "to": to_status, "with_reason": bool(reason)},
+        )
+    case.status, case.status_changed_at = locked.status, locked.status_changed_at
+    return case

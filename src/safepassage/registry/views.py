@@ -1,0 +1,89 @@
+"""Staff pages of the registry: the case list with search, and the case file."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from safepassage.accounts import permissions
+from safepassage.accounts.decorators import staff_required
+from safepassage.registry import selectors, services
+from safepassage.registry.forms import CaseSearchForm, StatusChangeForm
+from safepassage.registry.models import Case, Status, allowed_next_statuses
+
+
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if permissions.can(user, permissions.VIEW_CASES):
+        return redirect("registry:case-list")
+    return render(request, "registry/home.html")
+
+
+@staff_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Browse with GET (status and page only); search with POST, so no name lands in a URL."""
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    form = CaseSearchForm(request.POST or None)
+    searched = request.method == "POST" and form.is_valid()
+    if searched:
+        cases: Any = selectors.search_cases(actor=request.user, text=form.cleaned_data["q"])
+        page = None
+    else:
+        page = Paginator(selectors.case_list(actor=request.user, status=status), 50).get_page(
+            request.GET.get("page")
+        )
+        cases = page.object_list
+    return render(
+        request,
+        "registry/case_list.html",
+        {"form": form, "cases": cases, "page": page, "searched": searched,
+         "status": status, "statuses": Status.choices},
+    )
+
+
+@staff_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        case_file = selectors.get_case_file(actor=request.user, reference=reference)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    next_statuses = [
+        (s, Status(s).label) for s in allowed_next_statuses(case_file.case.status)
+    ]
+    return render(
+        request,
+        "registry/case_detail.html",
+        {"file": case_file, "case": case_file.case, "next_statuses": next_statuses,
+         "status_form": StatusChangeForm()},
+    )
+
+
+@staff_required
+@require_POST
+def change_status(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        case = selectors.get_case(actor=request.user, reference=reference)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("registry:case-detail", reference=reference)
+    try:
+        services.change_case_status(
+            actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc.args[0])
+        messages.error(request, text)
+    else:
+        messages.success(request, Status(case.status).label)
+    return redirect("registry:case-detail", reference=reference)

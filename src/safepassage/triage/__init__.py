@@ -1,0 +1,1 @@
+"""Eligibility and priority rules that a supervisor can read, change and explain."""

@@ -1,0 +1,20 @@
+"""URL map: the public pages, the staff pages and the partner API.
+
+URLs carry references and ids only, never a name, phone or document number.
+"""
+
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+from safepassage.registry import views as registry_views
+
+# The Django admin serves administrators only, and only after the second factor.
+admin.site.__class__ = OTPAdminSite
+
+urlpatterns = [
+    path("", registry_views.home, name="home"),
+    path("accounts/", include("safepassage.accounts.urls")),
+    path("cases/", include("safepassage.registry.urls")),
+    path("admin/", admin.site.urls),
+]

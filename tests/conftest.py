@@ -1,0 +1,98 @@
+"""Factories shared by the whole suite: organisations, staff of every role, households and cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from safepassage.accounts.models import Organisation, Role, User
+from safepassage.accounts.services import create_staff_user
+from safepassage.registry.models import Case, Channel, Relationship, Sex
+from safepassage.registry.services import PersonData, register_household
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_organisation(db: Any) -> Callable[..., Organisation]:
+    def make(name: str | None = None) -> Organisation:
+        n = next(_counter)
+        name = name or f"Partner {n}"
+        return Organisation.objects.create(name=name, slug=f"partner-{n}")
+
+    return make
+
+
+@pytest.fixture
+def make_user(db: Any, make_organisation: Callable[..., Organisation]) -> Callable[..., User]:
+    def make(role: str = Role.CASEWORKER, organisation: Organisation | None = None) -> User:
+        if role == Role.PARTNER and organisation is None:
+            organisation = make_organisation()
+        user, _device = create_staff_user(
+            username=f"{role}-{next(_counter)}", password=PASSWORD, role=role,
+            organisation=organisation,
+        )
+        return user
+
+    return make
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign a test client in with both factors, as the sign-in page would."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(make_user: Callable[..., User]) -> Callable[..., tuple[Client, User]]:
+    def make(role: str = Role.CASEWORKER, organisation: Organisation | None = None):
+        user = make_user(role, organisation)
+        return sign_in(Client(), user), user
+
+    return make
+
+
+def person(**overrides: Any) -> PersonData:
+    values: dict[str, Any] = {
+        "given_name": "Zabihullah",
+        "family_name": "Stanikzai",
+        "father_name": "Abdul Rahman",
+        "name_native": "ذبیح الله ستانکزی",
+        "birth_date": dt.date(1987, 6, 5),
+        "birth_date_precision": "day",
+        "birth_date_text": "1366/03/15",
+        "sex": Sex.MALE,
+        "phones": ["+93791234567"],
+        "tazkira_number": "140001011234",
+        "passport_number": "P01234567",
+        "province": "Kabul",
+        "relationship_to_head": Relationship.HEAD,
+    }
+    values.update(overrides)
+    return PersonData(**values)
+
+
+@pytest.fixture
+def make_case(db: Any) -> Callable[..., Case]:
+    def make(
+        *members: PersonData,
+        category: str = "interpreter",
+        organisation: Organisation | None = None,
+        channel: str = Channel.DEMO,
+    ) -> Case:
+        return register_household(
+            actor=None, members=list(members) or [person()], category=category,
+            channel=channel, organisation=organisation,
+        )
+
+    return make
