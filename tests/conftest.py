@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import itertools
 from collections.abc import Callable
 from typing import Any
@@ -96,3 +97,42 @@ def make_case(db: Any) -> Callable[..., Case]:
         )
 
     return make
+
+
+# --- A real browser: Playwright driving Debian's Chromium -------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Any:
+    """One headless Chromium per test worker; each test gets a fresh context from `page`."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Any:
+    context = chromium.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def sign_in_with_browser(page: Any, live_server: Any, user: User) -> None:
+    """Sign in through the real sign-in form, with the password and the current TOTP code."""
+    from safepassage.accounts.management.commands.demo_users import current_code
+
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.get_by_label("User name").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Six-digit code from your authenticator app").fill(
+        current_code(user.totpdevice_set.get())
+    )
+    page.get_by_role("button", name="Sign in").click()

@@ -156,7 +156,9 @@ SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("SAFEPASSAGE_SSL_REDIRECT", 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin": no URL ever leaks to another site, while our own forms keep the Origin header
+# that CSRF checks ("no-referrer" makes Chromium send Origin: null and refuse every sign-in).
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Failed sign-ins: five per username and address, then a 15-minute lock-out.
@@ -194,6 +196,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+(VAR_DIR / "static").mkdir(exist_ok=True)  # whitenoise serves from finders until collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,50 @@
+"""A caseworker signs in with both factors in a real browser and works the case list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from safepassage.accounts.models import Role, User
+from safepassage.registry.models import Case
+from tests.conftest import person, sign_in_with_browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_caseworker_signs_in_finds_a_case_by_phone_and_opens_its_file(
+    page: Any, live_server: Any, make_user: Callable[..., User], make_case: Callable[..., Case]
+) -> None:
+    case = make_case(person(given_name="Freshta", family_name="Popalzai", phones=["+93700111222"]))
+    make_case(person(given_name="Wahid", family_name="Karimi", phones=["+93700999888"]))
+    caseworker = make_user(Role.CASEWORKER)
+
+    sign_in_with_browser(page, live_server, caseworker)
+    page.goto(f"{live_server.url}/cases/")
+    assert page.get_by_role("link", name=case.reference).is_visible()
+
+    page.get_by_label("Reference, name, phone").fill("0700 111 222")
+    page.get_by_role("button", name="Search").click()
+    assert "0700" not in page.url, "a searched phone must never land in a URL"
+    rows = page.locator("tbody tr")
+    assert rows.count() == 1
+    assert "Popalzai" in rows.first.inner_text()
+
+    page.get_by_role("link", name=case.reference).click()
+    assert "Freshta" in page.content()
+    assert page.get_by_role("heading", name="History").is_visible()
+
+
+def test_a_wrong_second_factor_keeps_the_door_shut(
+    page: Any, live_server: Any, make_user: Callable[..., User]
+) -> None:
+    caseworker = make_user(Role.CASEWORKER)
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.get_by_label("User name").fill(caseworker.username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_label("Six-digit code from your authenticator app").fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}/cases/")
+    assert "/accounts/sign-in/" in page.url
