@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import itertools
+import os
 from collections.abc import Callable
 from typing import Any
 
