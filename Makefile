@@ -53,4 +53,4 @@ messages: install
 
 bench: install
 	bash scripts/ensure-postgres
-	PYTHONPATH=src:. $(PY) -m bench.run_all
+	PYTHONPATH=src:. $(PY) -m bench.run_all $(AREAS)
