@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +33,7 @@ class DerivedFact(models.TextChoices):
     ELDERLY_IN_HOUSEHOLD = "elderly_in_household", _("A member is 65 or older")
 
 
-FACT_LABELS: dict[str, str] = {**dict(Circumstance.choices), **dict(DerivedFact.choices)}
+FACT_LABELS: dict[str, Any] = {**dict(Circumstance.choices), **dict(DerivedFact.choices)}
 AGE_FACTS = frozenset(DerivedFact.values)
 
 

@@ -57,10 +57,6 @@ class RuleSet(models.Model):
             return str(_("version %(v)s") % {"v": self.version})
         return str(_("draft %(id)s") % {"id": self.pk})
 
-    @property
-    def is_published(self) -> bool:
-        return self.state == self.State.PUBLISHED
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk and RuleSet.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists():
             raise PublishedRuleSetIsImmutable(
@@ -73,6 +69,10 @@ class RuleSet(models.Model):
         if self.is_published:
             raise PublishedRuleSetIsImmutable(_("A published version is kept for the record."))
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
 
 
 class Rule(models.Model):
@@ -100,13 +100,6 @@ class Rule(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def _check_draft(self) -> None:
-        if self.rule_set.is_published:
-            raise PublishedRuleSetIsImmutable(
-                _("Version %(v)s is published and cannot change; start a draft from it.")
-                % {"v": self.rule_set.version}
-            )
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         self._check_draft()
         super().save(*args, **kwargs)
@@ -114,6 +107,13 @@ class Rule(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self._check_draft()
         return super().delete(*args, **kwargs)
+
+    def _check_draft(self) -> None:
+        if self.rule_set.is_published:
+            raise PublishedRuleSetIsImmutable(
+                _("Version %(v)s is published and cannot change; start a draft from it.")
+                % {"v": self.rule_set.version}
+            )
 
     def spec(self) -> RuleSpec:
         return RuleSpec(

@@ -176,7 +176,8 @@ def _age_facts_by_household(household_ids: Iterable[int] | None, today: dt.date
     people = Person.objects.all()
     if household_ids is not None:
         people = people.filter(household_id__in=list(household_ids))
-    ranges: dict[int, list[tuple[dt.date | None, dt.date | None]]] = defaultdict(list)
+    ranges: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+    # The encrypted fields decrypt to dates in values_list, as on model instances.
     for household_id, earliest, latest in people.values_list(
         "household_id", "birth_date", "birth_date_latest"
     ).iterator(chunk_size=CHUNK):
