@@ -158,7 +158,6 @@ class Assessment(models.Model):
     eligible = models.BooleanField()
     points = models.PositiveSmallIntegerField()
     applied_rules = models.JSONField(default=list)  # ids of the Rule rows that applied, in order
-    days_waiting = models.PositiveIntegerField(default=0)
     scored_at = models.DateTimeField()
     override_eligible = models.BooleanField(null=True, blank=True)
     override_priority = models.PositiveSmallIntegerField(null=True, blank=True)

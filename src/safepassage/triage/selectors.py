@@ -108,7 +108,8 @@ def explain_case(*, actor: Any, case: Case) -> Explanation:
     return Explanation(
         scored=True, eligible=assessment.final_eligible, priority=assessment.final_priority,
         version=assessment.rule_set.version, rules_eligible=assessment.eligible,
-        rules_points=assessment.points, applied=applied, days_waiting=assessment.days_waiting,
+        rules_points=assessment.points, applied=applied,
+        days_waiting=max(0, (assessment.scored_at - case.created_at).days),
         scored_at=assessment.scored_at,
         stale=active is not None and active.pk != assessment.rule_set_id,
         overridden=assessment.is_overridden,

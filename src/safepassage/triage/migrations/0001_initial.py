@@ -61,7 +61,6 @@ class Migration(migrations.Migration):
                 ('eligible', models.BooleanField()),
                 ('points', models.PositiveSmallIntegerField()),
                 ('applied_rules', models.JSONField(default=list)),
-                ('days_waiting', models.PositiveIntegerField(default=0)),
                 ('scored_at', models.DateTimeField()),
                 ('override_eligible', models.BooleanField(blank=True, null=True)),
                 ('override_priority', models.PositiveSmallIntegerField(blank=True, null=True)),
