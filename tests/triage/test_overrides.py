@@ -66,3 +66,14 @@ def test_an_override_needs_a_reason_and_a_supervisor(
                                priority=9, reason="I think so")
     case.refresh_from_db()
     assert case.priority is None
+
+
+def test_a_priority_alone_cannot_be_given_to_a_case_the_rules_find_not_eligible(
+    make_user: Callable[..., User], make_case: Callable[..., Case]
+) -> None:
+    case = make_case(category="other")
+    with pytest.raises(ValidationError, match="choose “Eligible” as well"):
+        services.override_case(actor=make_user(Role.SUPERVISOR), case=case, eligible=None,
+                               priority=3, reason="Embassy cleaner")
+    case.refresh_from_db()
+    assert case.priority is None

@@ -125,6 +125,8 @@ def publish_rule_set(*, actor: Any, draft: RuleSet) -> RuleSet:
         if not draft.rules.exists():
             raise ValidationError(_("This draft has no rules: add at least one before "
                                     "publishing."))
+        # Lock the pointer so that two supervisors publishing at once get versions in turn.
+        ActiveRuleSet.objects.select_for_update().filter(pk=1).first()
         latest = RuleSet.objects.aggregate(v=Max("version"))["v"] or 0
         RuleSet.objects.filter(pk=draft.pk).update(
             state=RuleSet.State.PUBLISHED, version=latest + 1,
@@ -373,6 +375,10 @@ def override_case(*, actor: Any, case: Case, eligible: bool | None, priority: in
         raise ValidationError({"priority": _("Priority must be a whole number from 0.")})
     with transaction.atomic():
         assessment = _assessment_for(actor, case)
+        if priority is not None and eligible is None and not assessment.eligible:
+            raise ValidationError({"eligible": _(
+                "The rules find this case not eligible, so a priority alone would not count: "
+                "choose “Eligible” as well.")})
         assessment.override_eligible, assessment.override_priority = eligible, priority
         assessment.override_reason = reason.strip()
         assessment.overridden_by = _user_or_none(actor)
