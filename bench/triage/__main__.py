@@ -31,7 +31,6 @@ def measure(households: int) -> list[dict[str, Any]]:
     django.setup()
     from django.core.management import call_command
 
-    from safepassage.registry.demo import load_demo_population
     from safepassage.registry.models import Case, Person
     from safepassage.triage import services
     from safepassage.triage.demo import demo_circumstances
