@@ -44,7 +44,9 @@ def test_a_genuine_letter_verifies_and_names_everyone_it_covers(
     alg: str, approved_case: Case, caseworker: User
 ) -> None:
     with override_settings(CREDENTIALS_ALG=alg):
-        letter = services.issue_facilitation_letter(actor=caseworker, reference=approved_case.reference)
+        letter = services.issue_facilitation_letter(
+            actor=caseworker, reference=approved_case.reference
+        )
     verdict = verify_credential(letter.token, trust=trust_store_from_database())
     assert verdict.result == VALID, verdict.reason
     assert verdict.covered_names == ["Zabihullah", "Mariam", "Ahmad", "Fatima"]
@@ -60,7 +62,9 @@ def test_one_altered_byte_breaks_the_signature(
     alg: str, approved_case: Case, caseworker: User
 ) -> None:
     with override_settings(CREDENTIALS_ALG=alg):
-        letter = services.issue_facilitation_letter(actor=caseworker, reference=approved_case.reference)
+        letter = services.issue_facilitation_letter(
+            actor=caseworker, reference=approved_case.reference
+        )
     raw = bytearray(_raw(letter.token))
     at = raw.index(b"Mariam")
     raw[at] = ord("K")  # a forger adds someone: "Kariam"
@@ -137,7 +141,7 @@ def test_a_revoked_boarding_pass_is_refused(approved_case: Case, caseworker: Use
 
 GARBAGE = [
     "", "   ", "hello", "SP1:", "SP1:!!!!", "SP1:A", "SP1:" + "0" * 300,
-    "HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NFQGRJPC%OQHIZC4.OI1RM8ZA.A5:S9MKN4NL",
+    "HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NFQGRJPC%OQHIZC4.OI1RM8",
     "SP1:" + base45.b45encode(b"\x78\x9c garbage").decode(),
     "SP1:" + base45.b45encode(b"\xd2\x84\x40\xa0\x40\x40").decode(),  # empty COSE_Sign1
     "SP1:" + base45.b45encode(b"\xd2\x84\x43\xa1\x01\x27\xa0\x40\x40").decode(),  # no kid
