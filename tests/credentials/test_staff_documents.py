@@ -39,7 +39,7 @@ def test_a_boarding_pass_with_a_bad_flight_number_says_what_to_fix(
         f"/credentials/cases/{approved_case.reference}/boarding-pass/",
         {"flight_number": "???", "departure_date": tomorrow}, follow=True,
     )
-    assert "is not a flight number".encode() in response.content
+    assert b"is not a flight number" in response.content
     assert not Credential.objects.exists()
     response = client.post(
         f"/credentials/cases/{approved_case.reference}/boarding-pass/",
