@@ -230,3 +230,10 @@ LOGGING = {
 # Number of independent hash chains in the audit log: appends on different lanes do not wait for
 # each other, which keeps concurrent writers on PostgreSQL from queueing on a single chain head.
 AUDIT_LANES = int(os.environ.get("SAFEPASSAGE_AUDIT_LANES", "8"))
+
+# --- credentials: signed facilitation letters and boarding passes ---------------------------------
+# The issuer's name in every token (short: it is in every QR code), the signature algorithm of new
+# token keys ("EdDSA" = Ed25519, or "ES256" for verifiers that need P-256) and a letter's lifetime.
+CREDENTIALS_ISSUER = os.environ.get("SAFEPASSAGE_CREDENTIALS_ISSUER", "SAFEPASSAGE")
+CREDENTIALS_ALG = os.environ.get("SAFEPASSAGE_CREDENTIALS_ALG", "EdDSA")
+CREDENTIALS_LETTER_DAYS = int(os.environ.get("SAFEPASSAGE_CREDENTIALS_LETTER_DAYS", "30"))

@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/", include("safepassage.accounts.urls")),
     path("cases/", include("safepassage.registry.urls")),
     path("triage/", include("safepassage.triage.urls")),
+    path("", include("safepassage.credentials.urls")),
     path("admin/", admin.site.urls),
 ]
