@@ -16,5 +16,7 @@ urlpatterns = [
     path("", registry_views.home, name="home"),
     path("accounts/", include("safepassage.accounts.urls")),
     path("cases/", include("safepassage.registry.urls")),
+    path("dashboard/", include("safepassage.dashboard.urls")),
+    path("engagements/", include("safepassage.engagements.urls")),
     path("admin/", admin.site.urls),
 ]
