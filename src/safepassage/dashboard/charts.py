@@ -22,6 +22,10 @@ def _fmt(n: float) -> str:
     return f"{int(n):,}".replace(",", " ")
 
 
+def _short(label: str, limit: int = 27) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
     t = escape(title)
     return mark_safe(  # noqa: S308 - every value inside was escaped above
@@ -48,7 +52,7 @@ def horizontal_bars(rows: Sequence[tuple[str, int]], *, title: str, width: int =
         body.append(
             f'<g><title>{escape(label)}: {_fmt(value)}{escape(extra)}</title>'
             f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="{INK}">'
-            f"{escape(label)}</text>"
+            f"{escape(_short(label))}</text>"
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{shade}"/>'
             f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" fill="{INK}">{_fmt(value)}'
             f'{"*" if extra else ""}</text></g>'
@@ -76,7 +80,7 @@ def nested_bars(rows: Sequence[tuple[str, Sequence[tuple[str, int]]]], *, title:
         summary = ", ".join(f"{n} {_fmt(v)}" for n, v in values)
         body.append(f"<g><title>{escape(label)}: {escape(summary)}</title>"
                     f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" fill="{INK}">'
-                    f"{escape(label)}</text>")
+                    f"{escape(_short(label))}</text>")
         for j, (_name, value) in enumerate(values):
             w = max(room * value / biggest, 1 if value else 0)
             shade = SHADES[min(j * 2, len(SHADES) - 1)]
@@ -110,12 +114,16 @@ def daily_columns(points: Sequence[tuple[dt.date, int]], *, title: str,
         body.append(f"<g><title>{day.isoformat()}: {_fmt(value)}</title>"
                     f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" '
                     f'width="{max(step - 2, 1):.1f}" height="{h:.1f}" fill="{ACCENT}"/></g>')
-        if i in (0, peak, len(points) - 1):
-            body.append(f'<text x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle" '
-                        f'fill="{MUTED}">{day.strftime("%d %b")}</text>')
-            if i == peak:
-                body.append(f'<text x="{x + step / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
-                            f'text-anchor="middle" fill="{INK}">{_fmt(value)}</text>')
+        ends = (0, len(points) - 1)
+        far_from_ends = min(abs(i - e) for e in ends) * step > 60
+        if i in ends or (i == peak and far_from_ends):
+            anchor = "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
+            tx = x if i == 0 else x + step if i == len(points) - 1 else x + step / 2
+            body.append(f'<text x="{tx:.1f}" y="{height - 8}" text-anchor="{anchor}" '
+                        f'fill="{MUTED}">{day.strftime("%d %b %Y")}</text>')
+        if i == peak:
+            body.append(f'<text x="{x + step / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
+                        f'text-anchor="middle" fill="{INK}">{_fmt(value)}</text>')
     if not points:
         body.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
                     f'fill="{MUTED}">-</text>')
@@ -151,9 +159,11 @@ def burn_up(points: Sequence[tuple[dt.date, int]], *, target: int, title: str,
             f'<text x="{width - right}" y="{height - 8}" text-anchor="end" fill="{MUTED}">'
             f"{last.isoformat()}</text>"]
     if deadline:
+        right_half = x(deadline) > left + plot_w / 2
         body.append(f'<line x1="{x(deadline):.1f}" y1="{top}" x2="{x(deadline):.1f}" '
                     f'y2="{top + plot_h}" stroke="{MUTED}" stroke-dasharray="2 2"/>'
-                    f'<text x="{x(deadline) - 4:.1f}" y="{top + 12}" text-anchor="end" '
+                    f'<text x="{x(deadline) + (-4 if right_half else 4):.1f}" y="{top + 12}" '
+                    f'text-anchor="{"end" if right_half else "start"}" '
                     f'fill="{MUTED}">deadline {deadline.isoformat()}</text>')
     path = [(first, 0), *points, (as_of, points[-1][1] if points else 0)]
     coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in path)
