@@ -18,5 +18,7 @@ urlpatterns = [
     path("cases/", include("safepassage.registry.urls")),
     path("triage/", include("safepassage.triage.urls")),
     path("", include("safepassage.credentials.urls")),
+    path("dashboard/", include("safepassage.dashboard.urls")),
+    path("engagements/", include("safepassage.engagements.urls")),
     path("admin/", admin.site.urls),
 ]
