@@ -309,10 +309,10 @@ def send_broadcast(
             raise ValidationError(_("No household matches this audience; nothing was sent."))
         recipients, skipped = plan_recipients(cases=cases, essential=essential,
                                               once_per_address=True)
-        broadcast = Broadcast.objects.create(
-            author=actor, texts=cleaned, essential=essential, audience=audience.as_json(),
-            rate_per_minute=rate, households=len(cases),
-        )
+        broadcast = Broadcast(author=actor, essential=essential, audience=audience.as_json(),
+                              rate_per_minute=rate, households=len(cases))
+        broadcast.texts = cleaned
+        broadcast.save()
         rows = _write(recipients, kind=Kind.BROADCAST, context={}, contexts={},
                       broadcast=broadcast, texts=cleaned, rate_per_minute=rate,
                       essential=essential)
