@@ -237,3 +237,27 @@ AUDIT_LANES = int(os.environ.get("SAFEPASSAGE_AUDIT_LANES", "8"))
 CREDENTIALS_ISSUER = os.environ.get("SAFEPASSAGE_CREDENTIALS_ISSUER", "SAFEPASSAGE")
 CREDENTIALS_ALG = os.environ.get("SAFEPASSAGE_CREDENTIALS_ALG", "EdDSA")
 CREDENTIALS_LETTER_DAYS = int(os.environ.get("SAFEPASSAGE_CREDENTIALS_LETTER_DAYS", "30"))
+
+# --- messaging: the outbox, its channels and its worker (docs/messaging.md) ---------------------
+MESSAGING_SMTP_HOST = os.environ.get("SAFEPASSAGE_SMTP_HOST", "127.0.0.1")
+MESSAGING_SMTP_PORT = int(os.environ.get("SAFEPASSAGE_SMTP_PORT", "25"))
+MESSAGING_SMTP_USER = os.environ.get("SAFEPASSAGE_SMTP_USER", "")
+MESSAGING_SMTP_PASSWORD = os.environ.get("SAFEPASSAGE_SMTP_PASSWORD", "")
+MESSAGING_SMTP_STARTTLS = os.environ.get("SAFEPASSAGE_SMTP_STARTTLS", "0") == "1"
+MESSAGING_SMTP_SSL = os.environ.get("SAFEPASSAGE_SMTP_SSL", "0") == "1"
+MESSAGING_EMAIL_FROM = os.environ.get(
+    "SAFEPASSAGE_EMAIL_FROM", "SafePassage <no-reply@safepassage.invalid>"
+)
+MESSAGING_SMS_URL = os.environ.get("SAFEPASSAGE_SMS_URL", "")  # the gateway's send endpoint
+MESSAGING_SMS_TOKEN = os.environ.get("SAFEPASSAGE_SMS_TOKEN", "")
+MESSAGING_SMS_SENDER = os.environ.get("SAFEPASSAGE_SMS_SENDER", "SafePassage")
+# Shared secret the gateway signs inbound webhooks with (HMAC-SHA256); unset: webhook refused.
+MESSAGING_INBOUND_SECRET = os.environ.get("SAFEPASSAGE_SMS_INBOUND_SECRET", "")
+MESSAGING_STATUS_PAGE_URL = os.environ.get("SAFEPASSAGE_STATUS_PAGE_URL", "")
+MESSAGING_SEND_TIMEOUT = float(os.environ.get("SAFEPASSAGE_SEND_TIMEOUT", "10"))
+MESSAGING_MAX_ATTEMPTS = int(os.environ.get("SAFEPASSAGE_MESSAGE_MAX_ATTEMPTS", "8"))
+MESSAGING_RETRY_BASE_SECONDS = float(os.environ.get("SAFEPASSAGE_MESSAGE_RETRY_SECONDS", "30"))
+MESSAGING_RETRY_MAX_SECONDS = 3600.0
+MESSAGING_LEASE_SECONDS = int(os.environ.get("SAFEPASSAGE_MESSAGE_LEASE_SECONDS", "120"))
+MESSAGING_BROADCAST_RATE_PER_MINUTE = int(os.environ.get("SAFEPASSAGE_BROADCAST_RATE", "600"))
+MESSAGING_BROADCAST_MAX_RATE_PER_MINUTE = 6000

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("safepassage.credentials.urls")),
     path("dashboard/", include("safepassage.dashboard.urls")),
     path("engagements/", include("safepassage.engagements.urls")),
+    path("messaging/", include("safepassage.messaging.urls")),
     path("admin/", admin.site.urls),
 ]
