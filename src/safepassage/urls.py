@@ -17,4 +17,5 @@ urlpatterns = [
     path("accounts/", include("safepassage.accounts.urls")),
     path("cases/", include("safepassage.registry.urls")),
     path("admin/", admin.site.urls),
+    path("", include("safepassage.intake.urls")),
 ]

@@ -262,7 +262,7 @@ def _remember_partner_ids(
         refs += [ExternalReference(organisation=organisation, external_id=e, person_id=p)
                  for e, p in zip(external_ids, people, strict=True) if e]
         prints += [RowFingerprint(organisation=organisation, digest=f, person_id=p)
-                   for f, p in zip(fingerprints, people, strict=True) if f]
+                   for f, p in zip(fingerprints, people, strict=False) if f]
     ExternalReference.objects.bulk_create(refs)
     RowFingerprint.objects.bulk_create(prints)
 
