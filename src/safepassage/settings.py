@@ -250,3 +250,6 @@ INTAKE_FORM_MAX_AGE_SECONDS = 24 * 3600
 INTAKE_IMPORT_IN_BACKGROUND = os.environ.get("SAFEPASSAGE_IMPORT_IN_BACKGROUND", "1") == "1"
 INTAKE_IMPORT_MAX_BYTES = 50_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000_000  # a batch of 1,000 registrations is about 1 MB
+# The project-wide stylesheet lives in safepassage/static, which is not an app: without this line
+# no finder saw it and every page was served unstyled (found while weighing the public form).
+STATICFILES_DIRS = [BASE_DIR / "static"]

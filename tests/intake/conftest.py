@@ -56,3 +56,12 @@ def import_csv(partner_org: Organisation) -> Callable[..., Any]:
         return services.run_import(actor=actor, batch=batch)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

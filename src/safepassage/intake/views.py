@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -66,8 +66,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if not throttle.allow(request, scope="register", limit=settings.INTAKE_REGISTRATIONS_PER_HOUR,
                           window_seconds=3600):
         return _public(request, "intake/slow_down.html", {}, status=429)
-    submission = services.receive_submission(
-        channel=Channel.WEB_FORM, body=request.body, content_type=request.content_type or "")
+    submission = services.receive_submission(channel=Channel.WEB_FORM, **_body_as_received(request))
     form = RegistrantForm(request.POST)
     members = _member_forms(request.POST, rows)
 
@@ -105,6 +104,16 @@ def register(request: HttpRequest) -> HttpResponse:
         "reference": result.reference, "secret": secret, "people": len(people)})
 
 
+def _body_as_received(request: HttpRequest) -> dict[str, Any]:
+    """The body byte for byte. Browsers send this form urlencoded; a multipart body has been
+    consumed by the time the view runs, so its fields are kept re-encoded, and labelled so."""
+    try:
+        return {"body": request.body, "content_type": request.content_type or ""}
+    except RawPostDataException:
+        return {"body": request.POST.urlencode().encode(),
+                "content_type": "application/x-www-form-urlencoded; re-encoded-from=multipart"}
+
+
 def _member_forms(data: Any, rows: int) -> list[MemberForm]:
     return [MemberForm(data, prefix=f"p{i}") for i in range(1, rows + 1)]
 
@@ -130,7 +139,8 @@ def status(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             case = selectors.case_for_status_page(reference=form.cleaned_data["reference"],
                                                   secret=form.cleaned_data["secret"])
-            context |= {"checked": True, "case": case,
+            # An empty form again: a shared phone must not keep the reference on screen.
+            context |= {"form": StatusForm(), "checked": True, "case": case,
                         "status_label": Status(case.status).label if case else "",
                         "people": case.household.members.count() if case else 0}
     return _public(request, "intake/status.html", context)
