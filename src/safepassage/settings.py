@@ -261,3 +261,27 @@ MESSAGING_RETRY_MAX_SECONDS = 3600.0
 MESSAGING_LEASE_SECONDS = int(os.environ.get("SAFEPASSAGE_MESSAGE_LEASE_SECONDS", "120"))
 MESSAGING_BROADCAST_RATE_PER_MINUTE = int(os.environ.get("SAFEPASSAGE_BROADCAST_RATE", "600"))
 MESSAGING_BROADCAST_MAX_RATE_PER_MINUTE = 6000
+
+# --- intake: public form, partner API, imports (docs/intake.md) -------------------------------
+INSTALLED_APPS += ["drf_spectacular_sidecar"]  # Swagger UI and Redoc served from here, no CDN
+SPECTACULAR_SETTINGS |= {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Public form: a person on a shared mobile connection (carrier NAT) must not be locked out by
+# their neighbours, so the limits per address are generous; they stop floods, not families.
+INTAKE_REGISTRATIONS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_REGISTRATIONS_PER_HOUR", "60"))
+INTAKE_STATUS_CHECKS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_STATUS_CHECKS_PER_HOUR", "120"))
+INTAKE_CLIENT_IP_HEADER = os.environ.get("SAFEPASSAGE_CLIENT_IP_HEADER", "")  # behind a proxy
+# Bot check: a form sent sooner than this after it was shown, or from a page older than a day,
+# is held and shown again (a person sends it again; a script gets no reference).
+INTAKE_FORM_MIN_SECONDS = float(os.environ.get("SAFEPASSAGE_FORM_MIN_SECONDS", "3"))
+INTAKE_FORM_MAX_AGE_SECONDS = 24 * 3600
+INTAKE_IMPORT_IN_BACKGROUND = os.environ.get("SAFEPASSAGE_IMPORT_IN_BACKGROUND", "1") == "1"
+INTAKE_IMPORT_MAX_BYTES = 50_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000_000  # a batch of 1,000 registrations is about 1 MB
+# The project-wide stylesheet lives in safepassage/static, which is not an app: without this line
+# no finder saw it and every page was served unstyled (found while weighing the public form).
+STATICFILES_DIRS = [BASE_DIR / "static"]

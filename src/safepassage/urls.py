@@ -22,4 +22,5 @@ urlpatterns = [
     path("engagements/", include("safepassage.engagements.urls")),
     path("messaging/", include("safepassage.messaging.urls")),
     path("admin/", admin.site.urls),
+    path("", include("safepassage.intake.urls")),
 ]
