@@ -39,8 +39,8 @@ def test_a_supervisor_edits_a_rule_publishes_rescores_and_sees_the_new_explanati
     page.get_by_role("button", name="Publish as the new version").click()
     assert page.get_by_text("is now in force").is_visible()
     page.get_by_role("button", name="Re-score all cases").click()
-    assert page.get_by_text(re.compile(r"Scored 1 cases under rules version \d+: 1 changed")
-                            ).is_visible()
+    scored = re.compile(r"Scored 1 cases under rules version \d+: the priority of 1 changed")
+    assert page.get_by_text(scored).is_visible()
 
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     text = panel.inner_text()

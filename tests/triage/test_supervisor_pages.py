@@ -51,6 +51,8 @@ def test_a_supervisor_edits_a_draft_publishes_and_rescores(
     response = client.post(f"/triage/rule-sets/{active.pk}/draft/")
     draft = RuleSet.objects.get(state=RuleSet.State.DRAFT)
     assert response["Location"] == f"/triage/rule-sets/{draft.pk}/"
+    draft_page = client.get(response["Location"]).content.decode()
+    assert "Conditions: Interpreter; requires Proof of service verified" in draft_page
     data = _formset_data(draft, **{"at risk for a public role": {"points": 4}})
     data["rules-12-label"] = "disability"
     data["rules-12-points"] = 1

@@ -169,8 +169,8 @@ class RescoreSummary:
 
     def __str__(self) -> str:
         rate = self.cases / self.seconds if self.seconds else 0
-        return _("Scored %(cases)s cases under rules version %(v)s: %(changed)s changed "
-                 "eligibility or priority (%(s).2f s, %(rate).0f cases/s).") % {
+        return _("Scored %(cases)s cases under rules version %(v)s: the priority of "
+                 "%(changed)s changed (%(s).2f s, %(rate).0f cases/s).") % {
             "cases": self.cases, "v": self.version, "changed": self.changed,
             "s": self.seconds, "rate": rate}
 

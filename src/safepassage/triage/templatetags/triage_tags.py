@@ -39,8 +39,14 @@ def triage_panel(context: template.Context) -> dict[str, Any]:
 
 
 @register.filter
-def rule_conditions(rule: Rule) -> str:
-    """A rule's conditions in words: "Interpreter; requires Proof of service verified"."""
+def rule_conditions(rule: Rule | dict[str, Any]) -> str:
+    """A rule's conditions in words: "Interpreter; requires Proof of service verified".
+
+    Takes a Rule, or the initial values of a rule's edit form.
+    """
+    if isinstance(rule, dict):
+        rule = Rule(**{k: v for k, v in rule.items()
+                       if k in {"categories", "all_of", "any_of", "none_of", "min_days_waiting"}})
     categories = dict(Category.choices)
     parts = []
     if rule.categories:
