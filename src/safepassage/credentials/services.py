@@ -10,7 +10,7 @@ import base64
 import datetime as dt
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from safepassage.audit import services as audit
 from safepassage.credentials import token as tk
 from safepassage.credentials import verification
 from safepassage.credentials.models import Credential, CredentialKind, KeyPurpose, SigningKey
+from safepassage.credentials.qr import TokenTooLarge, make_qr
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case, Person, Status
 
@@ -122,6 +123,28 @@ def _payload_for(case: Case, members: list[Person], *, kind: str, flight: str = 
     )
 
 
+def _signed_text(key: SigningKey, payload: tk.Payload, *, token_id: bytes,
+                 issued_at: dt.datetime, expires_at: dt.datetime) -> str:
+    """The token text, checked to fit a QR code of version 12 at error correction M.
+
+    A household too large for every given name to fit (about 15 or more people, fewer with long
+    names) gets a token without the list: the holder's name and the number of people remain, and
+    the printed letter lists everyone.
+    """
+    private, alg, kid = private_key_of(key), tk.ALG_BY_NAME[key.alg], bytes.fromhex(key.kid)
+    for attempt in (payload, replace(payload, given_names=[])):
+        claims = tk.Claims(issuer=key.issuer, issued_at=tk.epoch(issued_at),
+                           expires_at=tk.epoch(expires_at), token_id=token_id, payload=attempt)
+        text = tk.encode(claims, key=private, alg=alg, kid=kid).text
+        try:
+            make_qr(text)
+        except TokenTooLarge:
+            continue
+        return text
+    raise ValidationError({"case": "The document does not fit in a QR code: the holder's name "
+                                   "is too long. Shorten the Latin spelling of the name."})
+
+
 def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
            departure_date: dt.date | None = None, expires_at: dt.datetime) -> Credential:
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
@@ -141,15 +164,7 @@ def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
         case, members, kind=tk.KIND_LETTER if kind == CredentialKind.LETTER else
         tk.KIND_BOARDING_PASS, flight=flight_number, departure=departure_date,
     )
-    claims = tk.Claims(
-        issuer=key.issuer, issued_at=tk.epoch(now), expires_at=tk.epoch(expires_at),
-        token_id=token_id, payload=payload,
-    )
-    stages = tk.encode(claims, key=private_key_of(key), alg=tk.ALG_BY_NAME[key.alg],
-                       kid=bytes.fromhex(key.kid))
-    from safepassage.credentials.qr import make_qr  # the size check before anything is stored
-
-    make_qr(stages.text)
+    text = _signed_text(key, payload, token_id=token_id, issued_at=now, expires_at=expires_at)
     head = next((m for m in members if m.pk == case.household.head_id), members[0])
     with transaction.atomic():
         previous = Credential.objects.select_for_update().filter(
@@ -160,7 +175,7 @@ def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
         credential = Credential.objects.create(
             token_id=token_id.hex(), kind=kind, case=case, signing_key=key,
             flight_number=flight_number, departure_date=departure_date,
-            language=head.preferred_language, token=stages.text, issued_at=now,
+            language=head.preferred_language, token=text, issued_at=now,
             expires_at=expires_at, issued_by=actor,
         )
         for old in replaced:
