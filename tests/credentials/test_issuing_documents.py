@@ -92,6 +92,7 @@ def test_a_bad_flight_or_date_names_the_field(
     assert field in caught.value.message_dict
 
 
+@pytest.mark.slow
 def test_the_letter_pdf_speaks_dari_and_english_and_carries_the_qr(
     approved_case: Case, caseworker: User, tmp_path: Path
 ) -> None:
@@ -109,6 +110,7 @@ def test_the_letter_pdf_speaks_dari_and_english_and_carries_the_qr(
                                      object_id=approved_case.reference).exists()
 
 
+@pytest.mark.slow
 def test_the_boarding_pass_pdf_names_the_flight_in_pashto_and_english(
     make_case: Callable[..., Case], approve: Callable[[Case], Case], caseworker: User,
     tmp_path: Path,
