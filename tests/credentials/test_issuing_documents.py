@@ -103,7 +103,7 @@ def test_the_letter_pdf_speaks_dari_and_english_and_carries_the_qr(
     assert "Facilitation letter" in text and "Zabihullah Stanikzai" in text
     assert "تسهیل" in text, "the Dari title is in the letter"
     assert approved_case.reference in text
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "doc.pdf"),
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(tmp_path / "doc.pdf"),
                     str(tmp_path / "page")], check=True)
     assert qr.read_qr_texts(tmp_path / "page-1.png") == [letter.token]
     assert AuditEntry.objects.filter(action="credential.downloaded",
