@@ -92,6 +92,7 @@ def test_a_bad_flight_or_date_names_the_field(
     assert field in caught.value.message_dict
 
 
+@pytest.mark.slow
 def test_the_letter_pdf_speaks_dari_and_english_and_carries_the_qr(
     approved_case: Case, caseworker: User, tmp_path: Path
 ) -> None:
@@ -102,13 +103,14 @@ def test_the_letter_pdf_speaks_dari_and_english_and_carries_the_qr(
     assert "Facilitation letter" in text and "Zabihullah Stanikzai" in text
     assert "تسهیل" in text, "the Dari title is in the letter"
     assert approved_case.reference in text
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(tmp_path / "doc.pdf"),
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(tmp_path / "doc.pdf"),
                     str(tmp_path / "page")], check=True)
     assert qr.read_qr_texts(tmp_path / "page-1.png") == [letter.token]
     assert AuditEntry.objects.filter(action="credential.downloaded",
                                      object_id=approved_case.reference).exists()
 
 
+@pytest.mark.slow
 def test_the_boarding_pass_pdf_names_the_flight_in_pashto_and_english(
     make_case: Callable[..., Case], approve: Callable[[Case], Case], caseworker: User,
     tmp_path: Path,

@@ -41,3 +41,20 @@ def test_a_large_household_on_a_boarding_pass_stays_at_qr_version_12_or_lower(
     )
     assert qr.make_qr(boarding.token).version <= qr.MAX_VERSION  # type: ignore[operator]
     assert qr.read_qr_texts(qr.qr_png(boarding.token)) == [boarding.token]
+
+
+def test_a_household_too_large_for_every_name_keeps_the_count_and_fits(
+    make_case: Callable[..., Case], approve: Callable[[Case], Case], caseworker: User
+) -> None:
+    members = [person()] + [
+        person(given_name=f"Abdulwahabullah{i:02d}", relationship_to_head=Relationship.OTHER,
+               phones=[], tazkira_number="", passport_number="")
+        for i in range(24)
+    ]
+    case = approve(make_case(*members))
+    letter = services.issue_facilitation_letter(actor=caseworker, reference=case.reference)
+    assert qr.make_qr(letter.token).version <= qr.MAX_VERSION  # type: ignore[operator]
+    verdict = verify_credential(letter.token, trust=trust_store_from_database())
+    assert verdict.result == VALID
+    assert verdict.claims is not None and verdict.claims.payload.people == 25
+    assert verdict.covered_names == []

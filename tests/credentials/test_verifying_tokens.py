@@ -173,3 +173,14 @@ def test_a_signed_token_with_unreadable_claims_is_malformed(
     verdict = verify_credential(_text(signed), trust=trust_store_from_database())
     assert verdict.result == MALFORMED
     assert verdict.reason.startswith("signed, but")
+
+
+def test_a_compressed_token_verifies_and_corrupt_compression_is_malformed(
+    approved_case: Case, caseworker: User
+) -> None:
+    letter = services.issue_facilitation_letter(actor=caseworker, reference=approved_case.reference)
+    squeezed = zlib.compress(_raw(letter.token), 9)
+    trust = trust_store_from_database()
+    assert verify_credential(_text(squeezed), trust=trust).result == VALID
+    corrupt = verify_credential(_text(squeezed[:-4] + b"\x00\x00\x00\x00"), trust=trust)
+    assert corrupt.result == MALFORMED and "compressed" in corrupt.reason

@@ -10,12 +10,12 @@ import base64
 import datetime as dt
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safepassage.accounts import permissions
@@ -23,6 +23,7 @@ from safepassage.audit import services as audit
 from safepassage.credentials import token as tk
 from safepassage.credentials import verification
 from safepassage.credentials.models import Credential, CredentialKind, KeyPurpose, SigningKey
+from safepassage.credentials.qr import TokenTooLarge, make_qr
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case, Person, Status
 
@@ -64,14 +65,19 @@ def _create_key(*, purpose: str, alg: int, actor: Any) -> SigningKey:
 
 def active_signing_key(*, purpose: str = KeyPurpose.TOKENS) -> SigningKey:
     """The issuer's key in force for `purpose`; the first one is created on first use."""
-    with transaction.atomic():
-        key = SigningKey.objects.filter(
-            issuer=issuer_name(), purpose=purpose, retired_at__isnull=True
-        ).first()
-        if key is None:
-            alg = default_alg() if purpose == KeyPurpose.TOKENS else tk.ALG_EDDSA
-            key = _create_key(purpose=purpose, alg=alg, actor=None)
+    active = SigningKey.objects.filter(
+        issuer=issuer_name(), purpose=purpose, retired_at__isnull=True
+    )
+    key = active.first()
+    if key is not None:
         return key
+    alg = default_alg() if purpose == KeyPurpose.TOKENS else tk.ALG_EDDSA
+    try:
+        with transaction.atomic():
+            return _create_key(purpose=purpose, alg=alg, actor=None)
+    except IntegrityError:
+        # Another request created it first (one active key per issuer and purpose): use that one.
+        return active.get()
 
 
 def rotate_signing_key(
@@ -122,6 +128,28 @@ def _payload_for(case: Case, members: list[Person], *, kind: str, flight: str = 
     )
 
 
+def _signed_text(key: SigningKey, payload: tk.Payload, *, token_id: bytes,
+                 issued_at: dt.datetime, expires_at: dt.datetime) -> str:
+    """The token text, checked to fit a QR code of version 12 at error correction M.
+
+    A household too large for every given name to fit (about 15 or more people, fewer with long
+    names) gets a token without the list: the holder's name and the number of people remain, and
+    the printed letter lists everyone.
+    """
+    private, alg, kid = private_key_of(key), tk.ALG_BY_NAME[key.alg], bytes.fromhex(key.kid)
+    for attempt in (payload, replace(payload, given_names=[])):
+        claims = tk.Claims(issuer=key.issuer, issued_at=tk.epoch(issued_at),
+                           expires_at=tk.epoch(expires_at), token_id=token_id, payload=attempt)
+        text = tk.encode(claims, key=private, alg=alg, kid=kid).text
+        try:
+            make_qr(text)
+        except TokenTooLarge:
+            continue
+        return text
+    raise ValidationError({"case": "The document does not fit in a QR code: the holder's name "
+                                   "is too long. Shorten the Latin spelling of the name."})
+
+
 def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
            departure_date: dt.date | None = None, expires_at: dt.datetime) -> Credential:
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
@@ -141,17 +169,11 @@ def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
         case, members, kind=tk.KIND_LETTER if kind == CredentialKind.LETTER else
         tk.KIND_BOARDING_PASS, flight=flight_number, departure=departure_date,
     )
-    claims = tk.Claims(
-        issuer=key.issuer, issued_at=tk.epoch(now), expires_at=tk.epoch(expires_at),
-        token_id=token_id, payload=payload,
-    )
-    stages = tk.encode(claims, key=private_key_of(key), alg=tk.ALG_BY_NAME[key.alg],
-                       kid=bytes.fromhex(key.kid))
-    from safepassage.credentials.qr import make_qr  # the size check before anything is stored
-
-    make_qr(stages.text)
+    text = _signed_text(key, payload, token_id=token_id, issued_at=now, expires_at=expires_at)
     head = next((m for m in members if m.pk == case.household.head_id), members[0])
     with transaction.atomic():
+        # The case row is the lock: two staff re-issuing at once still leave one document in force.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
         previous = Credential.objects.select_for_update().filter(
             case=case, kind=kind, revoked_at__isnull=True,
             flight_number=flight_number, departure_date=departure_date,
@@ -160,7 +182,7 @@ def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
         credential = Credential.objects.create(
             token_id=token_id.hex(), kind=kind, case=case, signing_key=key,
             flight_number=flight_number, departure_date=departure_date,
-            language=head.preferred_language, token=stages.text, issued_at=now,
+            language=head.preferred_language, token=text, issued_at=now,
             expires_at=expires_at, issued_by=actor,
         )
         for old in replaced:
@@ -248,7 +270,10 @@ def _iso(moment: dt.datetime) -> str:
 
 
 def export_trust_documents(*, actor: Any = None) -> TrustDocuments:
-    """The signed trust list and revocation list as verifiers load them, signed by the anchor."""
+    """The signed trust list and revocation list as verifiers load them, signed by the anchor.
+
+    Audited when an actor (a user or a command) asks; the public verifier page passes none.
+    """
     from safepassage.credentials.selectors import revoked_hashes, trusted_keys
 
     active_signing_key()  # a fresh install trusts its first key from the start
@@ -260,6 +285,7 @@ def export_trust_documents(*, actor: Any = None) -> TrustDocuments:
          "valid_until": _iso(k.valid_until or now + dt.timedelta(days=3650))}
         for k in trusted_keys(now=now)
     ]
+    revoked = revoked_hashes()
     common = {"issuer": issuer_name(), "issued_at": _iso(now)}
     key, alg, kid = private_key_of(anchor), tk.ALG_BY_NAME[anchor.alg], bytes.fromhex(anchor.kid)
     trust_list = verification.sign_list(
@@ -267,11 +293,12 @@ def export_trust_documents(*, actor: Any = None) -> TrustDocuments:
     )
     revocation_list = verification.sign_list(
         {"format": "safepassage-revocation-list/1", **common,
-         "hash": "sha256(token id)[:16] hex", "revoked": revoked_hashes()},
+         "hash": "sha256(token id)[:16] hex", "revoked": revoked},
         key=key, alg=alg, kid=kid,
     )
-    audit.record(
-        actor=actor or "system", action="credentials.lists_exported", object_type="signing_key",
-        object_id=anchor.kid, details={"keys": len(keys)},
-    )
+    if actor is not None:  # not for each anonymous download of the verifier page
+        audit.record(
+            actor=actor, action="credentials.lists_exported", object_type="signing_key",
+            object_id=anchor.kid, details={"keys": len(keys), "revoked": len(revoked)},
+        )
     return TrustDocuments(trust_list, revocation_list, anchor)
