@@ -229,3 +229,7 @@ LOGGING = {
 # Number of independent hash chains in the audit log: appends on different lanes do not wait for
 # each other, which keeps concurrent writers on PostgreSQL from queueing on a single chain head.
 AUDIT_LANES = int(os.environ.get("SAFEPASSAGE_AUDIT_LANES", "8"))
+
+# --- dashboard: how old (seconds) the aggregates behind the operations picture may be before a
+# page view recomputes them; `safepassage refresh-dashboard --every 30` keeps them fresh instead.
+DASHBOARD_MAX_AGE_SECONDS = float(os.environ.get("SAFEPASSAGE_DASHBOARD_MAX_AGE_SECONDS", "60"))
