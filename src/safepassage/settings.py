@@ -285,3 +285,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000_000  # a batch of 1,000 registrations is ab
 # The project-wide stylesheet lives in safepassage/static, which is not an app: without this line
 # no finder saw it and every page was served unstyled (found while weighing the public form).
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- dashboard: how old (seconds) the aggregates behind the operations picture may be before a
+# page view recomputes them; `safepassage refresh-dashboard --every 30` keeps them fresh instead.
+DASHBOARD_MAX_AGE_SECONDS = float(os.environ.get("SAFEPASSAGE_DASHBOARD_MAX_AGE_SECONDS", "60"))

@@ -126,3 +126,16 @@ def test_the_figures_take_a_fixed_number_of_queries_whatever_the_number_of_cases
 def test_flights_are_reported_as_none_until_the_airlift_records_them(registry: list[Case]
                                                                     ) -> None:
     assert selectors.flight_seats() == []
+
+
+def test_a_recent_snapshot_is_reused_and_the_refresh_command_renews_it(
+    registry: list[Case], make_case: Callable[..., Case]
+) -> None:
+    from django.core.management import call_command
+
+    first = selectors.picture(max_age=60).funnel[0].cases
+    make_case(category="journalist")
+    assert selectors.picture(max_age=60).funnel[0].cases == first, "within a minute: reused"
+    call_command("refresh-dashboard".replace("-", "_"))
+    assert selectors.picture(max_age=60).funnel[0].cases == first + 1
+    assert selectors.picture(max_age=0).funnel[0].cases == first + 1

@@ -41,3 +41,21 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Snapshot(models.Model):
+    """The registry's aggregates at one moment, so that no one waits for a million-row GROUP BY.
+
+    Holds counts only (no personal data). The page uses the latest snapshot if it is younger
+    than DASHBOARD_MAX_AGE_SECONDS and computes a new one otherwise; `safepassage
+    refresh-dashboard --every 30` keeps one fresh in the background.
+    """
+
+    computed_at = models.DateTimeField(db_index=True)
+    seconds = models.FloatField()
+    groups = models.JSONField()  # [[status, category, organisation id, cases, people], ...]
+    registrations = models.JSONField()  # [["2021-08-15", cases], ...]
+    burn_ups = models.JSONField()  # {what counts: [["2021-08-20", cumulative people], ...]}
+
+    class Meta:
+        ordering = ["-computed_at"]

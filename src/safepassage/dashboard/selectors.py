@@ -1,17 +1,21 @@
 """The figures of the operations picture, each computed from the registry by a database aggregate.
 
 The heavy lifting is one GROUP BY over cases joined to their household sizes: every funnel,
-category, organisation and left-behind figure is a sum over its few hundred result rows.
+category, organisation and left-behind figure is a sum over its few hundred result rows. The
+aggregates are kept as a Snapshot for up to DASHBOARD_MAX_AGE_SECONDS, so that at a million
+registrations a page does not wait for them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
@@ -20,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
-from safepassage.dashboard.models import Commitment, Counts
+from safepassage.dashboard.models import Commitment, Counts, Snapshot
 from safepassage.registry.models import Case, Category, Person, Status, StatusChange
 
 S = Status
@@ -264,12 +268,13 @@ def _achieved_by(points: list[tuple[dt.date, int]], day: dt.date) -> int:
 
 
 def commitment_progress(
-    commitment: Commitment, groups: list[Group], *, as_of: dt.date | None = None
+    commitment: Commitment, groups: list[Group], *, as_of: dt.date | None = None,
+    points: list[tuple[dt.date, int]] | None = None,
 ) -> Progress:
     """Progress by `as_of` (default today), the burn-up, and the date the target is reached
     at the recent pace (people counted in the 28 days up to `as_of`, or since the promise)."""
     as_of = as_of or timezone.localdate()
-    points = burn_up(commitment.counts)
+    points = burn_up(commitment.counts) if points is None else points
     if as_of >= timezone.localdate():
         achieved = sum(g.people for g in groups
                        if _counts_towards(commitment.counts, g.status, g.category))
@@ -288,10 +293,6 @@ def commitment_progress(
     return Progress(commitment, achieved, points, as_of, pace, projected)
 
 
-def commitments_progress(groups: list[Group], *, as_of: dt.date | None = None) -> list[Progress]:
-    return [commitment_progress(c, groups, as_of=as_of) for c in Commitment.objects.all()]
-
-
 # --- The whole picture ---------------------------------------------------------------------------
 
 
@@ -305,6 +306,7 @@ class Picture:
     flights: list[FlightSeats]
     commitments: list[Progress]
     computed_at: dt.datetime
+    compute_seconds: float
 
 
 def operations_picture(*, actor: Any, as_of: dt.date | None = None) -> Picture:
@@ -313,16 +315,54 @@ def operations_picture(*, actor: Any, as_of: dt.date | None = None) -> Picture:
     return picture(as_of=as_of)
 
 
-def picture(*, as_of: dt.date | None = None) -> Picture:
-    """The picture without a permission check: for the situation report command on the server."""
+def compute_snapshot() -> Snapshot:
+    """Run the aggregates now and keep them (and the nine snapshots before, for nothing more)."""
+    started = time.perf_counter()
+    computed_at = timezone.now()
     groups = case_groups()
+    registrations = registrations_per_day()
+    in_use = set(Commitment.objects.values_list("counts", flat=True))
+    burn_ups = {counts: [[d.isoformat(), n] for d, n in burn_up(counts)] for counts in in_use}
+    snapshot = Snapshot.objects.create(
+        computed_at=computed_at, seconds=time.perf_counter() - started,
+        groups=[[g.status, g.category, g.organisation_id, g.cases, g.people] for g in groups],
+        registrations=[[d.isoformat(), n] for d, n in registrations],
+        burn_ups=burn_ups,
+    )
+    old = Snapshot.objects.order_by("-computed_at").values_list("pk", flat=True)[10:]
+    Snapshot.objects.filter(pk__in=list(old)).delete()
+    return snapshot
+
+
+def latest_snapshot(*, max_age: float | None = None) -> Snapshot:
+    """The latest snapshot if younger than `max_age` seconds (DASHBOARD_MAX_AGE_SECONDS), or a
+    new one."""
+    max_age = settings.DASHBOARD_MAX_AGE_SECONDS if max_age is None else max_age
+    latest = Snapshot.objects.order_by("-computed_at").first()
+    if latest and (timezone.now() - latest.computed_at).total_seconds() < max_age:
+        return latest
+    return compute_snapshot()
+
+
+def picture(*, as_of: dt.date | None = None, max_age: float | None = None) -> Picture:
+    """The picture without a permission check (the situation report command uses it too)."""
+    snapshot = latest_snapshot(max_age=max_age)
+    groups = [Group(*row) for row in snapshot.groups]
+    burn_ups = {
+        counts: [(dt.date.fromisoformat(d), n) for d, n in points]
+        for counts, points in snapshot.burn_ups.items()
+    }
     return Picture(
         funnel=funnel(groups),
         categories=by_category(groups),
         organisations=by_organisation(groups),
         left_behind=left_behind(groups),
-        registrations=registrations_per_day(),
+        registrations=[(dt.date.fromisoformat(d), n) for d, n in snapshot.registrations],
         flights=flight_seats(on=None),
-        commitments=commitments_progress(groups, as_of=as_of),
-        computed_at=timezone.now(),
+        commitments=[
+            commitment_progress(c, groups, as_of=as_of, points=burn_ups.get(c.counts))
+            for c in Commitment.objects.all()
+        ],
+        computed_at=snapshot.computed_at,
+        compute_seconds=snapshot.seconds,
     )

@@ -33,10 +33,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     labels = {key: str(label) for key, label, _s in selectors.STAGES}
     shown = ["registered", "approved", "boarded", "resettled"]  # nested, so drawn overlaid
 
-    def nested(rows: list[selectors.Breakdown]) -> SafeString:
+    def nested(rows: list[selectors.Breakdown], title: str) -> SafeString:
         return charts.nested_bars(
             [(b.label, [(labels[k], b.people.get(k, 0)) for k in shown]) for b in rows],
-            title=_("People by stage"),
+            title=title,
         )
 
     context = {
@@ -45,8 +45,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         "funnel_chart": charts.horizontal_bars(
             [(r.label, r.people) for r in picture.funnel], title=_("Pipeline funnel (people)"),
             note={r.label: r.note for r in picture.funnel if r.note}),
-        "category_chart": nested(picture.categories),
-        "organisation_chart": nested(picture.organisations),
+        "category_chart": nested(picture.categories, _("People by category and stage")),
+        "organisation_chart": nested(picture.organisations,
+                                     _("People by referring organisation and stage")),
         "daily_chart": charts.daily_columns(picture.registrations,
                                             title=_("Registrations per day (cases)")),
         "left_behind_chart": charts.horizontal_bars(
