@@ -10,8 +10,8 @@ while time allows. See docs/airlift.md for the model.
 from __future__ import annotations
 
 import bisect
-import heapq
 import datetime as dt
+import heapq
 import math
 import time
 from collections import defaultdict
