@@ -51,7 +51,9 @@ def make_ready_case(
 def make_flight(officer: User) -> Callable[..., Flight]:
     counter = iter(range(1, 1000))
 
-    def make(seats: int, *, hours: float = 0, allowed: tuple[str, ...] = (), **extra: Any) -> Flight:
+    def make(
+        seats: int, *, hours: float = 0, allowed: tuple[str, ...] = (), **extra: Any
+    ) -> Flight:
         return services.create_flight(
             actor=officer, code=f"SP{next(counter):03d}", destination="ISB",
             departs_at=DAY + dt.timedelta(hours=hours), seats=seats,
