@@ -15,14 +15,16 @@ import heapq
 import math
 import time
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
 import highspy
 import numpy as np
 
-HouseholdId = Hashable
-FlightId = Hashable
+# Ids are whatever the caller uses (case pks, JSON numbers or texts); only equality matters.
+HouseholdId: TypeAlias = Any
+FlightId: TypeAlias = Any
 
 
 @dataclass(frozen=True)
@@ -374,6 +376,8 @@ def _disaggregate(model: _Model, x: np.ndarray) -> dict[HouseholdId, FlightId]:
 # Above this many (type, flight) pairs, branch and bound does not pay within the time limit
 # on two cores: the plan is the LP rounding with the greedy fill.
 MIP_COLUMNS = 60_000
+# Measured: when the rounding is not already optimal, HiGHS gains most in its first seconds.
+MIP_SECONDS = 10.0
 
 
 def _optimise(
@@ -395,7 +399,9 @@ def _optimise(
         and model.value_of(x) + 1e-6 < best_possible * (1 - gap / 10)
         and deadline - time.monotonic() > 1.0
     ):
-        improved = model.solve_integer(x, seconds=deadline - time.monotonic(), gap=gap)
+        improved = model.solve_integer(
+            x, seconds=min(MIP_SECONDS, deadline - time.monotonic()), gap=gap
+        )
         if improved is not None and model.value_of(improved) > model.value_of(x):
             x = model.fill_greedily(improved)
             if model.stay_bonus == 0:
@@ -550,8 +556,12 @@ def plan_flights(
     _, counts = _flow_relaxation(types, ordered, free)
     relaxed = counts[model.col_type, model.col_flight]
     x, method = _optimise(model, relaxed, deadline, gap)
+    placed = _disaggregate(model, x)
+    fitted = _first_fit(rest, ordered, free)
+    if objective_of(rest, fitted) > objective_of(rest, placed):
+        placed, method = fitted, "greedy first fit by priority density"
     assignments = {h.id: ordered[previous_index[h.id]].id for h in households if h.id in kept}
-    assignments.update(_disaggregate(model, x))
+    assignments.update(placed)
     if previous and move_penalty is not None:
         # A second plan in which told households may move, at move_penalty each.
         told_types = _aggregate(households, ordered, previous_index)
@@ -610,20 +620,32 @@ def _keep_told_households(
     return kept
 
 
-def plan_greedily(
-    households: Sequence[HouseholdDemand], flights: Sequence[FlightOffer]
-) -> Plan:
-    """The baseline: households by priority density, each on the earliest flight with room."""
-    started = time.monotonic()
-    ordered = sorted(flights, key=lambda f: (f.departs_at, str(f.id)))
-    free = [f.seats for f in ordered]
+def _first_fit(
+    households: Sequence[HouseholdDemand], flights: list[FlightOffer], free: list[int]
+) -> dict[HouseholdId, FlightId]:
+    """Households by priority density (then priority), each on the earliest flight with room.
+
+    It keeps the rule that no household is left behind for a lower priority of its size: room
+    on a flight only shrinks, and the higher priority of two alike households comes first.
+    """
+    free = list(free)
     assignments: dict[HouseholdId, FlightId] = {}
     for h in sorted(households, key=lambda h: (-h.priority * h.people / h.seats, -h.priority)):
-        for i, flight in enumerate(ordered):
+        for i, flight in enumerate(flights):
             if free[i] >= h.seats and flight.admits(h):
                 assignments[h.id] = flight.id
                 free[i] -= h.seats
                 break
+    return assignments
+
+
+def plan_greedily(
+    households: Sequence[HouseholdDemand], flights: Sequence[FlightOffer]
+) -> Plan:
+    """The baseline: first fit by priority density, no solver."""
+    started = time.monotonic()
+    ordered = sorted(flights, key=lambda f: (f.departs_at, str(f.id)))
+    assignments = _first_fit(households, ordered, [f.seats for f in ordered])
     seconds = time.monotonic() - started
     return Plan(
         assignments=assignments,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -75,6 +75,10 @@ def under_two(birth: dt.date | None, on: dt.date) -> bool:
     return second_birthday > on
 
 
+def _birth(p: Person) -> dt.date | None:
+    return cast("dt.date | None", p.birth_date)  # an EncryptedDateField holds a date
+
+
 def _latin_upper(text: str) -> str:
     # Names as in the machine-readable zone of a travel document: Latin capitals.
     return " ".join(text.upper().split())
@@ -110,9 +114,9 @@ def flight_manifest(
                         document=p.passport_number or p.tazkira_number,
                         document_kind="P" if p.passport_number else ("T" if p.tazkira_number
                                                                       else ""),
-                        birth_date=p.birth_date.isoformat() if p.birth_date else "",
+                        birth_date=str(p.birth_date or ""),
                         sex=p.sex[:1].upper() if p.sex in ("female", "male") else "X",
-                        infant=under_two(p.birth_date, on),
+                        infant=under_two(_birth(p), on),
                     )
                     for p in members
                 ],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -105,7 +105,7 @@ def household_demands(cases: Sequence[Case], *, on: dt.date) -> list[HouseholdDe
         for household_id, birth in Person.objects.filter(
             household_id__in=household_ids[start : start + 2000]
         ).values_list("household_id", "birth_date"):
-            members[household_id].append(birth)
+            members[household_id].append(cast("dt.date | None", birth))
     demands = []
     for case in cases:
         births = members[case.household_id]
@@ -286,7 +286,7 @@ def set_flight_status(*, actor: Any, flight: Flight, status: str) -> Flight:
     return flight
 
 
-GATE_EVENTS = {
+GATE_EVENTS: dict[str, str | None] = {
     Seat.Gate.CHECKED_IN: None,
     Seat.Gate.BOARDED: Status.BOARDED,
     Seat.Gate.NO_SHOW: Status.NO_SHOW,
