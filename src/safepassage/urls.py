@@ -21,6 +21,8 @@ urlpatterns = [
     path("dashboard/", include("safepassage.dashboard.urls")),
     path("engagements/", include("safepassage.engagements.urls")),
     path("messaging/", include("safepassage.messaging.urls")),
+
+    path("airlift/", include("safepassage.airlift.urls")),
     path("admin/", admin.site.urls),
     path("", include("safepassage.intake.urls")),
 ]
