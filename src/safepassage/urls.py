@@ -16,5 +16,6 @@ urlpatterns = [
     path("", registry_views.home, name="home"),
     path("accounts/", include("safepassage.accounts.urls")),
     path("cases/", include("safepassage.registry.urls")),
+    path("linkage/", include("safepassage.linkage.urls")),
     path("admin/", admin.site.urls),
 ]
