@@ -24,7 +24,8 @@ def test_the_same_person_spelt_another_way_is_flagged_as_a_possible_duplicate(
     first = make_case(person())
     second = make_case(
         person(given_name="Zabiullah", family_name="Stanekzai", father_name="Abdurrahman",
-               name_native="", birth_date=dt.date(1987, 1, 1), birth_date_latest=dt.date(1987, 12, 31),
+               name_native="", birth_date=dt.date(1987, 1, 1),
+               birth_date_latest=dt.date(1987, 12, 31),
                birth_date_precision="year", phones=["+93791234567"], tazkira_number="",
                passport_number="")
     )

@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # pandas and Splink load on first use: registering a househol
 INSTANT_CHECK_MAX_PERSONS = 30
 BLOCK_KEY_KIND = "linkage-block"
 CANDIDATE_LIMIT = 500
+# Unsupervised training needs enough pairs; below this, a run scores with the current model.
+MIN_TRAINING_RECORDS = 2000
 
 
 def _digest(value: str) -> str:
@@ -193,16 +195,22 @@ def run_linkage(
     features = {f.person_id: f.data for f in PersonFeatures.objects.iterator(chunk_size=5000)}
     frame = _frame(features, households)
     say(f"linking {len(frame)} records")
+    train_now = retrain and len(frame) >= MIN_TRAINING_RECORDS
     result = engine.link(
-        frame, backend=backend, spark=spark, model=None if retrain else current_model(),
+        frame, backend=backend, spark=spark, model=None if train_now else current_model(),
         explain=True,
     )
     say("saving decisions")
     with transaction.atomic():
-        model = LinkageModel.objects.create(
-            version=engine.MODEL_VERSION, backend=backend, records=len(frame),
-            splink_model=result.model, created_by=actor_name,
+        model = (
+            LinkageModel.objects.create(
+                version=engine.MODEL_VERSION, backend=backend, records=len(frame),
+                splink_model=result.model, created_by=actor_name,
+            )
+            if train_now or not LinkageModel.objects.exists()
+            else LinkageModel.objects.first()
         )
+        assert model is not None
         run = LinkageRun.objects.create(model=model, records=len(frame), created_by=actor_name)
         auto, queued = _apply_run(result.pairs)
         clusters = recluster(person_ids=None)
@@ -219,53 +227,66 @@ def run_linkage(
 
 
 def _apply_run(pairs: pd.DataFrame) -> tuple[int, int]:
-    """Store this run's pairs: new ones above the threshold as automatic merges, the others as
-    pending review; decided pairs keep their decision."""
+    """Store this run's pairs: those the clustering accepts above the threshold as automatic
+    merges, the others as pending review. Decided pairs keep their decision; a pending pair (from
+    the instant check) can be merged by a run."""
     from safepassage.linkage import engine
 
-    decided = {
-        (a, b): status
-        for a, b, status in CandidatePair.objects.values_list(
-            "person_a_id", "person_b_id", "status"
+    known = {
+        (a, b): (pk, status)
+        for pk, a, b, status in CandidatePair.objects.values_list(
+            "pk", "person_a_id", "person_b_id", "status"
         )
     }
     households = dict(Person.objects.values_list("pk", "household_id"))
-    apart = {k for k, s in decided.items() if s in APART}
-    together = [k for k, s in decided.items() if s in TOGETHER]
+    apart = [k for k, (_pk, s) in known.items() if s in APART]
+    together = [k for k, (_pk, s) in known.items() if s in TOGETHER]
     strong = pairs[pairs["match_probability"] >= engine.AUTO_MERGE_PROBABILITY]
-    accepted = set(
-        engine.accepted_edges(
+    accepted = {
+        tuple(sorted(edge))
+        for edge in engine.accepted_edges(
             households=households, pairs=strong, cannot_link=apart, must_link=together
         )
-    )
-    new_pairs, auto_events = [], []
+    }
+    now = timezone.now()
+    new_pairs, promoted = [], []
     for row in pairs.itertuples(index=False):
         key = tuple(sorted((int(row.unique_id_l), int(row.unique_id_r))))
-        if key in decided:
+        merge = key in accepted
+        if key in known:
+            pk, status = known[key]
+            if status == PairStatus.PENDING and merge:
+                promoted.append(pk)
             continue
-        status = PairStatus.AUTO_MERGED if key in accepted else PairStatus.PENDING
         new_pairs.append(
             CandidatePair(
                 person_a_id=key[0], person_b_id=key[1],
                 match_probability=float(row.match_probability),
                 match_weight=float(row.match_weight), reasons=list(row.reasons),
-                status=status, decided_at=timezone.now() if status != PairStatus.PENDING else None,
+                status=PairStatus.AUTO_MERGED if merge else PairStatus.PENDING,
+                decided_at=now if merge else None,
             )
         )
-    created = CandidatePair.objects.bulk_create(new_pairs, batch_size=2000)
-    merged = [p for p in created if p.status == PairStatus.AUTO_MERGED]
-    if merged and merged[0].pk is None:  # backends that do not return ids from bulk_create
-        merged = list(CandidatePair.objects.filter(status=PairStatus.AUTO_MERGED,
-                                                   merges__isnull=True))
-    Merge.objects.bulk_create([Merge(pair=p, automatic=True) for p in merged], batch_size=2000)
-    auto_events = [
-        {"action": "linkage.auto_merged", "object_type": "pair", "object_id": p.pk,
-         "details": {"probability": round(p.match_probability, 6)}}
-        for p in merged
+    CandidatePair.objects.bulk_create(new_pairs, batch_size=2000)
+    CandidatePair.objects.filter(pk__in=promoted).update(
+        status=PairStatus.AUTO_MERGED, decided_at=now
+    )
+    merged = list(
+        CandidatePair.objects.filter(status=PairStatus.AUTO_MERGED, merges__isnull=True)
+        .values_list("pk", "match_probability")
+    )
+    Merge.objects.bulk_create(
+        [Merge(pair_id=pk, automatic=True, merged_at=now) for pk, _p in merged], batch_size=2000
+    )
+    events = [
+        {"action": "linkage.auto_merged", "object_type": "pair", "object_id": pk,
+         "details": {"probability": round(probability, 6)}}
+        for pk, probability in merged
     ]
-    for start in range(0, len(auto_events), 5000):
-        audit.record_many(actor="linkage", events=auto_events[start : start + 5000])
-    return len(merged), len(created) - len(merged)
+    for start in range(0, len(events), 5000):
+        audit.record_many(actor="linkage", events=events[start : start + 5000])
+    queued = sum(1 for p in new_pairs if p.status == PairStatus.PENDING)
+    return len(merged), queued
 
 
 def recluster(*, person_ids: Iterable[int] | None) -> dict[int, int]:
@@ -366,18 +387,18 @@ def _withdraw_if_duplicate_household(
                                                                                        flat=True))
     cluster_of = dict(PersonCluster.objects.filter(person_id__in=members)
                       .values_list("person_id", "cluster_id"))
-    other_cases: set[str] = set()
+    shared: set[int] | None = None
     for member in members:
         mates = PersonCluster.objects.filter(cluster_id=cluster_of.get(member, member)).exclude(
             person__household_id=person.household_id
         )
-        refs = set(mates.values_list("person__household__case__reference", flat=True))
-        if not refs:
+        cases = set(mates.values_list("person__household__case", flat=True))
+        shared = cases if shared is None else shared & cases
+        if not shared:
             return  # someone in this household is registered nowhere else: keep the case
-        other_cases |= refs
-    if len(other_cases) != 1 or (case.status, Status.WITHDRAWN) not in TRANSITIONS:
+    if not shared or (case.status, Status.WITHDRAWN) not in TRANSITIONS:
         return
-    original = next(iter(other_cases))
+    original = Case.objects.get(pk=min(shared)).reference  # the earliest registration
     merge.withdrawn_from_status = case.status
     change_case_status(actor=actor, case=case, to_status=Status.WITHDRAWN,
                        reason=f"duplicate of {original}")
