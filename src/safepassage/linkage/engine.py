@@ -139,6 +139,26 @@ class LinkageResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def spark_session(master: str = "local[2]") -> Any:
+    """A Spark session with Splink's string-similarity functions (Jaro-Winkler) loaded."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    import tempfile
+
+    builder: Any = SparkSession.builder
+    session = (
+        builder.master(master).appName("safepassage-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    # Splink checkpoints intermediate tables to cut Spark's query plans short.
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="safepassage-spark-"))
+    return session
+
+
 def make_db_api(backend: str = "duckdb", *, spark: Any = None) -> Any:
     if backend == "spark":
         from splink import SparkAPI

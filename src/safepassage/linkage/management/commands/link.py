@@ -31,10 +31,9 @@ class Command(BaseCommand):
 
         spark = None
         if options["backend"] == "spark":
-            from pyspark.sql import SparkSession
+            from safepassage.linkage.engine import spark_session
 
-            spark = SparkSession.builder.master("local[*]").appName("safepassage-link")
-            spark = spark.getOrCreate()
+            spark = spark_session("local[*]")
         bar = tqdm(total=len(STEPS), unit="step", file=self.stderr._out, leave=True)
 
         def progress(step: str) -> None:
