@@ -1,0 +1,115 @@
+"""The operations dashboard, its CSV exports, commitments and the PDF situation report."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from safepassage.accounts import permissions
+from safepassage.accounts.decorators import staff_required
+from safepassage.audit import services as audit
+from safepassage.dashboard import charts, selectors, services
+from safepassage.dashboard.exports import TABLES
+from safepassage.dashboard.forms import AsOfForm, CommitmentForm
+
+
+def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
+    form = AsOfForm(request.GET or None)
+    return form, (form.cleaned_data["date"] if form.is_valid() else None)
+
+
+@staff_required
+def overview(request: HttpRequest) -> HttpResponse:
+    form, as_of = _as_of(request)
+    picture = selectors.operations_picture(actor=request.user, as_of=as_of)
+    labels = {key: str(label) for key, label, _s in selectors.STAGES}
+    shown = ["registered", "approved", "boarded", "resettled"]  # nested, so drawn overlaid
+
+    def nested(rows: list[selectors.Breakdown]) -> SafeString:
+        return charts.nested_bars(
+            [(b.label, [(labels[k], b.people.get(k, 0)) for k in shown]) for b in rows],
+            title=_("People by stage"),
+        )
+
+    context = {
+        "picture": picture,
+        "as_of_form": form,
+        "funnel_chart": charts.horizontal_bars(
+            [(r.label, r.people) for r in picture.funnel], title=_("Pipeline funnel (people)"),
+            note={r.label: r.note for r in picture.funnel if r.note}),
+        "category_chart": nested(picture.categories),
+        "organisation_chart": nested(picture.organisations),
+        "daily_chart": charts.daily_columns(picture.registrations,
+                                            title=_("Registrations per day (cases)")),
+        "left_behind_chart": charts.horizontal_bars(
+            [(label, n) for label, n, _ns in picture.left_behind],
+            title=_("People left behind, by category")) if picture.left_behind else None,
+        "burn_ups": [
+            (p, charts.burn_up(p.burn_up, target=p.commitment.target, title=p.commitment.title,
+                               start=p.commitment.announced_on, deadline=p.commitment.deadline,
+                               projected=p.projected, as_of=p.as_of))
+            for p in picture.commitments
+        ],
+        "may_manage_commitments": permissions.can(request.user, permissions.MANAGE_COMMITMENTS),
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+@staff_required
+def export_csv(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in TABLES:
+        raise Http404
+    _form, as_of = _as_of(request)
+    picture = selectors.operations_picture(actor=request.user, as_of=as_of)
+    header, hxl, rows = TABLES[chart](picture)
+    audit.record(actor=request.user, action="dashboard.exported", object_type="chart",
+                 object_id=chart, details={"rows": len(rows)})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="safepassage-{chart}-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerow(hxl)
+    writer.writerows(rows)
+    return response
+
+
+@staff_required
+def new_commitment(request: HttpRequest) -> HttpResponse:
+    if not permissions.can(request.user, permissions.MANAGE_COMMITMENTS):
+        raise PermissionDenied
+    form = CommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_commitment(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field_name, errs in exc.message_dict.items():
+                for err in errs:
+                    form.add_error(field_name if field_name in form.fields else None, err)
+        else:
+            messages.success(request, _("Commitment recorded."))
+            return redirect("dashboard:overview")
+    return render(request, "dashboard/commitment_form.html", {"form": form})
+
+
+@staff_required
+def situation_report(request: HttpRequest) -> HttpResponse:
+    from safepassage.dashboard.sitrep import build_situation_report
+
+    _form, day = _as_of(request)
+    day = day or timezone.localdate()
+    pdf = build_situation_report(actor=request.user, day=day)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="safepassage-sitrep-{day.isoformat()}.pdf"'
+    )
+    return response
+

@@ -1,0 +1,25 @@
+"""`safepassage demo-engagements`: the diplomatic log and the public commitments of the demo."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from safepassage.dashboard.demo import evacuate_demo_cases
+from safepassage.engagements.demo import load_demo_engagements
+
+
+class Command(BaseCommand):
+    help = ("Record the demo meetings (first contact, 13 Doha meetings) and the commitments; "
+            "with --evacuate-if-none, fly out demo cases if nobody has boarded yet.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--evacuate-if-none", action="store_true",
+                            help="Walk approved demo cases to boarded/arrived/resettled (about "
+                                 "3,700 people), if no case has boarded yet.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        meetings = load_demo_engagements()
+        self.stdout.write(f"Recorded {meetings} demo meetings (0: the log was not empty).")
+        if options["evacuate_if_none"]:
+            flown = evacuate_demo_cases()
+            self.stdout.write(f"Flew out {flown} demo people (0: someone had boarded already).")
