@@ -16,6 +16,7 @@ urlpatterns = [
     path("", registry_views.home, name="home"),
     path("accounts/", include("safepassage.accounts.urls")),
     path("cases/", include("safepassage.registry.urls")),
+    path("linkage/", include("safepassage.linkage.urls")),
     path("triage/", include("safepassage.triage.urls")),
     path("", include("safepassage.credentials.urls")),
     path("dashboard/", include("safepassage.dashboard.urls")),

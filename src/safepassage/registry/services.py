@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.audit import services as audit
+from safepassage.linkage import services as linkage_services
 from safepassage.messaging import services as messaging
 from safepassage.registry.identifiers import identifier_rows
 from safepassage.registry.models import (
@@ -138,6 +139,7 @@ def register_households(
                 for c in cases
             ]
         )
+        linkage_services.record_features(people)  # features, blocking keys, instant check
         audit.record_many(
             actor=actor or channel,
             events=[
