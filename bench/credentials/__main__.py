@@ -9,6 +9,7 @@ verify = base45 text -> (inflate) -> COSE parse -> signature -> claims -> expiry
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 import time
@@ -125,6 +126,7 @@ def measure(alg: int, openssl: tuple[float, float] | None) -> dict[str, Any]:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     speed = openssl_speed()
     columns = {name: measure(alg, speed.get(name)) for name, alg in ALGS.items()}
     rows = [
@@ -137,8 +139,9 @@ def main() -> None:
         f"Every rate, ours and `openssl speed -seconds {int(SECONDS)}`'s (run in the same "
         f"process tree just before), is the best of {ROUNDS} rounds of operations per second of "
         "CPU time, as openssl speed divides by CPU user time. The machine (2 cores) was shared "
-        "with other engineers' test suites and benchmarks while this ran (load average 10-16), "
-        "which slows both sides unevenly: expect 10-30% between runs."
+        "with other engineers' test suites and benchmarks while this ran (1-minute load average "
+        f"{load_before:.0f} at the start, {os.getloadavg()[0]:.0f} at the end), which slows both "
+        "sides unevenly: expect 10-30% between runs."
     )
     write_results("credentials", rows, notes=notes)
 
