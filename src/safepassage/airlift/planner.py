@@ -381,9 +381,6 @@ def _disaggregate(model: _Model, x: np.ndarray) -> dict[HouseholdId, FlightId]:
 # Above this many (type, flight) pairs, branch and bound does not pay within the time limit
 # on two cores: the plan is the LP rounding with the greedy fill.
 MIP_COLUMNS = 60_000
-# Per-household first fit is a candidate too, below this size (above, it costs seconds and
-# the type-level greedy is as good).
-FIRST_FIT_HOUSEHOLDS = 20_000
 # Measured: when the rounding is not already optimal, HiGHS gains most in its first seconds.
 MIP_SECONDS = 10.0
 
@@ -565,7 +562,7 @@ def plan_flights(
     relaxed = counts[model.col_type, model.col_flight]
     x, method = _optimise(model, relaxed, deadline, gap)
     placed = _disaggregate(model, x)
-    fitted = _first_fit(rest, ordered, free) if len(rest) <= FIRST_FIT_HOUSEHOLDS else {}
+    fitted = _first_fit(rest, ordered, free)
     if objective_of(rest, fitted) > objective_of(rest, placed):
         placed, method = fitted, "greedy first fit by priority density"
     assignments = {h.id: ordered[previous_index[h.id]].id for h in households if h.id in kept}
@@ -637,13 +634,18 @@ def _first_fit(
     on a flight only shrinks, and the higher priority of two alike households comes first.
     """
     free = list(free)
+    open_flights = [i for i, seats in enumerate(free) if seats > 0]
     assignments: dict[HouseholdId, FlightId] = {}
     for h in sorted(households, key=lambda h: (-h.priority * h.people / h.seats, -h.priority)):
-        for i, flight in enumerate(flights):
-            if free[i] >= h.seats and flight.admits(h):
-                assignments[h.id] = flight.id
+        for position, i in enumerate(open_flights):
+            if free[i] >= h.seats and flights[i].admits(h):
+                assignments[h.id] = flights[i].id
                 free[i] -= h.seats
+                if free[i] == 0:
+                    del open_flights[position]
                 break
+        if not open_flights:
+            break
     return assignments
 
 
