@@ -325,6 +325,51 @@ class _Model:
                 left[tb] += k
         return x
 
+    def exchange_for_better(self, x: np.ndarray, *, rounds: int = 3) -> np.ndarray:
+        """On each flight, swap one household on board for a waiting one worth more that fits
+        in its seats plus the seats still free (a strict gain), while such a swap exists."""
+        x = x.copy()
+        if len(x) == 0:
+            return x
+        free = np.array(self.capacity, dtype=np.int64) - self.used_seats(x)
+        left = self.count - self.placed_counts(x)
+        worth = self.type_priority * self.type_people
+        by_flight = np.argsort(self.col_flight, kind="stable")
+        bounds = np.searchsorted(self.col_flight[by_flight], np.arange(len(self.flights) + 1))
+        for _round in range(rounds):
+            improved = False
+            for f in range(len(self.flights)):
+                cols = by_flight[bounds[f] : bounds[f + 1]]
+                if len(cols) < 2:
+                    continue
+                types = self.col_type[cols]
+                for _swap in range(50):
+                    aboard = cols[x[cols] > 0]
+                    waiting = left[types] > 0
+                    if len(aboard) == 0 or not waiting.any():
+                        break
+                    out_types = self.col_type[aboard]
+                    # Best gain for each household that could step down: a waiting type that
+                    # fits into its seats plus the free ones and is worth more.
+                    room = self.type_seats[out_types][:, None] + free[f]
+                    fits = (self.type_seats[types][None, :] <= room) & waiting[None, :]
+                    gain = np.where(fits, worth[types][None, :] - worth[out_types][:, None],
+                                    -np.inf)
+                    best = np.unravel_index(np.argmax(gain), gain.shape)
+                    if gain[best] <= 1e-9:
+                        break
+                    out_col, in_col = aboard[best[0]], cols[best[1]]
+                    t_out, t_in = int(self.col_type[out_col]), int(self.col_type[in_col])
+                    x[out_col] -= 1
+                    x[in_col] += 1
+                    left[t_out] += 1
+                    left[t_in] -= 1
+                    free[f] += self.type_seats[t_out] - self.type_seats[t_in]
+                    improved = True
+            if not improved:
+                break
+        return x
+
     def value_of(self, x: np.ndarray) -> float:
         return float(self.value @ x)
 
@@ -396,7 +441,11 @@ def _optimise(
         (model.fill_greedily(np.zeros_like(rounded)), "greedy by priority density"),
     ]
     if model.stay_bonus == 0:
-        candidates = [(model.put_higher_priorities_first(x), m) for x, m in candidates]
+        candidates = [
+            (model.put_higher_priorities_first(model.fill_greedily(model.exchange_for_better(x))),
+             m + ", exchanges")
+            for x, m in candidates
+        ]
     x, method = max(candidates, key=lambda c: (model.value_of(c[0]), model.score_of(c[0])))
     best_possible = math.floor(float(model.value @ relaxed) + 1e-6)
     if (
