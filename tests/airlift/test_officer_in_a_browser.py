@@ -13,7 +13,7 @@ from safepassage.airlift.models import Flight, Seat
 from tests.airlift.conftest import family
 from tests.conftest import sign_in_with_browser
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_creates_a_flight_plans_cancels_and_downloads_the_manifest(

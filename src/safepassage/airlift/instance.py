@@ -116,13 +116,17 @@ def parse_instance(data: Any) -> Instance:
     return Instance(households=households, flights=flights, previous=previous)
 
 
+def _whole_if_integral(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
 def plan_as_json(plan: Plan) -> dict[str, Any]:
     return {
         "assignments": [
             {"household": h, "flight": f} for h, f in plan.assignments.items()
         ],
-        "objective": plan.objective,
-        "bound": plan.bound,
+        "objective": _whole_if_integral(plan.objective),
+        "bound": _whole_if_integral(plan.bound),
         "percent_of_bound": round(plan.percent_of_bound, 3),
         "households_placed": plan.placed,
         "seconds": round(plan.seconds, 3),

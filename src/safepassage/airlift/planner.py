@@ -160,39 +160,40 @@ class _Model:
         # The tie-break (earlier departures for higher priorities) is worth less than one unit
         # of the main objective in total, so it never outweighs a single person of priority 1.
         epsilon = 1.0 / (total_value + 1.0)
-        cols_t, cols_f, costs, value = [], [], [], []
+        cap = np.array(capacity, dtype=np.int64)
+        flight_no = np.arange(n_flights)
+        admits: dict[str, np.ndarray] = {}
+        cols_t, cols_f = [], []
         for ti, t in enumerate(types):
-            allowed = None
-            for fi in range(t.first_flight, n_flights):
-                flight = flights[fi]
-                if t.seats > capacity[fi]:
-                    continue
-                if flight.allowed_categories:
-                    if allowed is None:
-                        allowed = t.category
-                    if allowed not in flight.allowed_categories:
-                        continue
-                base = t.priority * t.people
-                rank = (n_flights - fi) / n_flights
-                cols_t.append(ti)
-                cols_f.append(fi)
-                value.append(base)
-                costs.append(
-                    base + epsilon * base * rank + (stay_bonus if fi == t.previous else 0.0)
-                )
-        self.col_type = np.array(cols_t, dtype=np.int64)
-        self.col_flight = np.array(cols_f, dtype=np.int64)
-        self.cost = np.array(costs, dtype=np.float64)
-        self.value = np.array(value, dtype=np.float64)
+            admitted = admits.get(t.category)
+            if admitted is None:
+                admitted = admits[t.category] = np.array(
+                    [not f.allowed_categories or t.category in f.allowed_categories
+                     for f in flights], dtype=bool)
+            chosen = np.nonzero(admitted & (flight_no >= t.first_flight) & (cap >= t.seats))[0]
+            cols_f.append(chosen)
+            cols_t.append(np.full(len(chosen), ti, dtype=np.int64))
+        empty = np.zeros(0, dtype=np.int64)
+        # Columns are grouped by type, in departure order within a type.
+        self.col_type = np.concatenate(cols_t) if cols_t else empty
+        self.col_flight = np.concatenate(cols_f).astype(np.int64) if cols_f else empty
+        self.type_start = np.searchsorted(self.col_type, np.arange(len(types) + 1))
         self.count = np.array([len(t.members) for t in types], dtype=np.int64)
         self.type_seats = np.array([t.seats for t in types], dtype=np.int64)
-        seats = self.type_seats[self.col_type] if len(cols_t) else np.zeros(0, dtype=np.int64)
-        cap = np.array(capacity, dtype=np.int64)
-        self.upper = np.minimum(self.count[self.col_type], cap[self.col_flight] // seats)
-        self.lower = np.zeros(len(cols_t), dtype=np.int64)
-        self.column_of = {
-            (t, f): i for i, (t, f) in enumerate(zip(cols_t, cols_f, strict=True))
-        }
+        self.type_people = np.array([t.people for t in types], dtype=np.int64)
+        self.type_priority = np.array([t.priority for t in types], dtype=np.float64)
+        previous = np.array([t.previous for t in types], dtype=np.int64)
+        base = (self.type_priority * self.type_people)[self.col_type] if len(types) else (
+            np.zeros(0))
+        rank = (n_flights - self.col_flight) / max(1, n_flights)
+        stays = previous[self.col_type] == self.col_flight if len(types) else np.zeros(0, bool)
+        self.value = base.astype(np.float64)
+        self.cost = base + epsilon * base * rank + stay_bonus * stays
+        seats = self.type_seats[self.col_type] if len(types) else empty
+        self.upper = np.minimum(
+            self.count[self.col_type], cap[self.col_flight] // np.maximum(seats, 1)
+        )
+        self.lower = np.zeros(len(self.col_type), dtype=np.int64)
 
     def highs(self, *, integer: bool) -> highspy.Highs:
         n_cols, n_types = len(self.cost), len(self.types)
@@ -263,9 +264,6 @@ class _Model:
         x = x.copy()
         free = np.array(self.capacity, dtype=np.int64) - self.used_seats(x)
         left = self.count - self.placed_counts(x)
-        cols_of_type: dict[int, list[int]] = defaultdict(list)
-        for i, t in enumerate(self.col_type.tolist()):
-            cols_of_type[t].append(i)
         order = sorted(
             range(len(self.types)),
             key=lambda t: (
@@ -275,49 +273,101 @@ class _Model:
             ),
         )
         for t in order:
+            if left[t] == 0:
+                continue
+            cols = np.arange(self.type_start[t], self.type_start[t + 1])
+            if len(cols) == 0:
+                continue
             seats = self.types[t].seats
-            for i in cols_of_type[t]:
-                if left[t] == 0:
-                    break
-                f = self.col_flight[i]
-                k = min(int(left[t]), int(free[f] // seats))
-                if k > 0:
-                    x[i] += k
-                    left[t] -= k
-                    free[f] -= k * seats
+            fits = free[self.col_flight[cols]] // seats
+            before = np.cumsum(fits) - fits
+            take = np.clip(np.minimum(fits, left[t] - before), 0, None)
+            if take.any():
+                x[cols] += take
+                free[self.col_flight[cols]] -= take * seats
+                left[t] -= int(take.sum())
         return x
 
     def put_higher_priorities_first(self, x: np.ndarray) -> np.ndarray:
         """Where a household is left behind while one of the same size and lower priority flies
         on a flight open to both, swap them (a strict gain)."""
         x = x.copy()
+        if len(x) == 0:
+            return x
         left = self.count - self.placed_counts(x)
-        groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-        for i, (t, f) in enumerate(zip(self.col_type.tolist(), self.col_flight.tolist(),
-                                       strict=True)):
-            groups[(self.types[t].seats, self.types[t].people, f)].append(i)
-        for cols in groups.values():
-            if len(cols) < 2:
-                continue
-            cols.sort(key=lambda i: -self.types[int(self.col_type[i])].priority)
+        ct, cf = self.col_type, self.col_flight
+        seats, people, priority = self.type_seats[ct], self.type_people[ct], self.type_priority[ct]
+        order = np.lexsort((-priority, cf, people, seats))
+        key = np.stack([seats[order], people[order], cf[order]])
+        change = np.concatenate([[True], (key[:, 1:] != key[:, :-1]).any(axis=0)])
+        group = np.cumsum(change) - 1
+        starts = np.nonzero(change)[0]
+        ends = np.append(starts[1:], len(order))
+        busy = np.bincount(group, weights=(x[order] > 0), minlength=len(starts)) > 0
+        for g in np.nonzero(busy)[0]:
+            cols = order[starts[g] : ends[g]].tolist()
             hi, lo = 0, len(cols) - 1
             while hi < lo:
                 a, b = cols[hi], cols[lo]
-                ta, tb = int(self.col_type[a]), int(self.col_type[b])
+                ta, tb = int(ct[a]), int(ct[b])
                 if self.types[ta].priority <= self.types[tb].priority:
                     break
                 if left[ta] == 0 or x[a] >= self.upper[a]:
                     hi += 1
                     continue
-                spare = int(x[b])
-                if spare <= 0:
+                if x[b] <= 0:
                     lo -= 1
                     continue
-                k = min(spare, int(left[ta]), int(self.upper[a] - x[a]))
+                k = min(int(x[b]), int(left[ta]), int(self.upper[a] - x[a]))
                 x[b] -= k
                 x[a] += k
                 left[ta] -= k
                 left[tb] += k
+        return x
+
+    def exchange_for_better(self, x: np.ndarray, *, rounds: int = 3) -> np.ndarray:
+        """On each flight, swap one household on board for a waiting one worth more that fits
+        in its seats plus the seats still free (a strict gain), while such a swap exists."""
+        x = x.copy()
+        if len(x) == 0:
+            return x
+        free = np.array(self.capacity, dtype=np.int64) - self.used_seats(x)
+        left = self.count - self.placed_counts(x)
+        worth = self.type_priority * self.type_people
+        by_flight = np.argsort(self.col_flight, kind="stable")
+        bounds = np.searchsorted(self.col_flight[by_flight], np.arange(len(self.flights) + 1))
+        for _round in range(rounds):
+            improved = False
+            for f in range(len(self.flights)):
+                cols = by_flight[bounds[f] : bounds[f + 1]]
+                if len(cols) < 2:
+                    continue
+                types = self.col_type[cols]
+                for _swap in range(50):
+                    aboard = cols[x[cols] > 0]
+                    waiting = left[types] > 0
+                    if len(aboard) == 0 or not waiting.any():
+                        break
+                    out_types = self.col_type[aboard]
+                    # Best gain for each household that could step down: a waiting type that
+                    # fits into its seats plus the free ones and is worth more.
+                    room = self.type_seats[out_types][:, None] + free[f]
+                    fits = (self.type_seats[types][None, :] <= room) & waiting[None, :]
+                    gain = np.where(fits, worth[types][None, :] - worth[out_types][:, None],
+                                    -np.inf)
+                    best = np.unravel_index(np.argmax(gain), gain.shape)
+                    if gain[best] <= 1e-9:
+                        break
+                    out_col, in_col = aboard[best[0]], cols[best[1]]
+                    t_out, t_in = int(self.col_type[out_col]), int(self.col_type[in_col])
+                    x[out_col] -= 1
+                    x[in_col] += 1
+                    left[t_out] += 1
+                    left[t_in] -= 1
+                    free[f] += self.type_seats[t_out] - self.type_seats[t_in]
+                    improved = True
+            if not improved:
+                break
         return x
 
     def value_of(self, x: np.ndarray) -> float:
@@ -358,10 +408,10 @@ def _disaggregate(model: _Model, x: np.ndarray) -> dict[HouseholdId, FlightId]:
     assignments: dict[HouseholdId, FlightId] = {}
     taken = [0] * len(model.types)
     # Households of one type are alike; the ones told a flight are listed on it first.
-    order = sorted(
-        range(len(x)), key=lambda i: model.col_flight[i] != model.types[model.col_type[i]].previous
-    )
-    for i in order:
+    used = np.nonzero(x > 0)[0]
+    previous = np.array([t.previous for t in model.types], dtype=np.int64)
+    moving = previous[model.col_type[used]] != model.col_flight[used]
+    for i in used[np.argsort(moving, kind="stable")].tolist():
         n = int(x[i])
         if n <= 0:
             continue
@@ -391,7 +441,11 @@ def _optimise(
         (model.fill_greedily(np.zeros_like(rounded)), "greedy by priority density"),
     ]
     if model.stay_bonus == 0:
-        candidates = [(model.put_higher_priorities_first(x), m) for x, m in candidates]
+        candidates = [
+            (model.put_higher_priorities_first(model.fill_greedily(model.exchange_for_better(x))),
+             m + ", exchanges")
+            for x, m in candidates
+        ]
     x, method = max(candidates, key=lambda c: (model.value_of(c[0]), model.score_of(c[0])))
     best_possible = math.floor(float(model.value @ relaxed) + 1e-6)
     if (
@@ -629,13 +683,18 @@ def _first_fit(
     on a flight only shrinks, and the higher priority of two alike households comes first.
     """
     free = list(free)
+    open_flights = [i for i, seats in enumerate(free) if seats > 0]
     assignments: dict[HouseholdId, FlightId] = {}
     for h in sorted(households, key=lambda h: (-h.priority * h.people / h.seats, -h.priority)):
-        for i, flight in enumerate(flights):
-            if free[i] >= h.seats and flight.admits(h):
-                assignments[h.id] = flight.id
+        for position, i in enumerate(open_flights):
+            if free[i] >= h.seats and flights[i].admits(h):
+                assignments[h.id] = flights[i].id
                 free[i] -= h.seats
+                if free[i] == 0:
+                    del open_flights[position]
                 break
+        if not open_flights:
+            break
     return assignments
 
 
