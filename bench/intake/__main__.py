@@ -40,6 +40,29 @@ FAMILY = ["Karimi", "Stanikzai", "Popalzai", "Ahmadzai", "Hashimi", "Rahimi", "N
 PROVINCES = ["Kabul", "Herat", "Balkh", "Nangarhar", "Kandahar", "Bamyan", "Parwan"]
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(process_group: int | None) -> float:
+    """CPU time used so far by the app server's processes (one process group) and by the
+    PostgreSQL backends serving our database: what a registration costs, whatever else the
+    shared machine is doing."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        ours = process_group is not None and int(fields[2]) == process_group
+        if ours or (b"postgres" in cmdline and DB_NAME.encode() in cmdline):
+            total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -349,10 +372,12 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     print("raw inserts…", file=sys.stderr)
     one, fifty = raw_insert_rates(min(args.seconds, 10))
+    blank = {"p50_ms": "", "p99_ms": "", "ratio": "", "server_cpu_ms_per_registration": "",
+             "projected_rate_on_2_free_cores": "", "errors_or_timeouts": ""}
     rows.append({"measure": "PostgreSQL single-row INSERT+COMMIT, 1 connection (psycopg)",
-                 "rate_per_s": round(one), "p50_ms": "", "p99_ms": "", "ratio": ""})
+                 "rate_per_s": round(one)} | {k: v for k, v in blank.items()})
     rows.append({"measure": f"PostgreSQL single-row INSERT+COMMIT, {CLIENTS} connections",
-                 "rate_per_s": round(fifty), "p50_ms": "", "p99_ms": "", "ratio": ""})
+                 "rate_per_s": round(fifty)} | {k: v for k, v in blank.items()})
 
     port = free_port()
     server = start_server(env, port)
@@ -362,8 +387,12 @@ def main() -> None:
             ("API: batches of 100 households", "/api/v1/registrations/batch/", 100),
         ):
             print(f"{label}…", file=sys.stderr)
+            cpu_before = server_cpu_seconds(server.pid)
             result = load(port, token, args.seconds, path=path, batch=batch,
                           start=1_000_000 * batch)
+            cpu = server_cpu_seconds(server.pid) - cpu_before
+            per_registration = 1000 * cpu / max(result["registrations"], 1)
+            result["cpu_ms_per_registration"] = per_registration
             rows.append({
                 "measure": f"{label}, {CLIENTS} clients, "
                            f"gunicorn {WORKERS} workers x {THREADS} threads",
@@ -371,6 +400,9 @@ def main() -> None:
                 "p50_ms": round(result["p50_ms"], 1), "p99_ms": round(result["p99_ms"], 1),
                 "ratio": f"{result['rate'] / one:.2f} of 1-conn raw, "
                          f"{result['rate'] / fifty:.2f} of {CLIENTS}-conn raw",
+                "server_cpu_ms_per_registration": round(per_registration, 1),
+                "projected_rate_on_2_free_cores": round(2000 / per_registration),
+                "errors_or_timeouts": result["errors"],
             })
             print(result, file=sys.stderr)
     finally:
@@ -381,15 +413,26 @@ def main() -> None:
     csv_path = var_dir / "referrals.csv"
     make_csv(csv_path, args.rows)
     started = time.perf_counter()
+    import resource
+
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    db_before = server_cpu_seconds(None)
     done = subprocess.run([VENV_BIN / "safepassage", "import", str(csv_path), "--org",
                            "Bench partner", "--json"], env=env, capture_output=True, text=True,
                           check=True)
     elapsed = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    import_cpu = (children.ru_utime + children.ru_stime - children_before.ru_utime
+                  - children_before.ru_stime) + server_cpu_seconds(None) - db_before
     summary = json.loads(done.stdout)
-    rows.append({"measure": f"CSV import of {args.rows:,} rows (safepassage import, one process)",
-                 "rate_per_s": round(args.rows / elapsed), "p50_ms": "", "p99_ms": "",
-                 "ratio": f"{elapsed:.1f} s; imported {summary['imported']}, quarantined "
-                          f"{summary['quarantined']}"})
+    rows.append(blank | {
+        "measure": f"CSV import of {args.rows:,} rows (safepassage import, one process)",
+        "rate_per_s": round(args.rows / elapsed),
+        "ratio": f"{elapsed:.1f} s; imported {summary['imported']}, quarantined "
+                 f"{summary['quarantined']}",
+        "server_cpu_ms_per_registration": f"{1000 * import_cpu / args.rows:.2f} per row",
+        "projected_rate_on_2_free_cores": f"{args.rows / import_cpu:.0f} rows/s on 1 free core",
+    })
 
     print("crash run…", file=sys.stderr)
     from safepassage.registry.models import Case
@@ -397,9 +440,9 @@ def main() -> None:
     _cases_before_crash_run = Case.objects.filter(channel="partner_api").count()
     connection.close()
     crash = crash_run(env, token, min(args.seconds, 12))
-    rows.append({"measure": "Crash run: kill -9 gunicorn mid-load, restart, retry every key",
-                 "rate_per_s": "", "p50_ms": "", "p99_ms": "",
-                 "ratio": ", ".join(f"{k} {v}" for k, v in crash.items())})
+    rows.append(blank | {
+        "measure": "Crash run: kill -9 gunicorn mid-load, restart, retry every key",
+        "rate_per_s": "", "ratio": ", ".join(f"{k} {v}" for k, v in crash.items())})
 
     from bench.record import write_results
 
