@@ -75,7 +75,13 @@ class SmtpEmail:
         )
         email.attach_alternative(email_html(message.body, message.language), "text/html")
         try:
-            self.backend.send_messages([email])
+            try:
+                self.backend.send_messages([email])
+            except smtplib.SMTPServerDisconnected:  # an idle connection the server dropped
+                self.close()
+                self.open()
+                assert self.backend is not None
+                self.backend.send_messages([email])
         except smtplib.SMTPRecipientsRefused as exc:
             codes = {code for code, _text in exc.recipients.values()}
             code = min(codes) if codes else 0
