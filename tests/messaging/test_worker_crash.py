@@ -51,13 +51,13 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(sms_prov
         time.sleep(0.01)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
-    assert worker.returncode == -signal.SIGKILL
+    assert worker.returncode == -signal.SIGKILL, worker.stderr.read().decode()[-2000:]
     in_flight = Message.objects.filter(state=State.SENDING).count()
     assert in_flight > 0  # killed with a claimed batch half sent
 
     time.sleep(2.5)  # the dead worker's lease runs out
     restarted = _worker(sms_provider.url, "--until-empty")
-    assert restarted.wait(timeout=120) == 0
+    assert restarted.wait(timeout=120) == 0, restarted.stderr.read().decode()[-2000:]
 
     sms = Message.objects.filter(channel=Via.SMS)
     assert sms.count() == 120
