@@ -22,6 +22,8 @@ run: install system-packages
 	$(SP) migrate --noinput
 	$(SP) compilemessages --ignore=.venv -v0
 	$(SP) demo-data --households 5000 --if-empty
+	$(SP) demo-circumstances --if-empty
+	$(SP) rescore
 	$(SP) demo-users
 	@echo "Open http://127.0.0.1:8000 and sign in with a user above (code: safepassage totp USER)."
 	$(SP) runserver 127.0.0.1:8000
@@ -53,4 +55,4 @@ messages: install
 
 bench: install
 	bash scripts/ensure-postgres
-	PYTHONPATH=src:. $(PY) -m bench.run_all
+	PYTHONPATH=src:. $(PY) -m bench.run_all $(AREAS)

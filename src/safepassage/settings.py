@@ -196,6 +196,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the project-wide style sheet; apps keep their own
 (VAR_DIR / "static").mkdir(exist_ok=True)  # whitenoise serves from finders until collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -229,6 +230,61 @@ LOGGING = {
 # Number of independent hash chains in the audit log: appends on different lanes do not wait for
 # each other, which keeps concurrent writers on PostgreSQL from queueing on a single chain head.
 AUDIT_LANES = int(os.environ.get("SAFEPASSAGE_AUDIT_LANES", "8"))
+
+# --- credentials: signed facilitation letters and boarding passes ---------------------------------
+# The issuer's name in every token (short: it is in every QR code), the signature algorithm of new
+# token keys ("EdDSA" = Ed25519, or "ES256" for verifiers that need P-256) and a letter's lifetime.
+CREDENTIALS_ISSUER = os.environ.get("SAFEPASSAGE_CREDENTIALS_ISSUER", "SAFEPASSAGE")
+CREDENTIALS_ALG = os.environ.get("SAFEPASSAGE_CREDENTIALS_ALG", "EdDSA")
+CREDENTIALS_LETTER_DAYS = int(os.environ.get("SAFEPASSAGE_CREDENTIALS_LETTER_DAYS", "30"))
+
+# --- messaging: the outbox, its channels and its worker (docs/messaging.md) ---------------------
+MESSAGING_SMTP_HOST = os.environ.get("SAFEPASSAGE_SMTP_HOST", "127.0.0.1")
+MESSAGING_SMTP_PORT = int(os.environ.get("SAFEPASSAGE_SMTP_PORT", "25"))
+MESSAGING_SMTP_USER = os.environ.get("SAFEPASSAGE_SMTP_USER", "")
+MESSAGING_SMTP_PASSWORD = os.environ.get("SAFEPASSAGE_SMTP_PASSWORD", "")
+MESSAGING_SMTP_STARTTLS = os.environ.get("SAFEPASSAGE_SMTP_STARTTLS", "0") == "1"
+MESSAGING_SMTP_SSL = os.environ.get("SAFEPASSAGE_SMTP_SSL", "0") == "1"
+MESSAGING_EMAIL_FROM = os.environ.get(
+    "SAFEPASSAGE_EMAIL_FROM", "SafePassage <no-reply@safepassage.invalid>"
+)
+MESSAGING_SMS_URL = os.environ.get("SAFEPASSAGE_SMS_URL", "")  # the gateway's send endpoint
+MESSAGING_SMS_TOKEN = os.environ.get("SAFEPASSAGE_SMS_TOKEN", "")
+MESSAGING_SMS_SENDER = os.environ.get("SAFEPASSAGE_SMS_SENDER", "SafePassage")
+# Shared secret the gateway signs inbound webhooks with (HMAC-SHA256); unset: webhook refused.
+MESSAGING_INBOUND_SECRET = os.environ.get("SAFEPASSAGE_SMS_INBOUND_SECRET", "")
+MESSAGING_STATUS_PAGE_URL = os.environ.get("SAFEPASSAGE_STATUS_PAGE_URL", "")
+MESSAGING_SEND_TIMEOUT = float(os.environ.get("SAFEPASSAGE_SEND_TIMEOUT", "10"))
+MESSAGING_MAX_ATTEMPTS = int(os.environ.get("SAFEPASSAGE_MESSAGE_MAX_ATTEMPTS", "8"))
+MESSAGING_RETRY_BASE_SECONDS = float(os.environ.get("SAFEPASSAGE_MESSAGE_RETRY_SECONDS", "30"))
+MESSAGING_RETRY_MAX_SECONDS = 3600.0
+MESSAGING_LEASE_SECONDS = int(os.environ.get("SAFEPASSAGE_MESSAGE_LEASE_SECONDS", "120"))
+MESSAGING_BROADCAST_RATE_PER_MINUTE = int(os.environ.get("SAFEPASSAGE_BROADCAST_RATE", "600"))
+MESSAGING_BROADCAST_MAX_RATE_PER_MINUTE = 6000
+
+# --- intake: public form, partner API, imports (docs/intake.md) -------------------------------
+INSTALLED_APPS += ["drf_spectacular_sidecar"]  # Swagger UI and Redoc served from here, no CDN
+SPECTACULAR_SETTINGS |= {
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Public form: a person on a shared mobile connection (carrier NAT) must not be locked out by
+# their neighbours, so the limits per address are generous; they stop floods, not families.
+INTAKE_REGISTRATIONS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_REGISTRATIONS_PER_HOUR", "60"))
+INTAKE_STATUS_CHECKS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_STATUS_CHECKS_PER_HOUR", "120"))
+INTAKE_CLIENT_IP_HEADER = os.environ.get("SAFEPASSAGE_CLIENT_IP_HEADER", "")  # behind a proxy
+# Bot check: a form sent sooner than this after it was shown, or from a page older than a day,
+# is held and shown again (a person sends it again; a script gets no reference).
+INTAKE_FORM_MIN_SECONDS = float(os.environ.get("SAFEPASSAGE_FORM_MIN_SECONDS", "3"))
+INTAKE_FORM_MAX_AGE_SECONDS = 24 * 3600
+INTAKE_IMPORT_IN_BACKGROUND = os.environ.get("SAFEPASSAGE_IMPORT_IN_BACKGROUND", "1") == "1"
+INTAKE_IMPORT_MAX_BYTES = 50_000_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000_000  # a batch of 1,000 registrations is about 1 MB
+# The project-wide stylesheet lives in safepassage/static, which is not an app: without this line
+# no finder saw it and every page was served unstyled (found while weighing the public form).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- dashboard: how old (seconds) the aggregates behind the operations picture may be before a
 # page view recomputes them; `safepassage refresh-dashboard --every 30` keeps them fresh instead.

@@ -16,7 +16,14 @@ urlpatterns = [
     path("", registry_views.home, name="home"),
     path("accounts/", include("safepassage.accounts.urls")),
     path("cases/", include("safepassage.registry.urls")),
+    path("linkage/", include("safepassage.linkage.urls")),
+    path("triage/", include("safepassage.triage.urls")),
+    path("", include("safepassage.credentials.urls")),
     path("dashboard/", include("safepassage.dashboard.urls")),
     path("engagements/", include("safepassage.engagements.urls")),
+    path("messaging/", include("safepassage.messaging.urls")),
+
+    path("airlift/", include("safepassage.airlift.urls")),
     path("admin/", admin.site.urls),
+    path("", include("safepassage.intake.urls")),
 ]

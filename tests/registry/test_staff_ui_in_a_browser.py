@@ -24,6 +24,10 @@ def test_a_caseworker_signs_in_finds_a_case_by_phone_and_opens_its_file(
     sign_in_with_browser(page, live_server, caseworker)
     page.goto(f"{live_server.url}/cases/")
     assert page.get_by_role("link", name=case.reference).is_visible()
+    header_colour = page.evaluate(
+        "getComputedStyle(document.querySelector('header')).backgroundColor"
+    )
+    assert header_colour != "rgba(0, 0, 0, 0)", "the style sheet must be served"
 
     page.get_by_label("Reference, name, phone").fill("0700 111 222")
     page.get_by_role("button", name="Search").click()

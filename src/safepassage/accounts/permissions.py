@@ -29,11 +29,13 @@ READ_ENGAGEMENTS = "read_engagements"
 VIEW_DASHBOARD = "view_dashboard"
 READ_AUDIT = "read_audit"
 EDIT_RULES = "edit_rules"
+READ_TRIAGE = "read_triage"  # see why a case has its eligibility and priority
 IMPORT_FILES = "import_files"
 ADMINISTER = "administer"
 MANAGE_COMMITMENTS = "manage_commitments"
 
-_STAFF_CASEWORK = {VIEW_CASES, READ_PERSON_FILE, REVIEW_CASES, RESOLVE_DUPLICATES, IMPORT_FILES}
+_STAFF_CASEWORK = {VIEW_CASES, READ_PERSON_FILE, REVIEW_CASES, RESOLVE_DUPLICATES, IMPORT_FILES,
+                   READ_TRIAGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PARTNER: frozenset({VIEW_CASES, READ_PERSON_FILE, REFER_CASES, IMPORT_FILES}),
@@ -45,7 +47,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.AIRLIFT_OFFICER: frozenset(
         {VIEW_CASES, READ_PERSON_FILE, MANAGE_FLIGHTS, BOARD_PASSENGERS, ISSUE_CREDENTIALS}
-        | {SEND_BROADCASTS}
+        | {SEND_BROADCASTS, READ_TRIAGE}
     ),
     # Minimal data only: a gate agent checks documents and records boarding, nothing more.
     Role.GATE_AGENT: frozenset({VERIFY_CREDENTIALS, BOARD_PASSENGERS}),

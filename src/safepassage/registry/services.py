@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.audit import services as audit
+from safepassage.linkage import services as linkage_services
+from safepassage.messaging import services as messaging
 from safepassage.registry.identifiers import identifier_rows
 from safepassage.registry.models import (
     TRANSITIONS,
@@ -137,6 +139,7 @@ def register_households(
                 for c in cases
             ]
         )
+        linkage_services.record_features(people)  # features, blocking keys, instant check
         audit.record_many(
             actor=actor or channel,
             events=[
@@ -150,6 +153,7 @@ def register_households(
                 for case, data in zip(cases, households, strict=True)
             ],
         )
+        messaging.notify_registration_received(cases=cases, people=people)
     return cases
 
 
@@ -241,5 +245,6 @@ def change_case_status(*, actor: Any, case: Case, to_status: str, reason: str = 
             object_id=locked.reference,
             details={"from": from_status, "to": to_status, "with_reason": bool(reason)},
         )
+        messaging.notify_status_changed(actor=actor, case=locked, to_status=to_status)
     case.status, case.status_changed_at = locked.status, locked.status_changed_at
     return case

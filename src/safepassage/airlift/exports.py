@@ -1,0 +1,77 @@
+"""Passenger manifests for the carrier: CSV and PDF, household by household."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from django.utils import timezone
+from fpdf import FPDF
+
+from safepassage.airlift.models import Flight
+from safepassage.airlift.selectors import ManifestHousehold
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+CSV_COLUMNS = [
+    "household", "case_reference", "household_seats", "family_name", "given_names",
+    "sex", "birth_date", "document_type", "document_number", "infant_on_lap",
+]
+
+
+def manifest_csv(households: list[ManifestHousehold]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for h in households:
+        for p in h.passengers:
+            writer.writerow([
+                h.number, h.reference, h.seats, p.family_name, p.given_names, p.sex,
+                p.birth_date, p.document_kind, p.document, "yes" if p.infant else "no",
+            ])
+    return out.getvalue()
+
+
+def manifest_pdf(flight: Flight, households: list[ManifestHousehold]) -> bytes:
+    pdf = FPDF(orientation="landscape", format="A4")
+    if (FONT_DIR / "DejaVuSans.ttf").exists():
+        pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+        pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        family = "DejaVu"
+    else:
+        family = "Helvetica"
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font(family, "B", 14)
+    people = sum(len(h.passengers) for h in households)
+    seats = sum(h.seats for h in households)
+    pdf.cell(0, 8, f"Passenger manifest {flight.code}  {flight.origin} - {flight.destination}",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 10)
+    departs = timezone.localtime(flight.departs_at)
+    pdf.cell(0, 6, f"Departure {departs:%Y-%m-%d %H:%M %Z} · {len(households)} "
+             f"households · {people} people · {seats} of {flight.seats} seats",
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    widths = [14, 36, 16, 52, 62, 10, 26, 12, 38, 14]
+    heads = ["Hh", "Case", "Seats", "Family name", "Given names", "Sex", "Born", "Doc",
+             "Document no.", "Lap"]
+    pdf.set_font(family, "B", 9)
+    for w, text in zip(widths, heads, strict=True):
+        pdf.cell(w, 7, text, border=1)
+    pdf.ln()
+    pdf.set_font(family, "", 9)
+    for h in households:
+        for i, p in enumerate(h.passengers):
+            first = i == 0
+            row = [
+                str(h.number) if first else "", h.reference if first else "",
+                str(h.seats) if first else "", p.family_name, p.given_names, p.sex,
+                p.birth_date, p.document_kind, p.document, "yes" if p.infant else "",
+            ]
+            border = "LRT" if first else "LR"
+            for w, text in zip(widths, row, strict=True):
+                pdf.cell(w, 6, text, border=border)
+            pdf.ln()
+    pdf.cell(sum(widths), 0, "", border="T")
+    return bytes(pdf.output())

@@ -1,0 +1,159 @@
+"""Reads for the airlift pages: flights with their load, manifests and the gate list.
+
+A manifest names people: producing one is audited. The gate list carries the minimum a gate
+agent needs (reference, the head's name, how many travel), nothing else of the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from safepassage.accounts import permissions
+from safepassage.airlift.models import Flight, PlanRun, Seat
+from safepassage.audit import services as audit
+from safepassage.registry.models import Person
+
+
+def flights_for(*, actor: Any) -> QuerySet[Flight]:
+    if not permissions.can(actor, permissions.BOARD_PASSENGERS):
+        permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    live = ~Q(passengers__gate=Seat.Gate.NO_SHOW)
+    return Flight.objects.annotate(
+        seats_taken=Sum("passengers__seats", filter=live),
+        people_on_board=Sum("passengers__people", filter=live),
+        households=Count("passengers", filter=live),
+    ).order_by("departs_at", "code")
+
+
+def get_flight(*, actor: Any, flight_id: int) -> Flight:
+    return flights_for(actor=actor).get(pk=flight_id)
+
+
+def latest_plan(*, actor: Any) -> PlanRun | None:
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    return PlanRun.objects.select_related("flight").first()
+
+
+def get_plan(*, actor: Any, plan_id: int) -> PlanRun:
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    return PlanRun.objects.select_related("flight").get(pk=plan_id)
+
+
+@dataclass
+class Passenger:
+    family_name: str
+    given_names: str
+    document: str
+    document_kind: str
+    birth_date: str
+    sex: str
+    infant: bool
+
+
+@dataclass
+class ManifestHousehold:
+    number: int
+    reference: str
+    seats: int
+    gate: str
+    passengers: list[Passenger]
+
+
+def under_two(birth: dt.date | None, on: dt.date) -> bool:
+    # The earliest possible birth date is stored: a child counts as an infant only if even
+    # that date is less than two years before the flight.
+    if birth is None:
+        return False
+    try:
+        second_birthday = birth.replace(year=birth.year + 2)
+    except ValueError:  # 29 February
+        second_birthday = birth.replace(year=birth.year + 2, day=28)
+    return second_birthday > on
+
+
+def _birth(p: Person) -> dt.date | None:
+    return cast("dt.date | None", p.birth_date)  # an EncryptedDateField holds a date
+
+
+def _latin_upper(text: str) -> str:
+    # Names as in the machine-readable zone of a travel document: Latin capitals.
+    return " ".join(text.upper().split())
+
+
+def flight_manifest(
+    *, actor: Any, flight: Flight, purpose: str = "view"
+) -> list[ManifestHousehold]:
+    """The passengers of a flight, household by household (head first). Audited."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    seats = list(
+        Seat.objects.filter(flight=flight).exclude(gate=Seat.Gate.NO_SHOW)
+        .select_related("case__household").order_by("pk")
+    )
+    people: dict[int, list[Person]] = {}
+    for p in Person.objects.filter(
+        household_id__in=[s.case.household_id for s in seats]
+    ).order_by("pk"):
+        people.setdefault(p.household_id, []).append(p)
+    on = flight.departs_at.date()
+    households = []
+    for number, seat in enumerate(seats, start=1):
+        head_id = seat.case.household.head_id
+        members = sorted(people.get(seat.case.household_id, []), key=lambda p: p.pk != head_id)
+        households.append(
+            ManifestHousehold(
+                number=number, reference=seat.case.reference, seats=seat.seats,
+                gate=seat.get_gate_display(),
+                passengers=[
+                    Passenger(
+                        family_name=_latin_upper(p.family_name),
+                        given_names=_latin_upper(p.given_name),
+                        document=p.passport_number or p.tazkira_number,
+                        document_kind="P" if p.passport_number else ("T" if p.tazkira_number
+                                                                      else ""),
+                        birth_date=str(p.birth_date or ""),
+                        sex=p.sex[:1].upper() if p.sex in ("female", "male") else "X",
+                        infant=under_two(_birth(p), on),
+                    )
+                    for p in members
+                ],
+            )
+        )
+    audit.record(
+        actor=actor, action=f"airlift.manifest_{purpose}", object_type="flight",
+        object_id=flight.code,
+        details={"households": len(households),
+                 "people": sum(len(h.passengers) for h in households)},
+    )
+    return households
+
+
+@dataclass
+class GateRow:
+    seat_id: int
+    reference: str
+    head_name: str
+    people: int
+    seats: int
+    gate: str
+    gate_label: str
+
+
+def gate_list(*, actor: Any, flight: Flight) -> list[GateRow]:
+    permissions.require(actor, permissions.BOARD_PASSENGERS)
+    seats = list(
+        Seat.objects.filter(flight=flight).select_related("case__household__head").order_by("pk")
+    )
+    audit.record(actor=actor, action="airlift.gate_list_read", object_type="flight",
+                 object_id=flight.code, details={"households": len(seats)})
+    return [
+        GateRow(
+            seat_id=s.pk, reference=s.case.reference,
+            head_name=s.case.household.head.full_name if s.case.household.head else "",
+            people=s.people, seats=s.seats, gate=s.gate, gate_label=s.get_gate_display(),
+        )
+        for s in seats
+    ]

@@ -1,0 +1,367 @@
+"""Changes made by airlift officers and gate agents: flights, plans, re-plans and the gate.
+
+Every function checks the actor's capability, writes its audit entry, and moves cases only
+through registry.services.change_case_status (approved -> manifested -> boarded / no-show).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.accounts import permissions
+from safepassage.airlift.models import (
+    OPEN_STATUSES,
+    Flight,
+    FlightStatus,
+    Operator,
+    PlanRun,
+    Seat,
+    TravelReadiness,
+)
+from safepassage.airlift.planner import FlightOffer, HouseholdDemand, plan_flights
+from safepassage.airlift.selectors import under_two
+from safepassage.audit import services as audit
+from safepassage.registry.models import Case, Category, Person, Status
+from safepassage.registry.services import change_case_status
+
+# A missing priority (not yet scored by triage) plans as the lowest: it gains no objective,
+# and such households only take seats nobody with a priority can use.
+LOWEST_PRIORITY = 0
+DEFAULT_TIME_LIMIT = 20.0
+
+
+def _check_categories(categories: Iterable[str]) -> list[str]:
+    chosen = sorted(set(categories))
+    unknown = [c for c in chosen if c not in Category.values]
+    if unknown:
+        raise ValidationError(
+            {"allowed_categories": _("Unknown category: %(c)s. Choose from the list.")
+             % {"c": ", ".join(unknown)}}
+        )
+    return chosen
+
+
+def create_flight(
+    *,
+    actor: Any,
+    code: str,
+    destination: str,
+    departs_at: dt.datetime,
+    seats: int,
+    operator: str = Operator.OWN,
+    origin: str = "KBL",
+    allowed_categories: Iterable[str] = (),
+) -> Flight:
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    code = code.strip().upper()
+    if not code:
+        raise ValidationError({"code": _("Give the flight a code, for example RCH871.")})
+    if Flight.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("A flight %(code)s exists already; choose another code.")
+                               % {"code": code}})
+    if seats < 0:
+        raise ValidationError({"seats": _("Seats cannot be negative.")})
+    with transaction.atomic():
+        flight = Flight.objects.create(
+            code=code, operator=operator, origin=origin.strip().upper() or "KBL",
+            destination=destination.strip().upper(), departs_at=departs_at, seats=seats,
+            allowed_categories=_check_categories(allowed_categories),
+        )
+        audit.record(actor=actor, action="airlift.flight_created", object_type="flight",
+                     object_id=flight.code,
+                     details={"seats": seats, "restricted": bool(flight.allowed_categories)})
+    return flight
+
+
+def set_readiness(
+    *, actor: Any, case: Case, ready_at: dt.datetime, extra_seats: int = 0
+) -> TravelReadiness:
+    """Record that a household may travel from ready_at (documents verified)."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    with transaction.atomic():
+        readiness, _created = TravelReadiness.objects.update_or_create(
+            case=case, defaults={"ready_at": ready_at, "extra_seats": extra_seats}
+        )
+        audit.record(actor=actor, action="airlift.readiness_set", object_type="case",
+                     object_id=case.reference, details={"extra_seats": extra_seats})
+    return readiness
+
+
+def household_demands(cases: Sequence[Case], *, on: dt.date) -> list[HouseholdDemand]:
+    """What the planner needs of each case: people, seats (infants on a lap, stretchers),
+    priority, readiness and category. Birth dates are decrypted here, in Python."""
+    members: dict[int, list[dt.date | None]] = defaultdict(list)
+    household_ids = [c.household_id for c in cases]
+    for start in range(0, len(household_ids), 2000):
+        for household_id, birth in Person.objects.filter(
+            household_id__in=household_ids[start : start + 2000]
+        ).values_list("household_id", "birth_date"):
+            members[household_id].append(cast("dt.date | None", birth))
+    demands = []
+    for case in cases:
+        births = members[case.household_id]
+        people = len(births)
+        infants = sum(1 for b in births if under_two(b, on))
+        demands.append(
+            HouseholdDemand(
+                id=case.pk,
+                people=people,
+                seats=max(1, people - infants) + case.readiness.extra_seats,
+                priority=LOWEST_PRIORITY if case.priority is None else case.priority,
+                ready_at=case.readiness.ready_at,
+                category=case.category,
+            )
+        )
+    return demands
+
+
+def _offer(flight: Flight) -> FlightOffer:
+    return FlightOffer(id=flight.pk, seats=flight.seats, departs_at=flight.departs_at,
+                       allowed_categories=frozenset(flight.allowed_categories))
+
+
+def plan_manifests(
+    *,
+    actor: Any,
+    reason: str = PlanRun.Reason.PLAN,
+    flight: Flight | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> PlanRun:
+    """Plan every approved, ready household onto the open flights (planned or delayed).
+
+    Households already on an open flight were told it: they keep it unless their flight was
+    cancelled, moved beyond what admits them, or lost seats; the returned run lists exactly
+    who changed. Boarding and departed flights are left as they are.
+    """
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    with transaction.atomic():
+        flights = list(Flight.objects.select_for_update().filter(status__in=OPEN_STATUSES))
+        live = Seat.objects.exclude(gate=Seat.Gate.NO_SHOW).select_related("flight")
+        settled = set(live.exclude(flight__status__in=[*OPEN_STATUSES, FlightStatus.CANCELLED])
+                      .values_list("case_id", flat=True))
+        current = {s.case_id: s for s in live.exclude(case_id__in=settled)}
+        cases = list(
+            Case.objects.filter(status__in=[Status.APPROVED, Status.MANIFESTED],
+                                readiness__isnull=False)
+            .exclude(pk__in=settled)
+            .select_related("readiness")
+            .order_by("pk")
+        )
+        cases_by_id = {c.pk: c for c in cases}
+        on = min((f.departs_at for f in flights), default=timezone.now()).date()
+        demands = household_demands(cases, on=on)
+        previous = {cid: s.flight_id for cid, s in current.items() if cid in cases_by_id}
+        plan = plan_flights(demands, [_offer(f) for f in flights], previous=previous,
+                            time_limit=time_limit)
+        run = PlanRun.objects.create(
+            reason=reason, flight=flight, actor=actor, objective=plan.objective,
+            bound=plan.bound, households_placed=plan.placed,
+            people_placed=sum(d.people for d in demands if d.id in plan.assignments),
+            seconds=plan.seconds, method=plan.method,
+        )
+        _apply(actor=actor, run=run, plan_assignments=plan.assignments, demands=demands,
+               current=current, cases_by_id=cases_by_id)
+        codes = {f.pk: f.code for f in Flight.objects.filter(
+            pk__in={*previous.values(), *plan.assignments.values()})}
+        run.moves = [
+            {"case": cases_by_id[m.household].reference, "from": codes[m.from_flight],
+             "to": None if m.to_flight is None else codes[m.to_flight]}
+            for m in plan.moves
+        ]
+        run.save(update_fields=["moves"])
+        audit.record(
+            actor=actor, action="airlift.planned", object_type="plan", object_id=run.pk,
+            details={"reason": reason, "placed": plan.placed, "moved": len(plan.moves),
+                     "objective": plan.objective, "bound": plan.bound},
+        )
+    return run
+
+
+def _apply(
+    *,
+    actor: Any,
+    run: PlanRun,
+    plan_assignments: dict[Any, Any],
+    demands: list[HouseholdDemand],
+    current: dict[int, Seat],
+    cases_by_id: dict[int, Case],
+) -> None:
+    demand = {d.id: d for d in demands}
+    for case_id, case in cases_by_id.items():
+        new = plan_assignments.get(case_id)
+        seat = current.get(case_id)
+        if seat is not None and seat.flight_id == new:
+            continue
+        if seat is not None:
+            seat.delete()
+        if new is not None:
+            d = demand[case_id]
+            Seat.objects.create(case=case, flight_id=new, people=d.people, seats=d.seats,
+                                notified=True, plan=run)
+            if case.status == Status.APPROVED:
+                change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                                   reason=_("Placed on a flight by the planner."))
+        elif case.status == Status.MANIFESTED:
+            change_case_status(actor=actor, case=case, to_status=Status.APPROVED,
+                               reason=_("No seat after a change of flights; waiting again."))
+    # Told households whose seat vanished without a case left in the plan (e.g. withdrawn).
+    for case_id, seat in current.items():
+        if case_id not in cases_by_id:
+            seat.delete()
+
+
+def cancel_flight(*, actor: Any, flight: Flight, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRun:
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    if not flight.is_open:
+        raise ValidationError(_("Only a planned or delayed flight can be cancelled here."))
+    with transaction.atomic():
+        flight.status = FlightStatus.CANCELLED
+        flight.save(update_fields=["status"])
+        audit.record(actor=actor, action="airlift.flight_cancelled", object_type="flight",
+                     object_id=flight.code)
+        return plan_manifests(actor=actor, reason=PlanRun.Reason.CANCELLED, flight=flight,
+                              time_limit=time_limit)
+
+
+def delay_flight(
+    *, actor: Any, flight: Flight, departs_at: dt.datetime,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> PlanRun:
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    if not flight.is_open:
+        raise ValidationError(_("Only a planned or delayed flight can be delayed."))
+    with transaction.atomic():
+        flight.status = FlightStatus.DELAYED
+        flight.departs_at = departs_at
+        flight.save(update_fields=["status", "departs_at"])
+        audit.record(actor=actor, action="airlift.flight_delayed", object_type="flight",
+                     object_id=flight.code)
+        return plan_manifests(actor=actor, reason=PlanRun.Reason.DELAYED, flight=flight,
+                              time_limit=time_limit)
+
+
+def change_seats(
+    *, actor: Any, flight: Flight, seats: int, time_limit: float = DEFAULT_TIME_LIMIT
+) -> PlanRun:
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    if seats < 0:
+        raise ValidationError({"seats": _("Seats cannot be negative.")})
+    if not flight.is_open:
+        raise ValidationError(_("Seats can change only on a planned or delayed flight."))
+    with transaction.atomic():
+        before = flight.seats
+        flight.seats = seats
+        flight.save(update_fields=["seats"])
+        audit.record(actor=actor, action="airlift.seats_changed", object_type="flight",
+                     object_id=flight.code, details={"from": before, "to": seats})
+        return plan_manifests(actor=actor, reason=PlanRun.Reason.SEATS, flight=flight,
+                              time_limit=time_limit)
+
+
+def set_flight_status(*, actor: Any, flight: Flight, status: str) -> Flight:
+    """Open boarding, or mark a flight departed (its seats are then settled)."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    allowed = {
+        FlightStatus.BOARDING: OPEN_STATUSES,
+        FlightStatus.DEPARTED: (FlightStatus.BOARDING,),
+    }
+    if flight.status not in allowed.get(status, ()):  # type: ignore[call-overload]
+        raise ValidationError(_("A %(now)s flight cannot become %(next)s.")
+                              % {"now": flight.get_status_display(),
+                                 "next": FlightStatus(status).label})
+    with transaction.atomic():
+        flight.status = status
+        flight.save(update_fields=["status"])
+        audit.record(actor=actor, action="airlift.flight_status", object_type="flight",
+                     object_id=flight.code, details={"status": status})
+    return flight
+
+
+GATE_EVENTS: dict[str, str | None] = {
+    Seat.Gate.CHECKED_IN: None,
+    Seat.Gate.BOARDED: Status.BOARDED,
+    Seat.Gate.NO_SHOW: Status.NO_SHOW,
+}
+
+
+def record_gate(*, actor: Any, seat: Seat, event: str) -> Seat:
+    """Check-in, boarding or no-show of a whole household at the gate."""
+    permissions.require(actor, permissions.BOARD_PASSENGERS)
+    if event not in GATE_EVENTS:
+        raise ValidationError(_("Unknown gate event."))
+    if seat.flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+        raise ValidationError(_("This flight is %(s)s: nothing more is recorded at its gate.")
+                              % {"s": seat.flight.get_status_display()})
+    if seat.gate in (Seat.Gate.BOARDED, Seat.Gate.NO_SHOW):
+        raise ValidationError(_("This household is already recorded as %(g)s.")
+                              % {"g": seat.get_gate_display()})
+    with transaction.atomic():
+        to_status = GATE_EVENTS[event]
+        if to_status is not None:
+            change_case_status(actor=actor, case=seat.case, to_status=to_status,
+                               reason=_("Recorded at the gate of %(f)s.") % {"f": seat.flight})
+        seat.gate, seat.gate_at, seat.gate_actor = event, timezone.now(), actor
+        seat.save(update_fields=["gate", "gate_at", "gate_actor"])
+        audit.record(actor=actor, action="airlift.gate", object_type="case",
+                     object_id=seat.case.reference,
+                     details={"flight": seat.flight.code, "event": event})
+    return seat
+
+
+def free_seats(flight: Flight) -> int:
+    used = (Seat.objects.filter(flight=flight).exclude(gate=Seat.Gate.NO_SHOW)
+            .aggregate(n=Sum("seats"))["n"]) or 0
+    return max(0, flight.seats - used)
+
+
+def standby_cases(flight: Flight) -> list[Case]:
+    """Approved households ready by departure, admitted on this flight and without a seat,
+    highest priority first (a missing priority last), then larger households, then earliest
+    registered."""
+    cases = Case.objects.filter(status=Status.APPROVED, readiness__ready_at__lte=flight.departs_at,
+                                ).exclude(seats__gate__in=[Seat.Gate.EXPECTED,
+                                                           Seat.Gate.CHECKED_IN,
+                                                           Seat.Gate.BOARDED])
+    if flight.allowed_categories:
+        cases = cases.filter(category__in=flight.allowed_categories)
+    return list(
+        cases.select_related("readiness", "household__head")
+        .order_by(F("priority").desc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def fill_from_standby(*, actor: Any, flight: Flight) -> list[Seat]:
+    """Give seats freed by no-shows to the stand-by list, in priority order, whole households
+    only: one that does not fit is passed over for the next that does."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+        raise ValidationError(_("This flight is %(s)s.") % {"s": flight.get_status_display()})
+    filled = []
+    with transaction.atomic():
+        Flight.objects.select_for_update().get(pk=flight.pk)
+        free = free_seats(flight)
+        candidates = standby_cases(flight)
+        demands = household_demands(candidates, on=flight.departs_at.date())
+        for case, demand in zip(candidates, demands, strict=True):
+            if free <= 0:
+                break
+            if demand.seats > free:
+                continue
+            seat = Seat.objects.create(case=case, flight=flight, people=demand.people,
+                                       seats=demand.seats, from_standby=True)
+            change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                               reason=_("Stand-by seat on %(f)s.") % {"f": flight})
+            free -= demand.seats
+            filled.append(seat)
+        audit.record(actor=actor, action="airlift.standby_filled", object_type="flight",
+                     object_id=flight.code, details={"households": len(filled)})
+    return filled

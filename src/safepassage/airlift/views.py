@@ -1,0 +1,222 @@
+"""Pages of the airlift officer (flights, plans, manifests) and of the gate agent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safepassage.accounts import permissions
+from safepassage.accounts.decorators import staff_required
+from safepassage.airlift import exports, selectors, services
+from safepassage.airlift.forms import DelayForm, FlightForm, SeatsForm
+from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
+
+
+def _flight_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Look the flight up for the acting user (404 if unknown) and turn a refused or invalid
+    action into a message on the page it came from, never an error page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, flight_id: int) -> HttpResponse:
+        try:
+            flight = selectors.get_flight(actor=request.user, flight_id=flight_id)
+        except Flight.DoesNotExist as exc:
+            raise Http404 from exc
+        return view(request, flight)
+
+    return staff_required(wrapper)
+
+
+def _errors(exc: ValidationError) -> str:
+    return "; ".join(exc.messages)
+
+
+@staff_required
+def flight_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    permissions.require(user, permissions.MANAGE_FLIGHTS)
+    form = FlightForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            flight = services.create_flight(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, _("Flight %(code)s created.") % {"code": flight.code})
+            return redirect("airlift:flight-list")
+    return render(request, "airlift/flight_list.html", {
+        "flights": selectors.flights_for(actor=user),
+        "form": form,
+        "latest": selectors.latest_plan(actor=user),
+    })
+
+
+@staff_required
+@require_POST
+def plan(request: HttpRequest) -> HttpResponse:
+    run = services.plan_manifests(actor=request.user)
+    messages.success(request, _("Plan made: %(n)s households placed.")
+                     % {"n": run.households_placed})
+    return redirect("airlift:plan-detail", plan_id=run.pk)
+
+
+@staff_required
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    try:
+        run = selectors.get_plan(actor=request.user, plan_id=plan_id)
+    except PlanRun.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "airlift/plan_detail.html", {"run": run})
+
+
+@_flight_view
+def flight_detail(request: HttpRequest, flight: Flight) -> HttpResponse:
+    manifest = selectors.flight_manifest(actor=request.user, flight=flight)
+    return render(request, "airlift/flight_detail.html", {
+        "flight": flight, "manifest": manifest, "delay_form": DelayForm(),
+        "seats_form": SeatsForm(initial={"seats": flight.seats}),
+        "statuses": FlightStatus,
+    })
+
+
+def _replanned(request: HttpRequest, run: PlanRun) -> HttpResponse:
+    messages.success(request, _("Re-planned: %(n)s households changed flight.")
+                     % {"n": len(run.moves)})
+    return redirect("airlift:plan-detail", plan_id=run.pk)
+
+
+@_flight_view
+@require_POST
+def cancel(request: HttpRequest, flight: Flight) -> HttpResponse:
+    try:
+        run = services.cancel_flight(actor=request.user, flight=flight)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
+    return _replanned(request, run)
+
+
+@_flight_view
+@require_POST
+def delay(request: HttpRequest, flight: Flight) -> HttpResponse:
+    form = DelayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("New departure: give a date and time, e.g. 2021-08-24 14:30."))
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
+    try:
+        run = services.delay_flight(actor=request.user, flight=flight,
+                                    departs_at=form.cleaned_data["departs_at"])
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
+    return _replanned(request, run)
+
+
+@_flight_view
+@require_POST
+def seats(request: HttpRequest, flight: Flight) -> HttpResponse:
+    form = SeatsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Seats: give a whole number from 0 to 2000."))
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
+    try:
+        run = services.change_seats(actor=request.user, flight=flight,
+                                    seats=form.cleaned_data["seats"])
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
+    return _replanned(request, run)
+
+
+@_flight_view
+@require_POST
+def flight_status(request: HttpRequest, flight: Flight) -> HttpResponse:
+    status = request.POST.get("status", "")
+    if status not in FlightStatus.values:
+        messages.error(request, _("Choose boarding or departed."))
+    else:
+        try:
+            services.set_flight_status(actor=request.user, flight=flight, status=status)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+    return redirect("airlift:flight-detail", flight_id=flight.pk)
+
+
+@_flight_view
+def manifest_csv(request: HttpRequest, flight: Flight) -> HttpResponse:
+    manifest = selectors.flight_manifest(actor=request.user, flight=flight, purpose="csv")
+    response = HttpResponse(exports.manifest_csv(manifest), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="manifest-{flight.code}.csv"'
+    return response
+
+
+@_flight_view
+def manifest_pdf(request: HttpRequest, flight: Flight) -> HttpResponse:
+    manifest = selectors.flight_manifest(actor=request.user, flight=flight, purpose="pdf")
+    response = HttpResponse(exports.manifest_pdf(flight, manifest), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="manifest-{flight.code}.pdf"'
+    return response
+
+
+@staff_required
+def gate_index(request: HttpRequest) -> HttpResponse:
+    flights = selectors.flights_for(actor=request.user).exclude(
+        status__in=[FlightStatus.CANCELLED, FlightStatus.DEPARTED]
+    )
+    return render(request, "airlift/gate_index.html", {"flights": flights})
+
+
+@_flight_view
+def gate(request: HttpRequest, flight: Flight) -> HttpResponse:
+    user: Any = request.user
+    can_fill = permissions.can(user, permissions.MANAGE_FLIGHTS)
+    return render(request, "airlift/gate.html", {
+        "flight": flight, "rows": selectors.gate_list(actor=user, flight=flight),
+        "free": services.free_seats(flight), "can_fill": can_fill,
+        "standby": services.standby_cases(flight)[:20] if can_fill else [],
+    })
+
+
+@_flight_view
+@require_POST
+def gate_record(request: HttpRequest, flight: Flight) -> HttpResponse:
+    try:
+        seat = Seat.objects.select_related("case", "flight").get(
+            pk=int(request.POST.get("seat", "0")), flight=flight
+        )
+    except (Seat.DoesNotExist, ValueError):
+        messages.error(request, _("That household is not on this flight; reload the list."))
+        return redirect("airlift:gate", flight_id=flight.pk)
+    try:
+        services.record_gate(actor=request.user, seat=seat, event=request.POST.get("event", ""))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied:
+        messages.error(request, _("Your role may not record boarding."))
+    else:
+        messages.success(request, _("%(ref)s: %(event)s.")
+                         % {"ref": seat.case.reference, "event": seat.get_gate_display()})
+    return redirect("airlift:gate", flight_id=flight.pk)
+
+
+@_flight_view
+@require_POST
+def standby_fill(request: HttpRequest, flight: Flight) -> HttpResponse:
+    try:
+        filled = services.fill_from_standby(actor=request.user, flight=flight)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("%(n)s stand-by households given seats.")
+                         % {"n": len(filled)})
+    return redirect("airlift:gate", flight_id=flight.pk)

@@ -1,0 +1,304 @@
+"""Issuing, replacing and revoking credentials; signing keys, their rotation and the signed lists.
+
+Every write checks the actor's capability and is audited with the case reference, the kind and the
+token id, never the names the token carries.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import secrets
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from safepassage.accounts import permissions
+from safepassage.audit import services as audit
+from safepassage.credentials import token as tk
+from safepassage.credentials import verification
+from safepassage.credentials.models import Credential, CredentialKind, KeyPurpose, SigningKey
+from safepassage.credentials.qr import TokenTooLarge, make_qr
+from safepassage.registry import selectors as registry_selectors
+from safepassage.registry.models import Case, Person, Status
+
+# A letter or pass only for a household that has been approved for evacuation.
+ISSUABLE_STATUSES = {Status.APPROVED, Status.MANIFESTED}
+FLIGHT_NUMBER = re.compile(r"^[A-Z0-9]{2,3}[0-9]{1,5}[A-Z]?$")
+TOKEN_ID_BYTES = 12
+
+
+def issuer_name() -> str:
+    return str(getattr(settings, "CREDENTIALS_ISSUER", "SAFEPASSAGE"))
+
+
+def letter_lifetime() -> dt.timedelta:
+    return dt.timedelta(days=int(getattr(settings, "CREDENTIALS_LETTER_DAYS", 30)))
+
+
+def default_alg() -> int:
+    return tk.ALG_BY_NAME[str(getattr(settings, "CREDENTIALS_ALG", "EdDSA"))]
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+def _create_key(*, purpose: str, alg: int, actor: Any) -> SigningKey:
+    private = tk.generate_private_key(alg)
+    der = tk.public_key_der(private)
+    key = SigningKey.objects.create(
+        issuer=issuer_name(), purpose=purpose, kid=tk.kid_for(der).hex(), alg=tk.ALG_NAMES[alg],
+        public_key=base64.b64encode(der).decode("ascii"), private_key=tk.private_key_pem(private),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(
+        actor=actor or "system", action="credentials.key_created", object_type="signing_key",
+        object_id=key.kid, details={"purpose": purpose, "alg": key.alg, "issuer": key.issuer},
+    )
+    return key
+
+
+def active_signing_key(*, purpose: str = KeyPurpose.TOKENS) -> SigningKey:
+    """The issuer's key in force for `purpose`; the first one is created on first use."""
+    active = SigningKey.objects.filter(
+        issuer=issuer_name(), purpose=purpose, retired_at__isnull=True
+    )
+    key = active.first()
+    if key is not None:
+        return key
+    alg = default_alg() if purpose == KeyPurpose.TOKENS else tk.ALG_EDDSA
+    try:
+        with transaction.atomic():
+            return _create_key(purpose=purpose, alg=alg, actor=None)
+    except IntegrityError:
+        # Another request created it first (one active key per issuer and purpose): use that one.
+        return active.get()
+
+
+def rotate_signing_key(
+    *, actor: Any, alg: str = "", purpose: str = KeyPurpose.TOKENS
+) -> SigningKey:
+    """A new key with a new kid. The old key signs nothing more but stays in the trust list until
+    the last document it could have signed has expired."""
+    permissions.require(actor, permissions.ADMINISTER)
+    algorithm = tk.ALG_BY_NAME[alg] if alg else default_alg()
+    now = timezone.now()
+    with transaction.atomic():
+        old = list(
+            SigningKey.objects.select_for_update().filter(
+                issuer=issuer_name(), purpose=purpose, retired_at__isnull=True
+            )
+        )
+        for key in old:
+            key.retired_at = now
+            latest = Credential.objects.filter(signing_key=key).order_by("-expires_at").first()
+            key.valid_until = max(now + letter_lifetime(), latest.expires_at if latest else now)
+            key.save(update_fields=["retired_at", "valid_until"])
+            audit.record(
+                actor=actor, action="credentials.key_retired", object_type="signing_key",
+                object_id=key.kid, details={"valid_until": key.valid_until.isoformat()},
+            )
+        return _create_key(purpose=purpose, alg=algorithm, actor=actor)
+
+
+def private_key_of(key: SigningKey) -> tk.PrivateKey:
+    return tk.load_private_key(key.private_key)
+
+
+# --- issuing ------------------------------------------------------------------------------------
+
+
+def _payload_for(case: Case, members: list[Person], *, kind: str, flight: str = "",
+                 departure: dt.date | None = None) -> tk.Payload:
+    head = next((m for m in members if m.pk == case.household.head_id), members[0])
+    return tk.Payload(
+        kind=kind,
+        name=head.full_name,
+        birth_year=head.birth_date.year if isinstance(head.birth_date, dt.date) else None,
+        case_reference=case.reference,
+        people=len(members),
+        given_names=[m.given_name for m in members],
+        flight=flight,
+        departure=departure.isoformat() if departure else "",
+    )
+
+
+def _signed_text(key: SigningKey, payload: tk.Payload, *, token_id: bytes,
+                 issued_at: dt.datetime, expires_at: dt.datetime) -> str:
+    """The token text, checked to fit a QR code of version 12 at error correction M.
+
+    A household too large for every given name to fit (about 15 or more people, fewer with long
+    names) gets a token without the list: the holder's name and the number of people remain, and
+    the printed letter lists everyone.
+    """
+    private, alg, kid = private_key_of(key), tk.ALG_BY_NAME[key.alg], bytes.fromhex(key.kid)
+    for attempt in (payload, replace(payload, given_names=[])):
+        claims = tk.Claims(issuer=key.issuer, issued_at=tk.epoch(issued_at),
+                           expires_at=tk.epoch(expires_at), token_id=token_id, payload=attempt)
+        text = tk.encode(claims, key=private, alg=alg, kid=kid).text
+        try:
+            make_qr(text)
+        except TokenTooLarge:
+            continue
+        return text
+    raise ValidationError({"case": "The document does not fit in a QR code: the holder's name "
+                                   "is too long. Shorten the Latin spelling of the name."})
+
+
+def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
+           departure_date: dt.date | None = None, expires_at: dt.datetime) -> Credential:
+    permissions.require(actor, permissions.ISSUE_CREDENTIALS)
+    case = registry_selectors.get_case(actor=actor, reference=reference)
+    if case.status not in ISSUABLE_STATUSES:
+        raise ValidationError(
+            {"case": f"Case {case.reference} is {case.get_status_display().lower()}: documents "
+                     "are issued only to approved or manifested households. Approve it first."}
+        )
+    members = list(case.household.members.order_by("pk"))
+    if not members:
+        raise ValidationError({"case": f"Case {case.reference} has nobody in its household."})
+    key = active_signing_key()
+    now = timezone.now()
+    token_id = secrets.token_bytes(TOKEN_ID_BYTES)
+    payload = _payload_for(
+        case, members, kind=tk.KIND_LETTER if kind == CredentialKind.LETTER else
+        tk.KIND_BOARDING_PASS, flight=flight_number, departure=departure_date,
+    )
+    text = _signed_text(key, payload, token_id=token_id, issued_at=now, expires_at=expires_at)
+    head = next((m for m in members if m.pk == case.household.head_id), members[0])
+    with transaction.atomic():
+        # The case row is the lock: two staff re-issuing at once still leave one document in force.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        previous = Credential.objects.select_for_update().filter(
+            case=case, kind=kind, revoked_at__isnull=True,
+            flight_number=flight_number, departure_date=departure_date,
+        )
+        replaced = list(previous)
+        credential = Credential.objects.create(
+            token_id=token_id.hex(), kind=kind, case=case, signing_key=key,
+            flight_number=flight_number, departure_date=departure_date,
+            language=head.preferred_language, token=text, issued_at=now,
+            expires_at=expires_at, issued_by=actor,
+        )
+        for old in replaced:
+            old.revoked_at, old.revoked_by = now, actor
+            old.revocation_reason, old.replaced_by = "replaced", credential
+            old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason",
+                                    "replaced_by"])
+        audit.record_many(actor=actor, events=[
+            {"action": "credential.issued", "object_type": "case", "object_id": case.reference,
+             "details": {"kind": kind, "token_id": credential.token_id, "kid": key.kid,
+                         "flight": flight_number, "replaces": [o.token_id for o in replaced]}},
+            *({"action": "credential.revoked", "object_type": "case",
+               "object_id": case.reference,
+               "details": {"kind": kind, "token_id": o.token_id, "reason": "replaced"}}
+              for o in replaced),
+        ])
+    return credential
+
+
+def issue_facilitation_letter(*, actor: Any, reference: str) -> Credential:
+    """A facilitation letter for the household of a case; replaces and revokes the previous one."""
+    return _issue(actor=actor, reference=reference, kind=CredentialKind.LETTER,
+                  expires_at=timezone.now() + letter_lifetime())
+
+
+def normalise_flight_number(text: str) -> str:
+    flight = re.sub(r"[\s\-]", "", text).upper()
+    if not FLIGHT_NUMBER.match(flight):
+        raise ValidationError(
+            {"flight_number": f"“{text}” is not a flight number: write the airline code and "
+                              "number, such as RCH871 or AF1234."}
+        )
+    return flight
+
+
+def issue_boarding_pass(*, actor: Any, reference: str, flight_number: str,
+                        departure_date: dt.date) -> Credential:
+    """A boarding pass for one household on one flight (flight number and departure date as plain
+    values). Re-issuing for the same flight replaces and revokes the previous pass."""
+    flight = normalise_flight_number(flight_number)
+    today = timezone.localdate()
+    if departure_date < today:
+        raise ValidationError(
+            {"departure_date": f"The departure date {departure_date} is in the past: give the "
+                               "date the flight leaves."}
+        )
+    # Good until the end of the day after departure, local time: delays happen.
+    end = dt.datetime.combine(departure_date + dt.timedelta(days=2), dt.time(),
+                              tzinfo=timezone.get_current_timezone())
+    return _issue(actor=actor, reference=reference, kind=CredentialKind.BOARDING_PASS,
+                  flight_number=flight, departure_date=departure_date, expires_at=end)
+
+
+def revoke_credential(*, actor: Any, token_id: str, reason: str = "withdrawn") -> Credential:
+    permissions.require(actor, permissions.ISSUE_CREDENTIALS)
+    with transaction.atomic():
+        credential = Credential.objects.select_for_update().select_related("case").get(
+            token_id=token_id
+        )
+        registry_selectors.get_case(actor=actor, reference=credential.case.reference)
+        if credential.revoked_at is None:
+            credential.revoked_at, credential.revoked_by = timezone.now(), actor
+            credential.revocation_reason = reason[:64]
+            credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+            audit.record(
+                actor=actor, action="credential.revoked", object_type="case",
+                object_id=credential.case.reference,
+                details={"kind": credential.kind, "token_id": token_id, "reason": reason[:64]},
+            )
+    return credential
+
+
+# --- trust list and revocation list -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrustDocuments:
+    trust_list: dict[str, Any]
+    revocation_list: dict[str, Any]
+    anchor: SigningKey
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def export_trust_documents(*, actor: Any = None) -> TrustDocuments:
+    """The signed trust list and revocation list as verifiers load them, signed by the anchor.
+
+    Audited when an actor (a user or a command) asks; the public verifier page passes none.
+    """
+    from safepassage.credentials.selectors import revoked_hashes, trusted_keys
+
+    active_signing_key()  # a fresh install trusts its first key from the start
+    anchor = active_signing_key(purpose=KeyPurpose.LISTS)
+    now = timezone.now()
+    keys = [
+        {"issuer": k.issuer, "kid": k.kid, "alg": k.alg, "public_key": k.public_key,
+         "valid_from": _iso(k.created_at),
+         "valid_until": _iso(k.valid_until or now + dt.timedelta(days=3650))}
+        for k in trusted_keys(now=now)
+    ]
+    revoked = revoked_hashes()
+    common = {"issuer": issuer_name(), "issued_at": _iso(now)}
+    key, alg, kid = private_key_of(anchor), tk.ALG_BY_NAME[anchor.alg], bytes.fromhex(anchor.kid)
+    trust_list = verification.sign_list(
+        {"format": "safepassage-trust-list/1", **common, "keys": keys}, key=key, alg=alg, kid=kid
+    )
+    revocation_list = verification.sign_list(
+        {"format": "safepassage-revocation-list/1", **common,
+         "hash": "sha256(token id)[:16] hex", "revoked": revoked},
+        key=key, alg=alg, kid=kid,
+    )
+    if actor is not None:  # not for each anonymous download of the verifier page
+        audit.record(
+            actor=actor, action="credentials.lists_exported", object_type="signing_key",
+            object_id=anchor.kid, details={"keys": len(keys), "revoked": len(revoked)},
+        )
+    return TrustDocuments(trust_list, revocation_list, anchor)

@@ -1,0 +1,325 @@
+"""The signed token: CBOR claims in a COSE_Sign1, zlib when it pays, base45, and the "SP1:" prefix.
+
+Pure functions with no database, shared by the issuing service, the command-line verifier and the
+benchmark. The design is the EU Digital COVID Certificate's (CWT claims, kid in the protected
+header), with Ed25519 added beside ES256; COSE_Sign1 is built directly with cbor2 and
+cryptography because the maintained COSE library does not work with cbor2 6.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import cbor2
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
+
+from safepassage.credentials import base45
+
+PREFIX = "SP1:"
+COSE_SIGN1_TAG = 18
+ZLIB_FIRST_BYTE = 0x78  # a COSE_Sign1 starts with 0xD2 (tag 18) or 0x84 (array): never confused
+
+# COSE algorithm identifiers (RFC 9053) and header labels.
+ALG_ES256 = -7
+ALG_EDDSA = -8
+ALG_NAMES = {ALG_ES256: "ES256", ALG_EDDSA: "EdDSA"}
+ALG_BY_NAME = {"ES256": ALG_ES256, "EdDSA": ALG_EDDSA, "Ed25519": ALG_EDDSA}
+HEADER_ALG = 1
+HEADER_KID = 4
+
+# CWT claim keys (RFC 8392) and our private claim holding the payload.
+CLAIM_ISS = 1
+CLAIM_EXP = 4
+CLAIM_IAT = 6
+CLAIM_CTI = 7
+CLAIM_PAYLOAD = -70001
+
+KIND_LETTER = "L"
+KIND_BOARDING_PASS = "B"  # noqa: S105 (a document kind, not a password)
+
+
+class MalformedToken(ValueError):
+    """The text is not a SafePassage token: wrong prefix, base45, zlib, CBOR or structure."""
+
+
+_MAP_TYPES = (dict, cbor2.frozendict)  # cbor2 6 decodes maps inside a tag as frozendict
+
+
+def _is_map(value: Any) -> bool:
+    return isinstance(value, _MAP_TYPES)
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a gate agent needs to match a document to the people in front of them, no more."""
+
+    kind: str  # KIND_LETTER or KIND_BOARDING_PASS
+    name: str  # the head of household's name in Latin script
+    birth_year: int | None
+    case_reference: str
+    people: int
+    given_names: list[str]
+    flight: str = ""
+    departure: str = ""  # ISO date of the flight, boarding passes only
+
+    def to_cbor_map(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "t": self.kind, "n": self.name, "r": self.case_reference, "c": self.people,
+            "g": self.given_names,
+        }
+        if self.birth_year is not None:
+            doc["y"] = self.birth_year
+        if self.flight:
+            doc["f"] = self.flight
+            doc["d"] = self.departure
+        return doc
+
+    @classmethod
+    def from_cbor_map(cls, doc: Any) -> Payload:
+        if not _is_map(doc):
+            raise MalformedToken("the payload is not a map")
+        try:
+            given = doc.get("g", [])
+            if not isinstance(given, list | tuple) or not all(isinstance(g, str) for g in given):
+                raise MalformedToken("the given names are not a list of text")
+            year = doc.get("y")
+            if year is not None and not isinstance(year, int):
+                raise MalformedToken("the birth year is not a number")
+            return cls(
+                kind=str(doc["t"]), name=str(doc["n"]), birth_year=year,
+                case_reference=str(doc["r"]), people=int(doc["c"]), given_names=list(given),
+                flight=str(doc.get("f", "")), departure=str(doc.get("d", "")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MalformedToken(f"the payload lacks a field or has a wrong type ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class Claims:
+    issuer: str
+    issued_at: int  # seconds since the epoch, UTC
+    expires_at: int
+    token_id: bytes
+    payload: Payload
+
+    def to_cbor(self) -> bytes:
+        return cbor2.dumps({
+            CLAIM_ISS: self.issuer, CLAIM_IAT: self.issued_at, CLAIM_EXP: self.expires_at,
+            CLAIM_CTI: self.token_id, CLAIM_PAYLOAD: self.payload.to_cbor_map(),
+        })
+
+    @classmethod
+    def from_cbor(cls, raw: bytes) -> Claims:
+        try:
+            doc = cbor2.loads(raw)
+        except Exception as exc:  # cbor2 raises several types on garbage
+            raise MalformedToken(f"the claims are not CBOR ({exc})") from exc
+        if not _is_map(doc):
+            raise MalformedToken("the claims are not a map")
+        try:
+            token_id = doc[CLAIM_CTI]
+            if not isinstance(token_id, bytes):
+                raise MalformedToken("the token id is not bytes")
+            return cls(
+                issuer=str(doc[CLAIM_ISS]), issued_at=int(doc[CLAIM_IAT]),
+                expires_at=int(doc[CLAIM_EXP]), token_id=token_id,
+                payload=Payload.from_cbor_map(doc[CLAIM_PAYLOAD]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, MalformedToken):
+                raise
+            raise MalformedToken(f"a claim is missing or of the wrong type ({exc})") from exc
+
+
+def revocation_hash(token_id: bytes) -> str:
+    """What the revocation list holds for a revoked token: never the token id itself."""
+    return hashlib.sha256(token_id).hexdigest()[:32]
+
+
+def kid_for(public_key_der: bytes) -> bytes:
+    """The key id: the first 8 bytes of the SHA-256 of the public key (as in the EU DCC)."""
+    return hashlib.sha256(public_key_der).digest()[:8]
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
+
+
+def generate_private_key(alg: int) -> PrivateKey:
+    if alg == ALG_EDDSA:
+        return ed25519.Ed25519PrivateKey.generate()
+    if alg == ALG_ES256:
+        return ec.generate_private_key(ec.SECP256R1())
+    raise ValueError(f"unsupported algorithm {alg}")
+
+
+def private_key_pem(key: PrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+
+
+def load_private_key(pem: str) -> PrivateKey:
+    key = serialization.load_pem_private_key(pem.encode("ascii"), password=None)
+    if not isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
+        raise ValueError("not an Ed25519 or P-256 key")
+    return key
+
+
+def public_key_der(key: PrivateKey | PublicKey) -> bytes:
+    public: PublicKey = (
+        key.public_key()
+        if isinstance(key, ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey)
+        else key
+    )
+    return public.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def load_public_key(der: bytes) -> PublicKey:
+    key = serialization.load_der_public_key(der)
+    if not isinstance(key, ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey):
+        raise ValueError("not an Ed25519 or P-256 key")
+    return key
+
+
+# --- COSE_Sign1 ---------------------------------------------------------------------------------
+
+
+def _to_be_signed(protected: bytes, payload: bytes) -> bytes:
+    return cbor2.dumps(["Signature1", protected, b"", payload])
+
+
+def sign(payload: bytes, *, key: PrivateKey, alg: int, kid: bytes) -> bytes:
+    """A tagged COSE_Sign1 over `payload`, with alg and kid in the protected header."""
+    protected = cbor2.dumps({HEADER_ALG: alg, HEADER_KID: kid})
+    message = _to_be_signed(protected, payload)
+    if alg == ALG_EDDSA and isinstance(key, ed25519.Ed25519PrivateKey):
+        signature = key.sign(message)
+    elif alg == ALG_ES256 and isinstance(key, ec.EllipticCurvePrivateKey):
+        r, s = decode_dss_signature(key.sign(message, ec.ECDSA(hashes.SHA256())))
+        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")  # COSE wants raw r || s
+    else:
+        raise ValueError("the key does not match the algorithm")
+    return cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
+
+
+@dataclass(frozen=True)
+class Sign1:
+    protected: bytes
+    alg: int
+    kid: bytes
+    payload: bytes
+    signature: bytes
+
+    def verify(self, key: PublicKey) -> bool:
+        """True if `key` signed this. The caller has matched the key's algorithm to `alg`; no
+        isinstance checks here, as they go through abc and cost more than a tenth of a check."""
+        message = _to_be_signed(self.protected, self.payload)
+        try:
+            if self.alg == ALG_EDDSA:
+                key.verify(self.signature, message)  # type: ignore[call-arg]
+                return True
+            if self.alg == ALG_ES256 and len(self.signature) == 64:
+                der = encode_dss_signature(
+                    int.from_bytes(self.signature[:32], "big"),
+                    int.from_bytes(self.signature[32:], "big"),
+                )
+                key.verify(der, message, ec.ECDSA(hashes.SHA256()))  # type: ignore[call-arg]
+                return True
+        except (InvalidSignature, TypeError):
+            return False
+        return False
+
+
+def parse_sign1(raw: bytes) -> Sign1:
+    try:
+        doc = cbor2.loads(raw)
+    except Exception as exc:  # cbor2 raises several types on garbage
+        raise MalformedToken(f"not CBOR ({exc})") from exc
+    if isinstance(doc, cbor2.CBORTag):
+        if doc.tag != COSE_SIGN1_TAG:
+            raise MalformedToken(f"CBOR tag {doc.tag} is not COSE_Sign1")
+        doc = doc.value
+    # cbor2 6 decodes arrays inside a tag as tuples and maps as frozendicts.
+    if not (isinstance(doc, list | tuple) and len(doc) == 4):
+        raise MalformedToken("not a COSE_Sign1 array of four")
+    protected, _unprotected, payload, signature = doc
+    if not all(isinstance(x, bytes) for x in (protected, payload, signature)):
+        raise MalformedToken("COSE_Sign1 parts are not byte strings")
+    try:
+        header = cbor2.loads(protected)
+    except Exception as exc:  # cbor2 raises several types on garbage
+        raise MalformedToken(f"the protected header is not CBOR ({exc})") from exc
+    if not _is_map(header):
+        raise MalformedToken("the protected header is not a map")
+    alg, kid = header.get(HEADER_ALG), header.get(HEADER_KID)
+    if alg not in ALG_NAMES:
+        raise MalformedToken(f"unsupported algorithm {alg!r}")
+    if not isinstance(kid, bytes):
+        raise MalformedToken("no key id in the protected header")
+    return Sign1(protected, alg, kid, payload, signature)
+
+
+# --- text form ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Stages:
+    """The token at each stage of encoding, kept for the benchmark and the docs."""
+
+    cbor: bytes = b""
+    cose: bytes = b""
+    compressed: bytes | None = None  # None when zlib did not pay and was skipped
+    text: str = ""
+    sizes: dict[str, int] = field(default_factory=dict)
+
+
+def encode(claims: Claims, *, key: PrivateKey, alg: int, kid: bytes) -> Stages:
+    stages = Stages(cbor=claims.to_cbor())
+    stages.cose = sign(stages.cbor, key=key, alg=alg, kid=kid)
+    squeezed = zlib.compress(stages.cose, 9)
+    # Signatures and random ids do not compress: at this size zlib often adds bytes.
+    body = squeezed if len(squeezed) < len(stages.cose) else stages.cose
+    stages.compressed = squeezed if body is squeezed else None
+    stages.text = PREFIX + base45.b45encode(body)
+    stages.sizes = {
+        "cbor": len(stages.cbor), "cose": len(stages.cose), "zlib": len(squeezed),
+        "sent": len(body), "text": len(stages.text),
+    }
+    return stages
+
+
+def decode_text(text: str) -> Sign1:
+    """From the scanned text to the parsed COSE_Sign1, or MalformedToken saying what is wrong."""
+    text = text.strip()
+    if not text.startswith(PREFIX):
+        raise MalformedToken(f"the text does not start with {PREFIX}")
+    try:
+        raw = base45.b45decode(text[len(PREFIX):])
+    except Exception as exc:  # base45 raises ValueError or others on bad input
+        raise MalformedToken("the text is not valid base45") from exc
+    if raw[:1] == bytes([ZLIB_FIRST_BYTE]):
+        try:
+            raw = zlib.decompress(raw)
+        except zlib.error as exc:
+            raise MalformedToken("the compressed data is corrupt") from exc
+    return parse_sign1(raw)
+
+
+def epoch(moment: dt.datetime) -> int:
+    return int(moment.timestamp())

@@ -1,0 +1,241 @@
+"""The partner API: register households one by one or by the thousand, with Idempotency-Key,
+and follow the organisation's own referrals. Thin: shapes in serializers, work in services."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from safepassage.accounts import permissions as capabilities
+from safepassage.intake import selectors, services
+from safepassage.intake.models import IdempotencyRecord, Outcome, RawSubmission
+from safepassage.intake.serializers import (
+    BatchResultSerializer,
+    BatchSerializer,
+    ReferralStatusSerializer,
+    RegistrationSerializer,
+    ResultSerializer,
+)
+from safepassage.registry.models import Channel
+
+
+class PartnerTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer sp_…`, a token issued to one partner organisation."""
+
+    keyword = b"bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in {b"bearer", b"token"}:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed("Send the header as: Authorization: Bearer TOKEN")
+        try:
+            clear = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("This token is not valid.") from None
+        token = services.authenticate_api_token(clear)
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("This token is not valid or was revoked.")
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+class PartnerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = PartnerTokenAuthentication
+    name = "partnerToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer",
+                "description": "A token issued to your organisation (safepassage api-token)."}
+
+
+class MayRefer(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return capabilities.can(request.user, capabilities.REFER_CASES)
+
+
+def _api(view: Any) -> Any:
+    view = permission_classes([MayRefer])(view)
+    return authentication_classes([PartnerTokenAuthentication])(view)
+
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Any unique string up to 200 characters. A retry with the same key returns the "
+                "first answer and creates nothing.",
+)
+
+
+def _idempotency_key(request: Request) -> str:
+    key = request.headers.get("Idempotency-Key", "")
+    if len(key) > 200 or not key.isprintable():
+        raise exceptions.ValidationError(
+            {"Idempotency-Key": "Use up to 200 printable characters, for example a UUID."})
+    return key
+
+
+def _answer_once(request: Request, process: Any) -> Response:
+    """Keep the body as received, then process it; with an Idempotency-Key, store the answer
+    in the same transaction as the registration and give it back to every retry."""
+    key = _idempotency_key(request)
+    token = request.auth
+    organisation = token.organisation
+    digest = hashlib.sha256(request.body).hexdigest()
+    if key:
+        replay = _replay(organisation, key, digest)
+        if replay is not None:
+            return replay
+    submission = services.receive_submission(
+        channel=Channel.PARTNER_API, body=request.body, organisation=organisation,
+        content_type=request.content_type or "", idempotency_key=key,
+    )
+    try:
+        with transaction.atomic():
+            code, body = process(submission)
+            if key:
+                IdempotencyRecord.objects.create(organisation=organisation, key=key,
+                                                 request_digest=digest, status_code=code,
+                                                 response=body)
+    except IntegrityError:
+        replay = _replay(organisation, key, digest) if key else None
+        if replay is None:
+            raise
+        services.close_submission(submission, outcome=Outcome.REPLAYED, detail={})
+        return replay
+    return Response(body, status=code)
+
+
+def _replay(organisation: Any, key: str, digest: str) -> Response | None:
+    record = IdempotencyRecord.objects.filter(organisation=organisation, key=key).first()
+    if record is None:
+        return None
+    if record.request_digest != digest:
+        return Response(
+            {"detail": "This Idempotency-Key was used for a different request. Use a new key "
+                       "for a new request; resend the same body to retry."},
+            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
+    return Response(record.response, status=record.status_code,
+                     headers={"Idempotent-Replayed": "true"})
+
+
+def _result(result: services.ReferralResult) -> dict[str, Any]:
+    return {"outcome": result.outcome, "reference": result.reference,
+            "problems": [{**p, "field": p["field"]} for p in result.problems]}
+
+
+def _referrals(registrations: list[dict[str, Any]]) -> list[services.Referral]:
+    return [
+        services.Referral(
+            members=r["members"], category=r.get("category", ""),
+            member_prefixes=[f"members[{i}]." for i in range(len(r["members"]))],
+        )
+        for r in registrations
+    ]
+
+
+def _shape_rejected(submission: RawSubmission, errors: Any) -> tuple[int, dict[str, Any]]:
+    services.close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "shape"})
+    return status.HTTP_400_BAD_REQUEST, {"detail": "The request does not have the expected "
+                                                   "shape.", "errors": errors}
+
+
+@extend_schema(
+    methods=["POST"], request=RegistrationSerializer, parameters=[IDEMPOTENCY_HEADER],
+    responses={201: ResultSerializer, 200: ResultSerializer, 422: ResultSerializer},
+    summary="Register one household",
+)
+@extend_schema(
+    methods=["GET"],
+    parameters=[
+        OpenApiParameter("external_id", str, description="Only the case of this person."),
+        OpenApiParameter("limit", int), OpenApiParameter("offset", int),
+    ],
+    responses={200: ReferralStatusSerializer(many=True)},
+    summary="Your organisation's referrals and their status",
+)
+@api_view(["GET", "POST"])
+@_api
+def referral_list_or_register(request: Request) -> Response:
+    if request.method == "POST":
+        return _register(request)
+    return _referral_list(request)
+
+
+def _register(request: Request) -> Response:
+    def process(submission: RawSubmission) -> tuple[int, dict[str, Any]]:
+        shape = RegistrationSerializer(data=request.data)
+        if not shape.is_valid():
+            return _shape_rejected(submission, shape.errors)
+        result = services.register_referrals(
+            actor=request.user, referrals=_referrals([shape.validated_data]),
+            channel=Channel.PARTNER_API, organisation=request.auth.organisation,
+            submission=submission,
+        )[0]
+        code = {"registered": 201, "unchanged": 200}.get(result.outcome, 422)
+        return code, _result(result)
+
+    return _answer_once(request, process)
+
+
+@extend_schema(
+    request=BatchSerializer, parameters=[IDEMPOTENCY_HEADER],
+    responses={200: BatchResultSerializer}, summary="Register up to 1,000 households",
+)
+@api_view(["POST"])
+@_api
+def register_batch(request: Request) -> Response:
+    def process(submission: RawSubmission) -> tuple[int, dict[str, Any]]:
+        shape = BatchSerializer(data=request.data)
+        if not shape.is_valid():
+            return _shape_rejected(submission, shape.errors)
+        registrations = shape.validated_data["registrations"]
+        referrals = _referrals(registrations)
+        for n, referral in enumerate(referrals):
+            referral.member_prefixes = [f"registrations[{n}].{p}"
+                                        for p in referral.member_prefixes]
+        results = services.register_referrals(
+            actor=request.user, referrals=referrals, channel=Channel.PARTNER_API,
+            organisation=request.auth.organisation, submission=submission,
+        )
+        body = {k: sum(r.outcome == k for r in results)
+                for k in ("registered", "unchanged", "rejected")}
+        body["results"] = [_result(r) for r in results]
+        return status.HTTP_200_OK, body
+
+    return _answer_once(request, process)
+
+
+def _referral_list(request: Request) -> Response:
+    external_id = request.query_params.get("external_id", "")
+    if "\x00" in external_id or len(external_id) > 100:
+        raise exceptions.ValidationError({"external_id": "Up to 100 characters, no NUL."})
+    cases = selectors.referrals_of(actor=request.user, external_id=external_id)
+    paginator = LimitOffsetPagination()
+    paginator.default_limit, paginator.max_limit = 100, 1000
+    page = paginator.paginate_queryset(cases, request) or []
+    return paginator.get_paginated_response(selectors.referral_statuses(page))
+
+
+@extend_schema(responses={200: ReferralStatusSerializer}, summary="One referral's status")
+@api_view(["GET"])
+@_api
+def referral_detail(request: Request, reference: str) -> Response:
+    case = selectors.referral(actor=request.user, reference=reference)
+    if case is None:
+        raise exceptions.NotFound("No referral of your organisation has this reference.")
+    return Response(selectors.referral_statuses([case])[0])

@@ -1,0 +1,94 @@
+"""The public registration form and the status check. Every field is plain text or a select:
+the pages work without JavaScript, and the values are checked by intake.records."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.registry.models import Category, Relationship, Sex
+
+REQUIRED = {"required": _("Please fill in this field.")}
+_TIMESTAMP_SALT = "safepassage.intake.form-started"
+
+DATE_HELP = _("Day/month/year, the year alone, or the date on the tazkira (1364/03/15).")
+
+
+def _text(label: Any, *, required: bool = False, help_text: Any = "", **attrs: str) -> forms.CharField:
+    return forms.CharField(label=label, required=required, help_text=help_text, max_length=200,
+                           strip=False, error_messages=REQUIRED,
+                           widget=forms.TextInput(attrs=attrs))
+
+
+def _sex_choices() -> list[tuple[str, Any]]:
+    return [(Sex.UNKNOWN, _("Prefer not to say")), (Sex.FEMALE, Sex.FEMALE.label),
+            (Sex.MALE, Sex.MALE.label), (Sex.OTHER, Sex.OTHER.label)]
+
+
+class RegistrantForm(forms.Form):
+    given_name = _text(_("Given name"), required=True, autocomplete="given-name")
+    family_name = _text(_("Family name"), autocomplete="family-name")
+    father_name = _text(_("Father's name"))
+    date_of_birth = _text(_("Date of birth"), help_text=DATE_HELP)
+    sex = forms.ChoiceField(label=_("Sex"), choices=_sex_choices, required=False)
+    phone = _text(_("Phone number"), help_text=_("For example 0791234567 or +44 7700 900123."),
+                  autocomplete="tel", inputmode="tel")
+    email = _text(_("E-mail address (optional)"), autocomplete="email", inputmode="email")
+    tazkira_number = _text(_("Tazkira number"))
+    passport_number = _text(_("Passport number"))
+    province = _text(_("Province where you are now"))
+    category = forms.ChoiceField(label=_("Why you are at risk"), choices=Category.choices,
+                                 initial=Category.OTHER)
+    # The bot check: a field people never see, and when the form was shown (signed).
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = signing.dumps(time.time(), salt=_TIMESTAMP_SALT)
+
+    def looks_automated(self) -> str:
+        """Why this submission looks sent by a program ("" if it does not)."""
+        if self.data.get("website"):
+            return "honeypot"
+        try:
+            shown = float(signing.loads(self.data.get("started", ""), salt=_TIMESTAMP_SALT,
+                                        max_age=settings.INTAKE_FORM_MAX_AGE_SECONDS))
+        except (signing.BadSignature, TypeError, ValueError):
+            return "no_timestamp"
+        if time.time() - shown < settings.INTAKE_FORM_MIN_SECONDS:
+            return "too_fast"
+        return ""
+
+
+MEMBER_RELATIONSHIPS = [c for c in Relationship.choices if c[0] != Relationship.HEAD]
+
+
+class MemberForm(forms.Form):
+    given_name = _text(_("Given name"))
+    family_name = _text(_("Family name"))
+    relationship_to_head = forms.ChoiceField(label=_("Relationship to you"),
+                                             choices=MEMBER_RELATIONSHIPS, required=False)
+    date_of_birth = _text(_("Date of birth"), help_text=DATE_HELP)
+    sex = forms.ChoiceField(label=_("Sex"), choices=_sex_choices, required=False)
+    tazkira_number = _text(_("Tazkira number"))
+    passport_number = _text(_("Passport number"))
+
+    def is_blank(self) -> bool:
+        return not any(str(self.data.get(self.add_prefix(n), "")).strip()
+                       for n in ("given_name", "family_name", "date_of_birth", "tazkira_number",
+                                 "passport_number"))
+
+
+class StatusForm(forms.Form):
+    reference = forms.CharField(label=_("Reference"), max_length=30, error_messages=REQUIRED,
+                                widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                              "dir": "ltr"}))
+    secret = forms.CharField(label=_("Secret"), max_length=30, error_messages=REQUIRED,
+                             widget=forms.PasswordInput(attrs={"autocomplete": "off",
+                                                               "dir": "ltr"}))

@@ -1,0 +1,71 @@
+"""Intake's reads: a partner's referrals with their status, and the public status check."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+
+from safepassage.audit import services as audit
+from safepassage.intake.models import ExternalReference, ImportBatch, StatusSecret, keyed_digest
+from safepassage.registry.models import Case, Status
+from safepassage.registry.selectors import cases_visible_to
+
+
+def referrals_of(*, actor: Any, external_id: str = "") -> QuerySet[Case]:
+    cases = cases_visible_to(actor).filter(referring_organisation_id=actor.organisation_id)
+    if external_id:
+        cases = cases.filter(household__members__external_references__external_id=external_id,
+                             household__members__external_references__organisation_id=(
+                                 actor.organisation_id))
+    return cases.order_by("-created_at", "-pk")
+
+
+def referral(*, actor: Any, reference: str) -> Case | None:
+    return referrals_of(actor=actor).filter(reference=reference[:20]).first()
+
+
+def referral_statuses(cases: Sequence[Case]) -> list[dict[str, Any]]:
+    ids: dict[int, list[str]] = {}
+    for household_id, external_id in ExternalReference.objects.filter(
+            person__household_id__in=[c.household_id for c in cases]).values_list(
+            "person__household_id", "external_id"):
+        ids.setdefault(household_id, []).append(external_id)
+    return [
+        {"reference": c.reference, "status": c.status, "status_label": str(Status(c.status).label),
+         "status_changed_at": c.status_changed_at, "registered_at": c.created_at,
+         "external_ids": sorted(ids.get(c.household_id, []))}
+        for c in cases
+    ]
+
+
+def _compact(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())
+
+
+def case_for_status_page(*, reference: str, secret: str) -> Case | None:
+    """The case whose reference and secret both match, or None: a wrong secret and an unknown
+    reference look exactly alike. A successful check is audited."""
+    compact = _compact(reference)
+    normal = f"{compact[:2]}-{compact[2:7]}-{compact[7:]}" if len(compact) == 12 else ""
+    digest = keyed_digest(_compact(secret), purpose="status")
+    stored = (StatusSecret.objects.filter(case__reference=normal).select_related("case")
+              .first() if normal else None)
+    expected = stored.digest if stored else keyed_digest("no such case", purpose="status")
+    if stored is None or not hmac.compare_digest(expected, digest):
+        return None
+    audit.record(actor="status-page", action="case.status_checked", object_type="case",
+                 object_id=stored.case.reference)
+    return stored.case
+
+
+def imports_visible_to(actor: Any) -> QuerySet[ImportBatch]:
+    from safepassage.accounts import permissions
+
+    permissions.require(actor, permissions.IMPORT_FILES)
+    batches = ImportBatch.objects.select_related("organisation", "started_by")
+    if permissions.is_partner(actor):
+        batches = batches.filter(organisation_id=actor.organisation_id)
+    return batches

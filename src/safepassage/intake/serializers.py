@@ -1,0 +1,81 @@
+"""Shapes of the partner API (the schema at /api/schema/ is generated from these).
+
+They check types and sizes only; the values are checked and normalised by intake.records, which
+answers each problem with field, code, message and hint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from safepassage.intake.records import MAX_LENGTHS, PERSON_COLUMNS
+from safepassage.registry.models import Category, Status
+
+MAX_MEMBERS = 40
+MAX_BATCH = 1000
+
+
+class Utf8CharField(serializers.CharField):
+    """Text that can be stored: JSON may carry lone surrogates, which no database accepts."""
+
+    def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise serializers.ValidationError("Text must be valid Unicode.") from None
+        return text
+
+
+def _text(column: str) -> Utf8CharField:
+    return Utf8CharField(required=column == "given_name", allow_blank=True, trim_whitespace=False,
+                         max_length=MAX_LENGTHS.get(column, 200) * 2)
+
+
+class MemberSerializer(serializers.Serializer):
+    """One person, with the columns of the spreadsheet format."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {column: _text(column) for column in PERSON_COLUMNS}
+
+
+class RegistrationSerializer(serializers.Serializer):
+    category = Utf8CharField(required=False, allow_blank=True, max_length=60,
+                             help_text="One of: " + ", ".join(Category.values))
+    members = MemberSerializer(many=True, min_length=1, max_length=MAX_MEMBERS, help_text=(
+        "The household: the registrant (head) first, then everyone who travels with them."))
+
+
+class BatchSerializer(serializers.Serializer):
+    registrations = RegistrationSerializer(many=True, min_length=1, max_length=MAX_BATCH)
+
+
+class ProblemSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Which field, e.g. members[1].date_of_birth")
+    code = serializers.CharField()
+    message = serializers.CharField(help_text="What was wrong.")
+    hint = serializers.CharField(help_text="What to do.")
+
+
+class ResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["registered", "unchanged", "rejected"])
+    reference = serializers.CharField(allow_blank=True)
+    problems = ProblemSerializer(many=True)
+
+
+class BatchResultSerializer(serializers.Serializer):
+    registered = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = ResultSerializer(many=True)
+
+
+class ReferralStatusSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    status_label = serializers.CharField()
+    status_changed_at = serializers.DateTimeField()
+    registered_at = serializers.DateTimeField()
+    external_ids = serializers.ListField(child=serializers.CharField())

@@ -1,0 +1,508 @@
+"""Intake's writes: keep each submission as received, register referrals through the registry,
+remember partners' ids, answer retried requests, import spreadsheets, issue status secrets.
+
+Order of work for every channel: the raw submission is committed first; the registration, the
+partner ids, the idempotency record and the submission's outcome are then committed together,
+and only after that commit is anything acknowledged.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.accounts import permissions
+from safepassage.accounts.models import Organisation, Role, User
+from safepassage.audit import services as audit
+from safepassage.intake.models import (
+    ApiToken,
+    ExternalReference,
+    ImportBatch,
+    Outcome,
+    QuarantinedRow,
+    RawSubmission,
+    RowFingerprint,
+    StatusSecret,
+    keyed_digest,
+)
+from safepassage.intake.records import (
+    COLUMNS,
+    normalise_person,
+    parse_category,
+    problem,
+    row_fingerprint,
+)
+from safepassage.intake.spreadsheets import SpreadsheetError, read_sheet
+from safepassage.registry.models import REFERENCE_ALPHABET, Case, Channel, Language, Person
+from safepassage.registry.services import HouseholdData, register_households
+
+# --------------------------------------------------------------------------------------------
+# Raw submissions
+# --------------------------------------------------------------------------------------------
+
+
+def receive_submission(
+    *, channel: str, body: bytes, content_type: str = "", organisation: Organisation | None = None,
+    idempotency_key: str = "", filename: str = "",
+) -> RawSubmission:
+    """Store what arrived, byte for byte, and commit it before anything else happens."""
+    try:
+        payload, encoding = body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        payload, encoding = base64.b64encode(body).decode("ascii"), "base64"
+    with transaction.atomic():
+        return RawSubmission.objects.create(
+            channel=channel, content_type=content_type[:120], organisation=organisation,
+            encoding=encoding, payload=payload, filename=filename[:200],
+            idempotency_key=idempotency_key[:200],
+        )
+
+
+def payload_bytes(submission: RawSubmission) -> bytes:
+    if submission.encoding == "base64":
+        return base64.b64decode(submission.payload)
+    return submission.payload.encode("utf-8")
+
+
+def close_submission(submission: RawSubmission, *, outcome: str, detail: dict[str, Any]) -> None:
+    submission.outcome, submission.outcome_detail = outcome, detail
+    submission.processed_at = timezone.now()
+    submission.save(update_fields=["outcome", "outcome_detail", "processed_at"])
+
+
+# --------------------------------------------------------------------------------------------
+# Referrals: one household each, from the form, the API or a spreadsheet
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Referral:
+    """A household as sent: its members' columns (strings) and its category."""
+
+    members: Sequence[dict[str, Any]]
+    category: str = ""
+    member_prefixes: Sequence[str] = ()  # how each member's fields are named in problems
+    fingerprints: Sequence[str] = ()  # for spreadsheet rows without external_id
+
+
+@dataclass
+class ReferralResult:
+    outcome: str  # registered | unchanged | rejected
+    reference: str = ""
+    problems: list[dict[str, str]] = field(default_factory=list)
+    case: Case | None = None
+
+
+def _normalise(referral: Referral, language: str) -> tuple[HouseholdData | None, list[str],
+                                                             list[dict[str, str]]]:
+    problems: list[dict[str, str]] = []
+    category, error = parse_category(referral.category)
+    if error:
+        problems.append(error)
+    people, external_ids = [], []
+    if not referral.members:
+        problems.append(problem("members", "members_missing", _("The household has no one in it."),
+                                _("Give at least the registrant's given name.")))
+    for i, member in enumerate(referral.members):
+        prefix = referral.member_prefixes[i] if referral.member_prefixes else ""
+        result = normalise_person(member, is_first=i == 0, prefix=prefix,
+                                  default_language=language)
+        problems.extend(result.problems)
+        people.append(result.data)
+        external_ids.append(result.external_id)
+    seen: set[str] = set()
+    for i, external_id in enumerate(external_ids):
+        if external_id and external_id in seen:
+            prefix = referral.member_prefixes[i] if referral.member_prefixes else ""
+            problems.append(problem(prefix + "external_id", "external_id_repeated",
+                                    _("This external_id is given to two people."),
+                                    _("Give each person their own external_id.")))
+        seen.add(external_id)
+    if problems:
+        return None, external_ids, problems
+    data = HouseholdData(members=[p for p in people if p is not None], category=category)
+    return data, external_ids, []
+
+
+def register_referrals(
+    *, actor: Any, referrals: Sequence[Referral], channel: str,
+    organisation: Organisation | None, language: str = Language.DARI,
+    submission: RawSubmission | None = None,
+) -> list[ReferralResult]:
+    """Register each valid referral as one household, in one transaction; reject the others
+    with their problems. A referral whose people the organisation sent before (same
+    external_id, or the same spreadsheet row) is `unchanged`: nothing is created twice."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _register_referrals(actor, referrals, channel, organisation, language,
+                                           submission)
+        except IntegrityError:
+            # A concurrent request registered one of these external ids first: look again.
+            continue
+    raise IntegrityError("external ids kept clashing with concurrent registrations")
+
+
+def _register_referrals(
+    actor: Any, referrals: Sequence[Referral], channel: str,
+    organisation: Organisation | None, language: str, submission: RawSubmission | None,
+) -> list[ReferralResult]:
+    results: list[ReferralResult | None] = [None] * len(referrals)
+    normalised = [_normalise(r, language) for r in referrals]
+    known_people = _known_people(organisation, referrals, normalised)
+    to_register: list[tuple[int, HouseholdData, list[str], Sequence[str]]] = []
+    claimed: dict[str, int] = {}
+    unchanged: dict[int, int] = {}
+    for i, (referral, (data, external_ids, problems)) in enumerate(
+            zip(referrals, normalised, strict=True)):
+        keys = [f"x:{e}" for e in external_ids if e] + [f"f:{f}" for f in referral.fingerprints if f]
+        known = [known_people[k] for k in keys if k in known_people]
+        same_household = len({p.household_id for p in known}) == 1
+        if keys and len(known) == len(referral.members) and same_household:
+            results[i] = ReferralResult("unchanged")
+            unchanged[i] = known[0].household_id
+            continue
+        if known:
+            problems = [*problems, problem(
+                "external_id", "external_id_registered_elsewhere",
+                _("Some of these people were registered before in another household."),
+                _("Send only new people, each household with all its members once."))]
+        clash = next((k for k in keys if k in claimed), None)
+        if clash:
+            problems = [*problems, problem(
+                "external_id", "external_id_repeated",
+                _("This person appears twice in what you sent (item %(n)s too).") % {
+                    "n": claimed[clash] + 1},
+                _("Send each person once."))]
+        if problems or data is None:
+            results[i] = ReferralResult("rejected", problems=problems)
+            continue
+        for k in keys:
+            claimed[k] = i
+        to_register.append((i, data, external_ids, referral.fingerprints))
+
+    references = dict(Case.objects.filter(household_id__in=unchanged.values())
+                      .values_list("household_id", "reference"))
+    for i, household_id in unchanged.items():
+        results[i].reference = references[household_id]  # type: ignore[union-attr]
+    if to_register:
+        cases = register_households(
+            actor=actor, households=[d for _i, d, _e, _f in to_register], channel=channel,
+            organisation=organisation,
+        )
+        _remember_partner_ids(organisation, to_register, cases)
+        for (i, _d, _e, _f), case in zip(to_register, cases, strict=True):
+            results[i] = ReferralResult("registered", reference=case.reference, case=case)
+    final = [r for r in results if r is not None]
+    if submission is not None:
+        close_submission(submission, outcome=_overall(final), detail=_detail(final))
+    return final
+
+
+def _overall(results: Sequence[ReferralResult]) -> str:
+    outcomes = {r.outcome for r in results}
+    if outcomes <= {"unchanged"}:
+        return Outcome.UNCHANGED
+    if "rejected" not in outcomes:
+        return Outcome.REGISTERED
+    return Outcome.REJECTED if outcomes == {"rejected"} else Outcome.PARTLY
+
+
+def _detail(results: Sequence[ReferralResult]) -> dict[str, Any]:
+    return {
+        "references": [r.reference for r in results if r.reference][:1000],
+        "registered": sum(r.outcome == "registered" for r in results),
+        "unchanged": sum(r.outcome == "unchanged" for r in results),
+        "rejected": sum(r.outcome == "rejected" for r in results),
+        "problem_codes": sorted({p["code"] for r in results for p in r.problems}),
+    }
+
+
+def _known_people(
+    organisation: Organisation | None, referrals: Sequence[Referral],
+    normalised: Sequence[tuple[Any, list[str], Any]],
+) -> dict[str, Person]:
+    if organisation is None:
+        return {}
+    external_ids = {e for _d, ids, _p in normalised for e in ids if e}
+    fingerprints = {f for r in referrals for f in r.fingerprints if f}
+    known: dict[str, Person] = {}
+    for ref in ExternalReference.objects.filter(
+            organisation=organisation, external_id__in=external_ids).select_related("person"):
+        known[f"x:{ref.external_id}"] = ref.person
+    for row in RowFingerprint.objects.filter(
+            organisation=organisation, digest__in=fingerprints).select_related("person"):
+        known[f"f:{row.digest}"] = row.person
+    return known
+
+
+def _remember_partner_ids(
+    organisation: Organisation | None,
+    registered: Sequence[tuple[int, HouseholdData, list[str], Sequence[str]]],
+    cases: Sequence[Case],
+) -> None:
+    if organisation is None:
+        return
+    household_ids = [c.household_id for c in cases]
+    members: dict[int, list[int]] = {}
+    for pk, household_id in Person.objects.filter(household_id__in=household_ids).order_by(
+            "pk").values_list("pk", "household_id"):
+        members.setdefault(household_id, []).append(pk)
+    refs, prints = [], []
+    for (_i, _d, external_ids, fingerprints), case in zip(registered, cases, strict=True):
+        people = members[case.household_id]
+        refs += [ExternalReference(organisation=organisation, external_id=e, person_id=p)
+                 for e, p in zip(external_ids, people, strict=True) if e]
+        prints += [RowFingerprint(organisation=organisation, digest=f, person_id=p)
+                   for f, p in zip(fingerprints, people, strict=False) if f]
+    ExternalReference.objects.bulk_create(refs)
+    RowFingerprint.objects.bulk_create(prints)
+
+
+# --------------------------------------------------------------------------------------------
+# The public form's status secret
+# --------------------------------------------------------------------------------------------
+
+
+def new_status_secret() -> str:
+    """Twelve characters, 60 random bits, in three groups a person can copy or read aloud."""
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(12))
+    return f"{body[:4]}-{body[4:8]}-{body[8:]}"
+
+
+def _compact(text: str) -> str:
+    return "".join(c for c in text.upper() if c.isalnum())
+
+
+def issue_status_secret(*, case: Case) -> str:
+    secret = new_status_secret()
+    StatusSecret.objects.update_or_create(
+        case=case, defaults={"digest": keyed_digest(_compact(secret), purpose="status")}
+    )
+    return secret
+
+
+def register_from_public_form(
+    *, members: Sequence[dict[str, Any]], category: str, language: str,
+    submission: RawSubmission,
+) -> tuple[ReferralResult, str]:
+    """Register a household from the public form and issue its status secret, together."""
+    with transaction.atomic():
+        result = register_referrals(
+            actor=None, referrals=[Referral(members=members, category=category,
+                                            member_prefixes=[f"m{i}-" for i in
+                                                             range(len(members))])],
+            channel=Channel.WEB_FORM, organisation=None, language=language,
+            submission=submission,
+        )[0]
+        secret = issue_status_secret(case=result.case) if result.case else ""
+    return result, secret
+
+
+# --------------------------------------------------------------------------------------------
+# API tokens
+# --------------------------------------------------------------------------------------------
+
+
+def service_account(organisation: Organisation) -> User:
+    """The partner account an organisation's tokens and command-line imports act as.
+
+    It has no usable password and no second factor, so no one can sign in with it."""
+    user, created = User.objects.get_or_create(
+        username=f"service-{organisation.slug}"[:150],
+        defaults={"role": Role.PARTNER, "organisation": organisation},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def create_api_token(*, actor: Any, organisation: Organisation, name: str) -> str:
+    """A new token for the organisation; the clear text is returned once and never stored."""
+    if actor is not None:
+        permissions.require(actor, permissions.ADMINISTER)
+    clear = f"sp_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        ApiToken.objects.create(
+            organisation=organisation, user=service_account(organisation), name=name,
+            prefix=clear[:10], digest=keyed_digest(clear, purpose="api-token"),
+        )
+        audit.record(actor=actor or "command-line", action="intake.api_token_created",
+                     object_type="organisation", object_id=organisation.slug,
+                     details={"prefix": clear[:10]})
+    return clear
+
+
+def authenticate_api_token(clear: str) -> ApiToken | None:
+    token = (ApiToken.objects.select_related("user", "organisation")
+             .filter(digest=keyed_digest(clear, purpose="api-token"), revoked_at__isnull=True)
+             .first())
+    return token
+
+
+# --------------------------------------------------------------------------------------------
+# Spreadsheet imports
+# --------------------------------------------------------------------------------------------
+
+ProgressCallback = Callable[[int], object]
+ROWS_PER_TRANSACTION = 1000
+
+
+def _check_may_import(actor: Any, organisation: Organisation) -> None:
+    permissions.require(actor, permissions.IMPORT_FILES)
+    if permissions.is_partner(actor) and actor.organisation_id != organisation.pk:
+        raise PermissionDenied(
+            _("Partners import people for their own organisation only."))
+
+
+def start_import(
+    *, actor: Any, organisation: Organisation, data: bytes, filename: str,
+) -> ImportBatch:
+    """Keep the file as received (committed), and a batch to follow its import."""
+    _check_may_import(actor, organisation)
+    submission = receive_submission(
+        channel=Channel.BULK_IMPORT, body=data, organisation=organisation, filename=filename,
+        content_type="text/csv" if not filename.lower().endswith(".xlsx") else "application/xlsx",
+    )
+    return ImportBatch.objects.create(organisation=organisation, submission=submission,
+                                      started_by=actor)
+
+
+def run_import(
+    *, actor: Any, batch: ImportBatch, progress: ProgressCallback | None = None,
+    on_start: Callable[[int], object] | None = None,
+) -> ImportBatch:
+    """Import the batch's file: valid households registered, invalid rows quarantined with
+    their problems, rows already imported counted as unchanged. Re-running it is harmless.
+
+    A household is imported whole or not at all: when one of its rows has a problem, its other
+    rows wait in quarantine too, so that a family is never registered with someone missing."""
+    _check_may_import(actor, batch.organisation)
+    submission = batch.submission
+    try:
+        sheet = read_sheet(payload_bytes(submission), filename=submission.filename)
+    except SpreadsheetError as error:
+        batch.state, batch.error, batch.finished_at = ImportBatch.State.FAILED, str(error), \
+            timezone.now()
+        batch.save()
+        close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "unreadable"})
+        return batch
+    batch.total_rows, batch.unknown_columns = len(sheet.rows), sheet.unknown_columns
+    batch.state = ImportBatch.State.RUNNING
+    batch.save()
+    if on_start:
+        on_start(batch.total_rows)
+
+    households: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for number, values in sheet.rows:
+        key = values.get("household_ref", "").strip()
+        households.setdefault(f"h:{key}" if key else f"r:{number}", []).append((number, values))
+    chunk: list[list[tuple[int, dict[str, str]]]] = []
+    rows_in_chunk = 0
+    for rows in households.values():
+        chunk.append(rows)
+        rows_in_chunk += len(rows)
+        if rows_in_chunk >= ROWS_PER_TRANSACTION:
+            _import_chunk(actor, batch, chunk, progress)
+            chunk, rows_in_chunk = [], 0
+    if chunk:
+        _import_chunk(actor, batch, chunk, progress)
+
+    batch.state, batch.finished_at = ImportBatch.State.DONE, timezone.now()
+    batch.save()
+    with transaction.atomic():
+        outcome = (Outcome.UNCHANGED if not (batch.imported or batch.quarantined)
+                   else Outcome.REJECTED if not (batch.imported or batch.unchanged)
+                   else Outcome.PARTLY if batch.quarantined else Outcome.REGISTERED)
+        close_submission(submission, outcome=outcome, detail=batch.summary())
+        audit.record(actor=actor, action="intake.import_finished", object_type="import",
+                     object_id=batch.pk, details=batch.summary())
+    return batch
+
+
+def _import_chunk(
+    actor: Any, batch: ImportBatch, households: list[list[tuple[int, dict[str, str]]]],
+    progress: ProgressCallback | None,
+) -> None:
+    referrals = []
+    for rows in households:
+        category = next((v.get("category", "") for _n, v in rows if v.get("category", "").strip()),
+                        "")
+        referrals.append(Referral(
+            members=[v for _n, v in rows], category=category,
+            member_prefixes=[f"{n}|" for n, _v in rows],
+            fingerprints=["" if v.get("external_id", "").strip() else row_fingerprint(v)
+                          for _n, v in rows],
+        ))
+    with transaction.atomic():
+        results = register_referrals(
+            actor=actor, referrals=referrals, channel=Channel.BULK_IMPORT,
+            organisation=batch.organisation,
+        )
+        quarantine = []
+        for rows, result in zip(households, results, strict=True):
+            if result.outcome == "registered":
+                batch.imported += len(rows)
+            elif result.outcome == "unchanged":
+                batch.unchanged += len(rows)
+            else:
+                batch.quarantined += len(rows)
+                quarantine += _quarantine_rows(batch, rows, result.problems)
+        QuarantinedRow.objects.bulk_create(quarantine)
+        batch.processed_rows += sum(len(rows) for rows in households)
+        batch.save(update_fields=["imported", "unchanged", "quarantined", "processed_rows"])
+    if progress:
+        progress(sum(len(rows) for rows in households))
+
+
+def _quarantine_rows(
+    batch: ImportBatch, rows: list[tuple[int, dict[str, str]]], problems: list[dict[str, str]],
+) -> list[QuarantinedRow]:
+    by_row: dict[int, list[dict[str, str]]] = {n: [] for n, _v in rows}
+    shared = []
+    for p in problems:
+        number, bar, name = p["field"].partition("|")
+        if bar and number.isdigit() and int(number) in by_row:
+            by_row[int(number)].append({**p, "field": name})
+        else:
+            shared.append(p)
+    first_bad = next((n for n, found in by_row.items() if found), None)
+    quarantined = []
+    for number, values in rows:
+        found = by_row[number] + shared
+        if not found and first_bad is not None:
+            found = [problem(
+                "household_ref", "household_held",
+                _("Held back with its household: row %(row)s of the same household has a "
+                  "problem.") % {"row": first_bad},
+                _("Correct row %(row)s and import the file again; the whole household will then "
+                  "be registered together.") % {"row": first_bad})]
+        quarantined.append(QuarantinedRow(
+            batch=batch, row_number=number, values={c: values.get(c, "") for c in COLUMNS},
+            problems=found))
+    return quarantined
+
+
+def quarantine_report_rows(batch: ImportBatch) -> list[list[str]]:
+    """The downloadable report: one line per quarantined row, its problems first, then the row
+    as it was, so the partner can correct the values in place and import the report itself."""
+    header = ["row_number", "field", "problem", "how_to_fix", *COLUMNS]
+    lines = [header]
+    for row in batch.quarantine.all():
+        lines.append([
+            str(row.row_number),
+            "; ".join(p["field"] for p in row.problems),
+            " | ".join(p["message"] for p in row.problems),
+            " | ".join(p["hint"] for p in row.problems),
+            *[row.values.get(c, "") for c in COLUMNS],
+        ])
+    return lines

@@ -1,0 +1,34 @@
+"""A fixed-window rate limit per client, kept in the cache.
+
+The client is the connecting address, or the first address of a header a trusted proxy sets
+(INTAKE_CLIENT_IP_HEADER). With the local-memory cache each server process counts on its own;
+point CACHES at a shared cache (Redis, database) to count across processes.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    header = settings.INTAKE_CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        return str(request.META[header]).split(",")[0].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def allow(request: HttpRequest, *, scope: str, limit: int, window_seconds: int) -> bool:
+    """Count one request; False once the client made more than `limit` in the window."""
+    window = int(time.time() // window_seconds)
+    key = f"intake-throttle:{scope}:{client_address(request)}:{window}"
+    cache.add(key, 0, timeout=window_seconds + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window_seconds + 5)
+        count = 1
+    return count <= limit

@@ -1,0 +1,21 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from safepassage.intake import api, views
+
+app_name = "intake"
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("status/", views.status, name="status"),
+    path("intake/imports/", views.import_list, name="import-list"),
+    path("intake/imports/<int:batch_id>/", views.import_detail, name="import-detail"),
+    path("intake/imports/<int:batch_id>/report.csv", views.import_report, name="import-report"),
+    path("api/v1/registrations/", api.referral_list_or_register, name="api-registrations"),
+    path("api/v1/registrations/batch/", api.register_batch, name="api-batch"),
+    path("api/v1/registrations/<str:reference>/", api.referral_detail, name="api-referral"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="intake:api-schema"),
+         name="api-docs"),
+    path("api/docs/redoc/", SpectacularRedocView.as_view(url_name="intake:api-schema"),
+         name="api-redoc"),
+]

@@ -1,0 +1,486 @@
+"""Probabilistic linkage with Splink: the settings made for this population, unsupervised
+training, prediction and clustering, on DuckDB by default and on Spark with the same settings.
+
+Works on tables of features (features.FEATURE_COLUMNS plus `unique_id` and `household`), with no
+Django in sight, so the benchmark, the `link` command and the Spark test share one code path.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+from splink.internals.exceptions import SplinkException
+
+from safepassage.linkage.features import BLOCKING_KEYS, FEATURE_COLUMNS
+
+__all__ = ["FEATURE_COLUMNS", "link", "score_pairs"]
+
+# Decision thresholds on Splink's match probability. Above AUTO_MERGE a pair is merged without a
+# person; between REVIEW and AUTO_MERGE it goes to the review queue. A wrong merge hides a
+# person from the queue, so the automatic threshold is high (a match weight near 13).
+AUTO_MERGE_PROBABILITY = 0.98
+REVIEW_PROBABILITY = 0.5
+
+MODEL_VERSION = "afghan-names-1"
+
+_SPLINK_LOG = logging.getLogger("splink")
+
+
+def _name_comparison(stem: str, label: str) -> cl.CustomComparison:
+    key, skel = f"{stem}_key", f"{stem}_skel"
+    return cl.CustomComparison(
+        output_column_name=label,
+        comparison_levels=[
+            cll.NullLevel(skel),
+            cll.ExactMatchLevel(key),
+            cll.JaroWinklerLevel(key, 0.92),
+            cll.ExactMatchLevel(skel),
+            cll.JaroWinklerLevel(key, 0.8),
+            cll.ElseLevel(),
+        ],
+        comparison_description=f"{label}: same key, close spelling, same consonants, far",
+    )
+
+
+def _date_of_birth_comparison() -> cl.CustomComparison:
+    exact = "dob_day_l IS NOT NULL AND dob_day_r IS NOT NULL"
+    return cl.CustomComparison(
+        output_column_name="date_of_birth",
+        comparison_levels=[
+            cll.NullLevel("dob_lo"),
+            cll.CustomLevel(f"{exact} AND dob_lo_l = dob_lo_r", label_for_charts="same day"),
+            cll.CustomLevel(
+                f"{exact} AND dob_year_l = dob_year_r AND dob_month_l = dob_day_r "
+                "AND dob_day_l = dob_month_r",
+                label_for_charts="day and month swapped",
+            ),
+            cll.CustomLevel(
+                f"NOT ({exact}) AND dob_lo_l <= dob_hi_r AND dob_lo_r <= dob_hi_l",
+                label_for_charts="imprecise date compatible",
+            ),
+            cll.CustomLevel(
+                f"({exact} AND dob_month_l = dob_month_r AND dob_day_l = dob_day_r) "
+                "OR abs(dob_lo_l - dob_lo_r) <= 31",
+                label_for_charts="one year or one month apart",
+            ),
+            cll.CustomLevel(
+                "abs(dob_lo_l - dob_lo_r) <= 730 OR abs(dob_hi_l - dob_hi_r) <= 730",
+                label_for_charts="within two years",
+            ),
+            cll.ElseLevel(),
+        ],
+        comparison_description="date of birth compared by its precision",
+    )
+
+
+def _phone_comparison() -> cl.CustomComparison:
+    """A household shares one phone: the same phone counts as evidence of the same person only
+    with the same given name; otherwise it is a level of its own, which EM finds nearly neutral."""
+    return cl.CustomComparison(
+        output_column_name="phone",
+        comparison_levels=[
+            cll.NullLevel("phone"),
+            cll.CustomLevel(
+                "phone_l = phone_r AND given_skel_l = given_skel_r",
+                label_for_charts="same phone, same given name",
+            ),
+            cll.CustomLevel("phone_l = phone_r", label_for_charts="same phone (a household's)"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="E.164 phone, shared household phones apart",
+    )
+
+
+BLOCKING_RULES = tuple(block_on(*columns) for columns in BLOCKING_KEYS)
+
+
+def afghan_settings() -> SettingsCreator:
+    """Our settings: name keys and skeletons, father's name, dates by precision, E.164 phones,
+    exact documents."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            _name_comparison("given", "given_name"),
+            _name_comparison("family", "family_name"),
+            _name_comparison("father", "father_name"),
+            _date_of_birth_comparison(),
+            cl.ExactMatch("sex"),
+            _phone_comparison(),
+            cl.ExactMatch("tazkira"),
+            cl.ExactMatch("passport"),
+            cl.ExactMatch("email"),
+        ],
+        blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
+        additional_columns_to_retain=["household"],
+        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=False,
+    )
+
+
+@dataclass
+class LinkageResult:
+    """Everything a run produced: the trained model, the scored pairs and the clusters."""
+
+    model: dict[str, Any]
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, household_l/r
+    clusters: pd.DataFrame  # unique_id, cluster_id
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def spark_session(master: str = "local[2]") -> Any:
+    """A Spark session with Splink's string-similarity functions (Jaro-Winkler) loaded."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    import tempfile
+
+    builder: Any = SparkSession.builder
+    session = (
+        builder.master(master).appName("safepassage-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    # Splink checkpoints intermediate tables to cut Spark's query plans short.
+    session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="safepassage-spark-"))
+    return session
+
+
+def make_db_api(backend: str = "duckdb", *, spark: Any = None) -> Any:
+    if backend == "spark":
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=spark)
+    from splink import DuckDBAPI
+
+    return DuckDBAPI()
+
+
+def train(linker: Linker, *, records: int) -> None:
+    """Unsupervised training: prior from deterministic rules, u by random sampling, m by EM on
+    two blockings that each leave the other fields free."""
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("tazkira"), block_on("passport"), "l.given_key = r.given_key AND "
+         "l.father_key = r.father_key AND l.family_key = r.family_key AND l.dob_lo = r.dob_lo"],
+        recall=0.7,
+    )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(5e6, max(1e5, records * 5.0)), seed=1
+    )
+    proportion = min(1.0, 200_000 / max(records, 1))
+    trained = 0
+    for columns in EM_BLOCKINGS:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*columns), record_sample_proportion=proportion
+            )
+        except SplinkException:  # no pairs on this blocking in these data (no fathers' names)
+            continue
+        trained += 1
+        if trained == 2:
+            break
+
+
+# EM runs on two of these blockings (the first that yield pairs): names fixed, then documents.
+EM_BLOCKINGS = (
+    ("given_key", "father_key", "family_key"),
+    ("tazkira",),
+    ("given_key", "family_key"),
+    ("dob_lo",),
+)
+
+
+INT_COLUMNS = ("dob_lo", "dob_hi", "dob_year", "dob_month", "dob_day")
+
+
+def typed_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """One dtype per column whatever the values (all-missing columns included), so DuckDB and
+    Spark see the same schema."""
+    frame = frame.copy()
+    for column in FEATURE_COLUMNS:
+        if column in INT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+        else:
+            frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
+    frame["unique_id"] = frame["unique_id"].astype("int64")
+    frame["household"] = frame["household"].astype("str")
+    return frame
+
+
+def _spark_frame(spark: Any, features: pd.DataFrame) -> Any:
+    from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+    fields = [StructField("unique_id", LongType(), False), StructField("household", StringType())]
+    fields += [
+        StructField(c, LongType() if c in INT_COLUMNS else StringType()) for c in FEATURE_COLUMNS
+    ]
+    columns = ["unique_id", "household", *FEATURE_COLUMNS]
+    rows = [
+        tuple(None if pd.isna(v) else (int(v) if c in INT_COLUMNS or c == "unique_id" else v)
+              for c, v in zip(columns, row, strict=True))
+        for row in features[columns].itertuples(index=False, name=None)
+    ]
+    return spark.createDataFrame(rows, StructType(fields))
+
+
+def link(
+    features: pd.DataFrame,
+    *,
+    backend: str = "duckdb",
+    spark: Any = None,
+    model: dict[str, Any] | None = None,
+    auto_merge_probability: float = AUTO_MERGE_PROBABILITY,
+    review_probability: float = REVIEW_PROBABILITY,
+    explain: bool = False,
+) -> LinkageResult:
+    """Train (unless a model is given), predict pairs above the review threshold, and cluster.
+
+    Clustering takes the strongest pairs first and never puts two people of one registration in
+    the same cluster (a form does not list a person twice). With `explain`, each pair carries its
+    reasons: the level and the weight of every compared field.
+    """
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    features = typed_features(features)
+    db_api = make_db_api(backend, spark=spark)
+    frame: Any = _spark_frame(spark, features) if backend == "spark" else features
+    table = db_api.register(frame)
+    settings: Any = dict(model) if model else afghan_settings()
+    if explain:
+        if isinstance(settings, dict):
+            settings["retain_intermediate_calculation_columns"] = True
+        else:
+            settings.retain_intermediate_calculation_columns = True
+    linker = Linker(table, settings, log_level=logging.ERROR)
+    if model is None:
+        train(linker, records=len(features))
+    trained = linker.misc.save_model_to_json()
+    timings["train_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_probability=review_probability)
+    pairs = predictions.as_pandas_dataframe()
+    pairs = pairs[pairs["household_l"] != pairs["household_r"]]
+    if explain:
+        pairs = with_reasons(pairs, trained)
+    pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
+    timings["predict_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    households = dict(zip(features["unique_id"], features["household"], strict=True))
+    strong = pairs[pairs["match_probability"] >= auto_merge_probability]
+    accepted = accepted_edges(households=households, pairs=strong)
+    cluster_of = components(features["unique_id"].tolist(), accepted)
+    clusters = pd.DataFrame(
+        {"unique_id": list(cluster_of), "cluster_id": list(cluster_of.values())}
+    )
+    timings["cluster_s"] = time.perf_counter() - started
+    trained.pop("retain_intermediate_calculation_columns", None)
+    return LinkageResult(model=trained, pairs=pairs, clusters=clusters, timings=timings)
+
+
+_PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+
+
+def with_reasons(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
+    """Add a `reasons` column: for each compared field, the level reached and its weight."""
+    fields = []
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        labels = {
+            len(levels) - 1 - i: lv.get("label_for_charts", "") for i, lv in enumerate(levels)
+        }
+        fields.append((name, labels))
+    reasons = []
+    for row in pairs.to_dict("records"):
+        explained = []
+        for name, labels in fields:
+            gamma = int(row.get(f"gamma_{name}", -1))
+            if f"mw_{name}" in row:  # Splink 5 gives each field's match weight
+                weight = float(row[f"mw_{name}"])
+            else:
+                bf = float(row.get(f"bf_{name}", 1.0))
+                weight = math.log2(bf) if bf > 0 else -99.0
+            explained.append({
+                "field": name,
+                "level": "missing" if gamma < 0 else labels.get(gamma, str(gamma)),
+                "weight": round(max(-99.0, min(99.0, weight)), 2),
+            })
+        reasons.append(explained)
+    pairs = pairs.copy()
+    pairs["reasons"] = reasons
+    return pairs
+
+
+def score_pairs(
+    *, left: pd.DataFrame, right: pd.DataFrame, model: dict[str, Any], threshold: float
+) -> pd.DataFrame:
+    """Score every record of `right` (new registrations) against every record of `left` (the
+    candidates found by blocking keys), with a trained model; pairs at or above `threshold`."""
+    from splink import DuckDBAPI
+    from splink.internals.realtime import compare_records
+
+    empty = pd.DataFrame(columns=[*_PAIR_COLUMNS, "reasons"])
+    if left.empty or right.empty:
+        return empty
+    left, right = typed_features(left), typed_features(right)
+    scored = compare_records(
+        left, right, model, DuckDBAPI(), join_condition="l.household <> r.household"
+    ).as_pandas_dataframe()
+    scored = scored[scored["match_probability"] >= threshold]
+    if scored.empty:
+        return empty
+    return with_reasons(scored, model)[[*_PAIR_COLUMNS, "reasons"]].reset_index(drop=True)
+
+
+def accepted_edges(
+    *,
+    households: dict[Any, Any],
+    pairs: pd.DataFrame,
+    cannot_link: Iterable[tuple[int, int]] = (),
+    must_link: Sequence[tuple[int, int]] = (),
+) -> list[tuple[int, int]]:
+    """The pairs that clustering keeps, strongest first (confirmed pairs before any): a pair is
+    refused when it would put two records of one household registration, or two records decided
+    apart, in one cluster. Connected components alone chain a household into one cluster through
+    one wrong edge; the cannot-link rule stops the chain at its first link into a second member.
+    """
+    parent: dict[int, int] = {}
+    tags: dict[int, set[Any]] = {}
+
+    def find(x: int) -> int:
+        if x not in parent:
+            parent[x] = x
+            tags[x] = {("h", households.get(x, ("own", x)))}
+            return x
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for n, (a, b) in enumerate(cannot_link):
+        tags[find(int(a))].add(("x", n))
+        tags[find(int(b))].add(("x", n))
+    ordered = pairs.sort_values("match_weight", ascending=False, kind="stable")
+    edges = [(int(a), int(b)) for a, b in must_link] + list(
+        zip(ordered["unique_id_l"].astype("int64").tolist(),
+            ordered["unique_id_r"].astype("int64").tolist(), strict=True)
+    )
+    accepted = []
+    for left, right in edges:
+        a, b = find(left), find(right)
+        if a != b:
+            if tags[a] & tags[b]:
+                continue
+            if len(tags[a]) < len(tags[b]):
+                a, b = b, a
+            parent[b] = a
+            tags[a] |= tags.pop(b)
+        accepted.append((left, right))
+    return accepted
+
+
+def components(ids: Iterable[int], edges: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Connected components of the accepted edges; a cluster's id is its lowest record id."""
+    parent = {int(i): int(i) for i in ids}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {i: find(i) for i in list(parent)}
+
+
+DEFAULT_MODEL_PATH = Path(__file__).with_name("default_model.json")
+
+
+def default_model() -> dict[str, Any]:
+    """The model trained on synthetic registrations that ships with SafePassage, used by the
+    instant check until the first `safepassage link` trains one on the real registrations."""
+    return dict(json.loads(DEFAULT_MODEL_PATH.read_text()))
+
+
+def plain_settings() -> SettingsCreator:
+    """A plain Splink configuration to measure against: lower-cased names, ISO dates, exact
+    phone, Splink's default comparisons and an obvious blocking."""
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("family_name"),
+            cl.NameComparison("father_name"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("tazkira"),
+            cl.ExactMatch("passport"),
+            cl.ExactMatch("email"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name", "family_name"),
+            block_on("dob"),
+            block_on("phone"),
+            block_on("tazkira"),
+            block_on("passport"),
+        ],
+        additional_columns_to_retain=["household"],
+    )
+
+
+def train_plain(linker: Linker, *, records: int) -> None:
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("tazkira"), block_on("passport")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(5e6, max(1e5, records * 5.0)), seed=1
+    )
+    proportion = min(1.0, 200_000 / max(records, 1))
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given_name", "family_name"), record_sample_proportion=proportion
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob"), record_sample_proportion=proportion
+    )
+
+
+def link_plain(features: pd.DataFrame, *, threshold: float = 0.95) -> LinkageResult:
+    """The plain configuration end to end with Splink's connected components."""
+    started = time.perf_counter()
+    db_api = make_db_api()
+    linker = Linker(db_api.register(features), plain_settings(), log_level=logging.WARNING)
+    train_plain(linker, records=len(features))
+    train_s = time.perf_counter() - started
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=threshold
+    )
+    return LinkageResult(
+        model=linker.misc.save_model_to_json(),
+        pairs=predictions.as_pandas_dataframe(),
+        clusters=clustered.as_pandas_dataframe()[["unique_id", "cluster_id"]],
+        timings={"train_s": train_s},
+    )

@@ -1,0 +1,161 @@
+"""The comparison features of one registered person, computed once at intake and kept beside it.
+
+Pure functions of normalised values (registry.Person fields, or a raw bulk-import row through
+intake.normalise), so the database hook, the benchmark and the tests compute the same features.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from safepassage.intake.normalise import (
+    NormalisationError,
+    normalise_document_number,
+    normalise_email,
+    normalise_phone,
+    parse_date_of_birth,
+)
+from safepassage.linkage.names import is_arabic_script, latin_key, skeleton, split_native_name
+
+EPOCH = dt.date(1970, 1, 1)
+
+# The columns Splink compares, in order (the unique id and household are added by the caller).
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "given_key", "given_skel", "family_key", "family_skel", "father_key", "father_skel",
+    "sex", "dob_lo", "dob_hi", "dob_year", "dob_month", "dob_day", "phone", "email",
+    "tazkira", "passport",
+)
+
+
+def _name_parts(latin: str, native: str) -> tuple[str | None, str | None]:
+    if latin and not is_arabic_script(latin):
+        return latin_key(latin) or None, skeleton(latin) or None
+    text = latin or native
+    return None, (skeleton(text) or None) if text else None
+
+
+def compute_features(
+    *,
+    given_name: str = "",
+    family_name: str = "",
+    father_name: str = "",
+    name_native: str = "",
+    sex: str = "",
+    birth_date: dt.date | None = None,
+    birth_date_latest: dt.date | None = None,
+    birth_date_precision: str = "",
+    phones: Sequence[str] = (),
+    email: str = "",
+    tazkira_number: str = "",
+    passport_number: str = "",
+) -> dict[str, Any]:
+    """Features of one person from normalised values; missing values become None (Splink's null).
+
+    Dates keep their precision as a range of days [dob_lo, dob_hi]; day and month are only set
+    for a date known to the day. 1 January is read as "year only": it is the placeholder that
+    gave one evacuation's manifests 11,110 people born on New Year's Day.
+    """
+    native_given, native_family = split_native_name(name_native)
+    given_key, given_skel = _name_parts(given_name, native_given)
+    family_key, family_skel = _name_parts(family_name, native_family)
+    father_key, father_skel = _name_parts(father_name, "")
+    dob_lo = dob_hi = dob_year = dob_month = dob_day = None
+    if birth_date is not None:
+        latest = birth_date_latest or birth_date
+        precision = birth_date_precision or "day"
+        if precision == "day" and birth_date.month == 1 and birth_date.day == 1:
+            precision, latest = "year", dt.date(birth_date.year, 12, 31)
+        dob_lo, dob_hi = (birth_date - EPOCH).days, (latest - EPOCH).days
+        dob_year = birth_date.year
+        if precision == "day":
+            dob_month, dob_day = birth_date.month, birth_date.day
+    return {
+        "given_key": given_key,
+        "given_skel": given_skel,
+        "family_key": family_key,
+        "family_skel": family_skel,
+        "father_key": father_key,
+        "father_skel": father_skel,
+        "sex": sex if sex in {"male", "female"} else None,
+        "dob_lo": dob_lo,
+        "dob_hi": dob_hi,
+        "dob_year": dob_year,
+        "dob_month": dob_month,
+        "dob_day": dob_day,
+        "phone": phones[0] if phones else None,
+        "email": email or None,
+        "tazkira": tazkira_number or None,
+        "passport": passport_number or None,
+    }
+
+
+def features_of_person(person: Any) -> dict[str, Any]:
+    """Features of a saved registry.Person."""
+    return compute_features(
+        given_name=person.given_name, family_name=person.family_name,
+        father_name=person.father_name, name_native=person.name_native, sex=person.sex,
+        birth_date=person.birth_date, birth_date_latest=person.birth_date_latest,
+        birth_date_precision=person.birth_date_precision, phones=person.phones or [],
+        email=person.email, tazkira_number=person.tazkira_number,
+        passport_number=person.passport_number,
+    )
+
+
+def _or_none(function: Any, text: str, **kwargs: Any) -> Any:
+    if not text:
+        return None
+    try:
+        return function(text, **kwargs)
+    except NormalisationError:
+        return None
+
+
+def features_of_row(row: Mapping[str, str], *, today: dt.date | None = None) -> dict[str, Any]:
+    """Features of a raw bulk-import row (the columns of synthetic.registrations), normalised
+    the way intake does; a value that does not normalise is treated as missing."""
+    birth = _or_none(parse_date_of_birth, row.get("date_of_birth", ""), today=today)
+    phone = _or_none(normalise_phone, row.get("phone", ""))
+    return compute_features(
+        given_name=row.get("given_name", ""), family_name=row.get("family_name", ""),
+        father_name=row.get("father_name", ""), name_native=row.get("name_native", ""),
+        sex=row.get("sex", ""),
+        birth_date=birth.earliest if birth else None,
+        birth_date_latest=birth.latest if birth else None,
+        birth_date_precision=birth.precision if birth else "",
+        phones=[phone] if phone else [],
+        email=_or_none(normalise_email, row.get("email", "")) or "",
+        tazkira_number=_or_none(
+            normalise_document_number, row.get("tazkira_number", ""), field="tazkira_number"
+        ) or "",
+        passport_number=_or_none(
+            normalise_document_number, row.get("passport_number", ""), field="passport_number"
+        ) or "",
+    )
+
+
+# The blocking keys of engine.BLOCKING_RULES, as strings: the instant check looks these up
+# (as blind indexes) to find the persons a new registration must be compared with.
+BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
+    ("given_skel", "family_skel", "father_skel"),
+    ("given_skel", "father_skel", "dob_year"),
+    ("given_skel", "family_skel", "dob_year"),
+    ("family_skel", "father_skel", "dob_lo"),
+    ("given_skel", "dob_lo"),
+    ("given_skel", "phone"),
+    ("phone", "dob_year"),
+    ("tazkira",),
+    ("passport",),
+    ("email",),
+)
+
+
+def blocking_key_values(features: Mapping[str, Any]) -> list[str]:
+    """One string per blocking rule whose columns are all present in these features."""
+    values = []
+    for columns in BLOCKING_KEYS:
+        parts = [features.get(c) for c in columns]
+        if all(p is not None and p != "" for p in parts):
+            values.append("|".join(columns) + "=" + "|".join(str(p) for p in parts))
+    return values

@@ -1,0 +1,53 @@
+"""`safepassage link`: link every registered person, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+STEPS = ("reading features", "linking", "saving decisions")
+
+
+class Command(BaseCommand):
+    help = (
+        "Train a linkage model on the registered persons, merge the certain duplicates, queue "
+        "the uncertain ones for review, and print a summary."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--backend", choices=["duckdb", "spark"], default="duckdb",
+            help="where Splink computes: DuckDB in this process (default) or Spark",
+        )
+        parser.add_argument(
+            "--keep-model", action="store_true",
+            help="score with the latest saved model instead of training a new one",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from safepassage.linkage.services import run_linkage
+
+        spark = None
+        if options["backend"] == "spark":
+            from safepassage.linkage.engine import spark_session
+
+            spark = spark_session("local[*]")
+        bar = tqdm(total=len(STEPS), unit="step", file=self.stderr._out, leave=True)
+
+        def progress(step: str) -> None:
+            bar.set_description(step)
+            if not step.startswith(STEPS[0]):
+                bar.update(1)
+
+        run = run_linkage(
+            actor="command-line", backend=options["backend"], spark=spark,
+            retrain=not options["keep_model"], progress=progress,
+        )
+        bar.update(bar.total - bar.n)
+        bar.close()
+        self.stdout.write(
+            f"records: {run.records}\npersons: {run.persons}\nauto-merged: {run.auto_merged}\n"
+            f"queued for review: {run.queued}\nmodel: {run.model.version} #{run.model.pk}"
+        )

@@ -1,0 +1,83 @@
+"""Common keys for Afghan names however they were spelt: a Latin key (spelling folded) and a
+consonant skeleton shared by Latin and Arabic script. The rules are data, in name_rules.py."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from safepassage.linkage.name_rules import (
+    ABBREVIATIONS,
+    ARABIC_TO_LATIN,
+    COMPOUND_REWRITES,
+    LATIN_FOLDS,
+    SKELETON_DROPPED,
+)
+
+_COMPOUND = tuple((re.compile(pattern), repl) for pattern, repl in COMPOUND_REWRITES)
+_FOLD = re.compile("|".join(re.escape(src) for src, _ in LATIN_FOLDS))
+_FOLD_MAP = dict(LATIN_FOLDS)
+_NOT_LETTER = re.compile(r"[^a-z\s\-]")
+_SPACES = re.compile(r"[\s\-]+")
+_DOUBLES = re.compile(r"(.)\1+")
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def is_arabic_script(text: str) -> bool:
+    return bool(_ARABIC.search(text or ""))
+
+
+def _ascii_lower(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def latin_key(name: str) -> str:
+    """The spelling-folded key of a Latin name: Mohammad, Muhammad and Mohd give one key;
+    compound names are joined (Abdul Rahman = Abdurrahman = Abdul-Rahman)."""
+    text = _NOT_LETTER.sub(" ", _ascii_lower(name or "")).strip()
+    if not text:
+        return ""
+    words = [ABBREVIATIONS.get(w, w) for w in _SPACES.split(text)]
+    text = " ".join(words)
+    for pattern, repl in _COMPOUND:
+        text = pattern.sub(repl, text)
+    text = _SPACES.sub("", text)
+    for _pass in range(3):  # "zalmay" -> "zalmai" -> "zalmi": fold until nothing changes
+        folded = _DOUBLES.sub(r"\1", _FOLD.sub(lambda m: _FOLD_MAP[m.group()], text))
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def _skeleton_of_key(key: str) -> str:
+    consonants = "".join(c for c in key if c not in SKELETON_DROPPED)
+    consonants = _DOUBLES.sub(r"\1", consonants)
+    return consonants[:-1] if len(consonants) > 1 and consonants.endswith("h") else consonants
+
+
+@lru_cache(maxsize=65536)
+def arabic_key(name: str) -> str:
+    """Arabic-script name to the letters of the Latin key (consonants and long vowels)."""
+    text = unicodedata.normalize("NFC", name or "")
+    letters = "".join(ARABIC_TO_LATIN.get(c, "") for c in text)
+    return _DOUBLES.sub(r"\1", letters)
+
+
+def skeleton(name: str) -> str:
+    """The consonant skeleton of a name in either script: محمد and Mohammad are both "mhmd"."""
+    if is_arabic_script(name):
+        return _skeleton_of_key(arabic_key(name))
+    return _skeleton_of_key(latin_key(name))
+
+
+def split_native_name(native: str) -> tuple[str, str]:
+    """A full name in Arabic script as (given names, family name): the last word is the family
+    name when there are two words or more (compound given names are joined by a ZWNJ or none)."""
+    words = (native or "").split()
+    if len(words) < 2:
+        return (words[0] if words else "", "")
+    return " ".join(words[:-1]), words[-1]

@@ -1,0 +1,124 @@
+"""Reads for linkage: the review queue, one pair side by side (audited), a case's possible
+duplicates, and the clusters for export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from safepassage.accounts import permissions
+from safepassage.audit import services as audit
+from safepassage.linkage.models import TOGETHER, CandidatePair, PairStatus, PersonCluster
+from safepassage.registry.models import Case, Person
+
+REVIEW_PAGE = 100
+
+
+def review_queue(*, actor: Any, status: str = PairStatus.PENDING) -> QuerySet[CandidatePair]:
+    """Pairs waiting for a decision, the likeliest first (no personal data is read here)."""
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    pairs = CandidatePair.objects.filter(status=status)
+    return pairs.order_by("-match_probability", "pk")
+
+
+@dataclass
+class PairFile:
+    pair: CandidatePair
+    left: Person
+    right: Person
+    left_case: Case
+    right_case: Case
+    rows: list[tuple[str, str, str]]  # (field label, left value, right value)
+    reasons: list[dict[str, Any]]
+
+
+def _born(p: Person) -> str:
+    if p.birth_date is None:
+        return ""
+    if p.birth_date_precision == "year":
+        text = str(p.birth_date.year)
+        if p.birth_date_latest and p.birth_date_latest.year != p.birth_date.year:
+            text += f"/{p.birth_date_latest.year}"
+    elif p.birth_date_precision == "month":
+        text = p.birth_date.strftime("%Y-%m")
+    else:
+        text = p.birth_date.isoformat()
+    return f"{text} ({p.birth_date_text})" if p.birth_date_text else text
+
+
+def _rows(left: Person, right: Person) -> list[tuple[str, str, str]]:
+    from django.utils.translation import gettext as _
+
+    def values(p: Person) -> list[str]:
+        return [p.given_name, p.family_name, p.father_name, p.name_native, _born(p),
+                p.get_sex_display(), ", ".join(p.phones or []), p.email, p.tazkira_number,
+                p.passport_number, p.province, p.get_relationship_to_head_display()]
+
+    labels = [_("Given name"), _("Family name"), _("Father's name"), _("Name in Dari/Pashto"),
+              _("Born"), _("Sex"), _("Phone"), _("E-mail"), _("Tazkira"), _("Passport"),
+              _("Province"), _("Relationship")]
+    return list(zip(labels, values(left), values(right), strict=True))
+
+
+def get_pair_file(*, actor: Any, pair_id: int) -> PairFile:
+    """Both records of a pair side by side with the reasons. Reading them is audited."""
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    pair = CandidatePair.objects.get(pk=pair_id)
+    left = Person.objects.select_related("household__case").get(pk=pair.person_a_id)
+    right = Person.objects.select_related("household__case").get(pk=pair.person_b_id)
+    audit.record(
+        actor=actor, action="linkage.pair_read", object_type="pair", object_id=pair.pk,
+        details={"cases": [left.household.case.reference, right.household.case.reference]},
+    )
+    return PairFile(
+        pair=pair, left=left, right=right, left_case=left.household.case,
+        right_case=right.household.case, rows=_rows(left, right), reasons=list(pair.reasons),
+    )
+
+
+@dataclass
+class DuplicateNote:
+    pair: CandidatePair
+    member: Person  # the person of this case
+    other_case: Case
+    merged: bool
+
+
+def duplicates_of_case(*, actor: Any, case: Case) -> list[DuplicateNote]:
+    """Pairs that join a member of this case to someone in another case: pending ones ("possible
+    duplicate of …") and merged ones ("same person as … in …"). Scoped to the actor's cases."""
+    if not permissions.can(actor, permissions.VIEW_CASES):
+        return []
+    from safepassage.registry.selectors import cases_visible_to
+
+    members = {p.pk: p for p in case.household.members.all()}
+    pairs = CandidatePair.objects.filter(
+        Q(person_a_id__in=members) | Q(person_b_id__in=members),
+        status__in=[PairStatus.PENDING, *TOGETHER],
+    ).order_by("-match_probability")[:50]
+    visible = cases_visible_to(actor)
+    notes = []
+    for pair in pairs:
+        mine, other = (
+            (pair.person_a_id, pair.person_b_id)
+            if pair.person_a_id in members else (pair.person_b_id, pair.person_a_id)
+        )
+        other_case = visible.filter(household__members=other).first()
+        if other_case is None or other_case.pk == case.pk:
+            continue
+        notes.append(DuplicateNote(pair=pair, member=members[mine], other_case=other_case,
+                                   merged=pair.status in TOGETHER))
+    return notes
+
+
+def cluster_rows() -> Iterator[tuple[str, int]]:
+    """(external id, cluster id) of every imported registration, for export-clusters."""
+    from safepassage.intake.models import ExternalReference  # type: ignore[import-not-found]
+
+    clusters = dict(PersonCluster.objects.values_list("person_id", "cluster_id"))
+    references = ExternalReference.objects.values_list("external_id", "person_id").order_by("pk")
+    for external_id, person_id in references.iterator(chunk_size=10000):
+        yield external_id, clusters.get(person_id, person_id)

@@ -1,0 +1,460 @@
+"""Changes made by linkage: features at intake, the instant duplicate check, full linkage runs,
+and the caseworker's decisions on pairs (confirm, reject, undo), each audited.
+
+A merge never edits or deletes a registry row: the persons share a cluster here, and a case whose
+whole household turns out to be registered already is withdrawn through registry.services with
+the reason "duplicate of SP-…", which the undo reverses.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.accounts import permissions
+from safepassage.audit import services as audit
+from safepassage.linkage.features import blocking_key_values, features_of_person
+from safepassage.linkage.models import (
+    APART,
+    TOGETHER,
+    BlockKey,
+    CandidatePair,
+    LinkageModel,
+    LinkageRun,
+    Merge,
+    PairStatus,
+    PersonCluster,
+    PersonFeatures,
+)
+from safepassage.protection.cipher import blind_index
+from safepassage.registry.models import Case, Person, Status
+
+if TYPE_CHECKING:  # pandas and Splink load on first use: registering a household stays light
+    import pandas as pd
+
+# A registration of at most this many people is checked against everyone at once (a web form,
+# an API referral); a bulk import is linked by `safepassage link` instead, in one pass.
+INSTANT_CHECK_MAX_PERSONS = 30
+BLOCK_KEY_KIND = "linkage-block"
+CANDIDATE_LIMIT = 500
+# Unsupervised training needs enough pairs; below this, a run scores with the current model.
+MIN_TRAINING_RECORDS = 2000
+
+
+def _digest(value: str) -> str:
+    return blind_index(value, kind=BLOCK_KEY_KIND)
+
+
+def record_features(persons: Sequence[Person]) -> None:
+    """The intake hook: compute and store the features and blocking keys of new persons, then
+    check a small registration against the persons already registered."""
+    if not persons:
+        return
+    rows, keys = [], []
+    for person in persons:
+        data = features_of_person(person)
+        rows.append(PersonFeatures(person=person, data=data))
+        keys.extend(BlockKey(person=person, digest=_digest(v)) for v in blocking_key_values(data))
+    PersonFeatures.objects.bulk_create(rows, batch_size=2000)
+    BlockKey.objects.bulk_create(keys, batch_size=5000)
+    if len(persons) <= INSTANT_CHECK_MAX_PERSONS:
+        check_new_persons(persons=persons, features={r.person_id: r.data for r in rows})
+
+
+# --------------------------------------------------------------------------------------------
+# Models
+# --------------------------------------------------------------------------------------------
+
+
+def current_model() -> dict[str, Any]:
+    """The latest trained model, or the model shipped with SafePassage before the first run."""
+    from safepassage.linkage import engine
+
+    latest = LinkageModel.objects.first()
+    if latest is not None:
+        return dict(latest.splink_model)
+    return engine.default_model()
+
+
+def _frame(features: dict[int, dict[str, Any]], households: dict[int, int]) -> pd.DataFrame:
+    import pandas as pd
+
+    from safepassage.linkage import engine
+
+    frame = pd.DataFrame.from_records(
+        [{"unique_id": pk, "household": households[pk], **data} for pk, data in features.items()],
+        columns=["unique_id", "household", *engine.FEATURE_COLUMNS],
+    )
+    return engine.typed_features(frame)
+
+
+# --------------------------------------------------------------------------------------------
+# Instant check at intake
+# --------------------------------------------------------------------------------------------
+
+
+def check_new_persons(
+    *, persons: Sequence[Person], features: dict[int, dict[str, Any]] | None = None
+) -> list[CandidatePair]:
+    """Compare new persons with the persons already registered who share a blocking key, and
+    record each likely pair as a "possible duplicate" for a caseworker. Never merges."""
+    from safepassage.linkage import engine
+
+    new_ids = {p.pk for p in persons}
+    if features is None:
+        features = {
+            f.person_id: f.data for f in PersonFeatures.objects.filter(person_id__in=new_ids)
+        }
+    digests = {_digest(v) for data in features.values() for v in blocking_key_values(data)}
+    new_households = {p.household_id for p in persons}
+    candidate_ids = set(
+        BlockKey.objects.filter(digest__in=digests)
+        .exclude(person_id__in=new_ids)
+        .exclude(person__household_id__in=new_households)
+        .values_list("person_id", flat=True)[:CANDIDATE_LIMIT]
+    )
+    if not candidate_ids:
+        return []
+    existing = {
+        f.person_id: f.data for f in PersonFeatures.objects.filter(person_id__in=candidate_ids)
+    }
+    households = dict(
+        Person.objects.filter(pk__in=new_ids | candidate_ids).values_list("pk", "household_id")
+    )
+    scored = engine.score_pairs(
+        left=_frame(existing, households),
+        right=_frame(features, households),
+        model=current_model(),
+        threshold=engine.REVIEW_PROBABILITY,
+    )
+    return _propose(scored, source=CandidatePair.Source.INTAKE)
+
+
+def _propose(scored: pd.DataFrame, *, source: str) -> list[CandidatePair]:
+    """Record pending pairs, leaving alone any pair already proposed or decided."""
+    proposed = []
+    for row in scored.itertuples(index=False):
+        a, b = sorted((int(row.unique_id_l), int(row.unique_id_r)))
+        pair, created = CandidatePair.objects.get_or_create(
+            person_a_id=a, person_b_id=b,
+            defaults={"match_probability": float(row.match_probability),
+                      "match_weight": float(row.match_weight),
+                      "reasons": list(row.reasons), "source": source},
+        )
+        if created:
+            proposed.append(pair)
+    cases = dict(
+        Person.objects.filter(pk__in=[p.person_b_id for p in proposed])
+        .values_list("pk", "household__case__reference")
+    )
+    audit.record_many(
+        actor="linkage",
+        events=[
+            {"action": "linkage.possible_duplicate", "object_type": "case",
+             "object_id": cases.get(p.person_b_id, ""),
+             "details": {"pair": p.pk, "source": source,
+                         "probability": round(p.match_probability, 4)}}
+            for p in proposed
+        ],
+    )
+    return proposed
+
+
+# --------------------------------------------------------------------------------------------
+# Full linkage run
+# --------------------------------------------------------------------------------------------
+
+
+def run_linkage(
+    *,
+    actor: Any,
+    backend: str = "duckdb",
+    spark: Any = None,
+    retrain: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> LinkageRun:
+    """Link every registered person: train a model (saved and versioned), score, merge the pairs
+    above the automatic threshold, queue the uncertain ones, and store the clusters.
+
+    Decisions already taken are kept: a rejected pair is never merged or proposed again, a
+    confirmed one stays merged.
+    """
+    from safepassage.linkage import engine
+
+    say = progress or (lambda _step: None)
+    actor_name = actor if isinstance(actor, str) else getattr(actor, "username", "")
+    if not isinstance(actor, str):
+        permissions.require(actor, permissions.APPROVE_MERGES)
+    say("reading features")
+    households = dict(Person.objects.values_list("pk", "household_id"))
+    features = {f.person_id: f.data for f in PersonFeatures.objects.iterator(chunk_size=5000)}
+    frame = _frame(features, households)
+    say(f"linking {len(frame)} records")
+    train_now = retrain and len(frame) >= MIN_TRAINING_RECORDS
+    result = engine.link(
+        frame, backend=backend, spark=spark, model=None if train_now else current_model(),
+        explain=True,
+    )
+    say("saving decisions")
+    with transaction.atomic():
+        model = (
+            LinkageModel.objects.create(
+                version=engine.MODEL_VERSION, backend=backend, records=len(frame),
+                splink_model=result.model, created_by=actor_name,
+            )
+            if train_now or not LinkageModel.objects.exists()
+            else LinkageModel.objects.first()
+        )
+        assert model is not None
+        run = LinkageRun.objects.create(model=model, records=len(frame), created_by=actor_name)
+        auto, queued = _apply_run(result.pairs)
+        clusters = recluster(person_ids=None)
+        run.persons = len(set(clusters.values()))
+        run.auto_merged, run.queued = auto, queued
+        run.finished_at = timezone.now()
+        run.save()
+        audit.record(
+            actor=actor, action="linkage.run", object_type="linkage_run", object_id=run.pk,
+            details={"records": run.records, "persons": run.persons, "auto_merged": auto,
+                     "queued": queued, "model": model.pk, "backend": backend},
+        )
+    return run
+
+
+def _apply_run(pairs: pd.DataFrame) -> tuple[int, int]:
+    """Store this run's pairs: those the clustering accepts above the threshold as automatic
+    merges, the others as pending review. Decided pairs keep their decision; a pending pair (from
+    the instant check) can be merged by a run."""
+    from safepassage.linkage import engine
+
+    known = {
+        (a, b): (pk, status)
+        for pk, a, b, status in CandidatePair.objects.values_list(
+            "pk", "person_a_id", "person_b_id", "status"
+        )
+    }
+    households = dict(Person.objects.values_list("pk", "household_id"))
+    apart = [k for k, (_pk, s) in known.items() if s in APART]
+    together = [k for k, (_pk, s) in known.items() if s in TOGETHER]
+    strong = pairs[pairs["match_probability"] >= engine.AUTO_MERGE_PROBABILITY]
+    accepted = {
+        tuple(sorted(edge))
+        for edge in engine.accepted_edges(
+            households=households, pairs=strong, cannot_link=apart, must_link=together
+        )
+    }
+    now = timezone.now()
+    new_pairs, promoted = [], []
+    for row in pairs.itertuples(index=False):
+        key = tuple(sorted((int(row.unique_id_l), int(row.unique_id_r))))
+        merge = key in accepted
+        if key in known:
+            pk, status = known[key]
+            if status == PairStatus.PENDING and merge:
+                promoted.append(pk)
+            continue
+        new_pairs.append(
+            CandidatePair(
+                person_a_id=key[0], person_b_id=key[1],
+                match_probability=float(row.match_probability),
+                match_weight=float(row.match_weight), reasons=list(row.reasons),
+                status=PairStatus.AUTO_MERGED if merge else PairStatus.PENDING,
+                decided_at=now if merge else None,
+            )
+        )
+    CandidatePair.objects.bulk_create(new_pairs, batch_size=2000)
+    CandidatePair.objects.filter(pk__in=promoted).update(
+        status=PairStatus.AUTO_MERGED, decided_at=now
+    )
+    merged = list(
+        CandidatePair.objects.filter(status=PairStatus.AUTO_MERGED, merges__isnull=True)
+        .values_list("pk", "match_probability")
+    )
+    Merge.objects.bulk_create(
+        [Merge(pair_id=pk, automatic=True, merged_at=now) for pk, _p in merged], batch_size=2000
+    )
+    events = [
+        {"action": "linkage.auto_merged", "object_type": "pair", "object_id": pk,
+         "details": {"probability": round(probability, 6)}}
+        for pk, probability in merged
+    ]
+    for start in range(0, len(events), 5000):
+        audit.record_many(actor="linkage", events=events[start : start + 5000])
+    queued = sum(1 for p in new_pairs if p.status == PairStatus.PENDING)
+    return len(merged), queued
+
+
+def recluster(*, person_ids: Iterable[int] | None) -> dict[int, int]:
+    """Recompute the clusters from the pairs held together (automatic merges and confirmations),
+    strongest first, never joining two persons of one household or of a pair decided apart.
+    `person_ids` limits the work to the clusters of these persons (None: everyone)."""
+    import pandas as pd
+
+    from safepassage.linkage import engine
+
+    clusters = PersonCluster.objects.all()
+    if person_ids is None:
+        scope = set(Person.objects.values_list("pk", flat=True))
+    else:
+        ids = set(person_ids)
+        cluster_ids = set(clusters.filter(person_id__in=ids).values_list("cluster_id", flat=True))
+        scope = ids | set(
+            clusters.filter(cluster_id__in=cluster_ids).values_list("person_id", flat=True)
+        )
+    together = CandidatePair.objects.filter(status__in=TOGETHER, person_a_id__in=scope)
+    edges = pd.DataFrame.from_records(
+        list(together.values_list("person_a_id", "person_b_id", "match_weight", "status")),
+        columns=["unique_id_l", "unique_id_r", "match_weight", "status"],
+    )
+    confirmed = edges[edges["status"] == PairStatus.CONFIRMED]
+    apart = set(
+        CandidatePair.objects.filter(status__in=APART, person_a_id__in=scope)
+        .values_list("person_a_id", "person_b_id")
+    )
+    households = dict(Person.objects.filter(pk__in=scope).values_list("pk", "household_id"))
+    accepted = engine.accepted_edges(
+        households=households,
+        pairs=edges[edges["status"] != PairStatus.CONFIRMED],
+        cannot_link=apart,
+        must_link=list(zip(confirmed["unique_id_l"], confirmed["unique_id_r"], strict=True)),
+    )
+    result = engine.components(list(households), accepted)
+    PersonCluster.objects.filter(person_id__in=scope).delete()
+    PersonCluster.objects.bulk_create(
+        [PersonCluster(person_id=pk, cluster_id=cid) for pk, cid in result.items()],
+        batch_size=5000,
+    )
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Decisions on a pair
+# --------------------------------------------------------------------------------------------
+
+
+class PairDecisionError(ValueError):
+    pass
+
+
+def _lock_pair(pair: CandidatePair) -> CandidatePair:
+    return CandidatePair.objects.select_for_update().get(pk=pair.pk)
+
+
+def confirm_pair(*, actor: Any, pair: CandidatePair) -> CandidatePair:
+    """A caseworker confirms two records are one person: merge them, and withdraw the later
+    case as "duplicate of SP-…" when its whole household is registered already."""
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    with transaction.atomic():
+        locked = _lock_pair(pair)
+        if locked.status != PairStatus.PENDING:
+            raise PairDecisionError(
+                _("This pair was decided meanwhile (%(status)s); reload the queue.")
+                % {"status": PairStatus(locked.status).label}
+            )
+        a, b = Person.objects.get(pk=locked.person_a_id), Person.objects.get(pk=locked.person_b_id)
+        if a.household_id == b.household_id:
+            raise PairDecisionError(
+                _("Two people of one household registration cannot be the same person.")
+            )
+        locked.status, locked.decided_by, locked.decided_at = (
+            PairStatus.CONFIRMED, actor, timezone.now(),
+        )
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        clusters = recluster(person_ids=[a.pk, b.pk])
+        merge = Merge.objects.create(pair=locked, merged_by=actor)
+        _withdraw_if_duplicate_household(actor=actor, merge=merge, person=b, clusters=clusters)
+        audit.record(
+            actor=actor, action="linkage.merge_confirmed", object_type="pair", object_id=locked.pk,
+            details={"withdrawn_case": merge.withdrawn_case.reference
+                     if merge.withdrawn_case else ""},
+        )
+    return locked
+
+
+def _withdraw_if_duplicate_household(
+    *, actor: Any, merge: Merge, person: Person, clusters: dict[int, int]
+) -> None:
+    from safepassage.registry.models import TRANSITIONS
+    from safepassage.registry.services import change_case_status
+
+    case = Case.objects.get(household_id=person.household_id)
+    members = list(Person.objects.filter(household_id=person.household_id).values_list("pk",
+                                                                                       flat=True))
+    cluster_of = dict(PersonCluster.objects.filter(person_id__in=members)
+                      .values_list("person_id", "cluster_id"))
+    shared: set[int] | None = None
+    for member in members:
+        mates = PersonCluster.objects.filter(cluster_id=cluster_of.get(member, member)).exclude(
+            person__household_id=person.household_id
+        )
+        cases = set(mates.values_list("person__household__case", flat=True))
+        shared = cases if shared is None else shared & cases
+        if not shared:
+            return  # someone in this household is registered nowhere else: keep the case
+    if not shared or (case.status, Status.WITHDRAWN) not in TRANSITIONS:
+        return
+    original = Case.objects.get(pk=min(shared)).reference  # the earliest registration
+    merge.withdrawn_from_status = case.status
+    change_case_status(actor=actor, case=case, to_status=Status.WITHDRAWN,
+                       reason=f"duplicate of {original}")
+    merge.withdrawn_case = case
+    merge.save(update_fields=["withdrawn_case", "withdrawn_from_status"])
+
+
+def reject_pair(*, actor: Any, pair: CandidatePair) -> CandidatePair:
+    """Two different people: remembered, so this pair is never proposed or merged again."""
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    with transaction.atomic():
+        locked = _lock_pair(pair)
+        if locked.status != PairStatus.PENDING:
+            raise PairDecisionError(
+                _("This pair was decided meanwhile (%(status)s); reload the queue.")
+                % {"status": PairStatus(locked.status).label}
+            )
+        locked.status, locked.decided_by, locked.decided_at = (
+            PairStatus.REJECTED, actor, timezone.now(),
+        )
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        recluster(person_ids=[locked.person_a_id, locked.person_b_id])
+        audit.record(actor=actor, action="linkage.pair_rejected", object_type="pair",
+                     object_id=locked.pk)
+    return locked
+
+
+def undo_merge(*, actor: Any, pair: CandidatePair, reason: str = "") -> CandidatePair:
+    """Undo a merge (automatic or confirmed): the two persons are apart again and stay apart,
+    and a case withdrawn as a duplicate by this merge goes back under review."""
+    from safepassage.registry.services import change_case_status
+
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    with transaction.atomic():
+        locked = _lock_pair(pair)
+        if locked.status not in TOGETHER:
+            raise PairDecisionError(_("Only a merged pair can be undone."))
+        locked.status, locked.decided_by, locked.decided_at = (
+            PairStatus.UNDONE, actor, timezone.now(),
+        )
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        merge = locked.merges.filter(undone_at__isnull=True).order_by("-pk").first()
+        if merge is not None:
+            merge.undone_at, merge.undone_by = timezone.now(), actor
+            merge.save(update_fields=["undone_at", "undone_by"])
+            case = merge.withdrawn_case
+            if case is not None:
+                case.refresh_from_db()
+                if case.status == Status.WITHDRAWN:
+                    change_case_status(actor=actor, case=case, to_status=Status.UNDER_REVIEW,
+                                       reason=reason or "merge undone: not a duplicate")
+        recluster(person_ids=[locked.person_a_id, locked.person_b_id])
+        audit.record(actor=actor, action="linkage.merge_undone", object_type="pair",
+                     object_id=locked.pk, details={"with_reason": bool(reason)})
+    return locked
+
+
+def weight_label(weight: float) -> str:
+    return "+∞" if math.isinf(weight) and weight > 0 else f"{weight:+.1f}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from safepassage.linkage import views
+
+app_name = "linkage"
+urlpatterns = [
+    path("review/", views.review_queue, name="review-queue"),
+    path("review/<int:pair_id>/", views.review_pair, name="review-pair"),
+    path("review/<int:pair_id>/confirm/", views.confirm, name="confirm"),
+    path("review/<int:pair_id>/reject/", views.reject, name="reject"),
+    path("review/<int:pair_id>/undo/", views.undo, name="undo"),
+]

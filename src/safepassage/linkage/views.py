@@ -1,0 +1,88 @@
+"""Staff pages of linkage: the review queue, one pair side by side, and the decisions on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from safepassage.accounts.decorators import staff_required
+from safepassage.linkage import selectors, services
+from safepassage.linkage.models import TOGETHER, CandidatePair, PairStatus
+
+
+@staff_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", PairStatus.PENDING)
+    if status not in PairStatus.values:
+        status = PairStatus.PENDING
+    pairs = selectors.review_queue(actor=request.user, status=status)
+    page = Paginator(pairs, selectors.REVIEW_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "linkage/review_queue.html",
+        {"page": page, "status": status, "statuses": PairStatus.choices},
+    )
+
+
+@staff_required
+def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+    try:
+        pair_file = selectors.get_pair_file(actor=request.user, pair_id=pair_id)
+    except CandidatePair.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request, "linkage/review_pair.html",
+        {"file": pair_file, "pair": pair_file.pair,
+         "pending": pair_file.pair.status == PairStatus.PENDING,
+         "merged": pair_file.pair.status in TOGETHER},
+    )
+
+
+def _decide(request: HttpRequest, pair_id: int, action: str) -> HttpResponse:
+    try:
+        pair = CandidatePair.objects.get(pk=pair_id)
+    except CandidatePair.DoesNotExist as exc:
+        raise Http404 from exc
+    user: Any = request.user
+    try:
+        if action == "confirm":
+            services.confirm_pair(actor=user, pair=pair)
+            messages.success(request, _("Merged: the two records are now one person."))
+        elif action == "reject":
+            services.reject_pair(actor=user, pair=pair)
+            messages.success(request, _("Kept apart: this pair will not be proposed again."))
+        else:
+            services.undo_merge(actor=user, pair=pair, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Merge undone: the two records are apart again."))
+    except (services.PairDecisionError, ValidationError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("linkage:review-pair", pair_id=pair_id)
+    except PermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+    if action == "undo":
+        return redirect("linkage:review-pair", pair_id=pair_id)
+    return redirect("linkage:review-queue")
+
+
+@staff_required
+@require_POST
+def confirm(request: HttpRequest, pair_id: int) -> HttpResponse:
+    return _decide(request, pair_id, "confirm")
+
+
+@staff_required
+@require_POST
+def reject(request: HttpRequest, pair_id: int) -> HttpResponse:
+    return _decide(request, pair_id, "reject")
+
+
+@staff_required
+@require_POST
+def undo(request: HttpRequest, pair_id: int) -> HttpResponse:
+    return _decide(request, pair_id, "undo")

@@ -1,0 +1,158 @@
+"""The outbox: one row per message and recipient, written with the change that causes it.
+
+A message row is the queue (state and next attempt), its delivery attempts are the record, and
+recipients' addresses and texts are encrypted at rest like every other personal value.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from safepassage.protection.fields import EncryptedJSONField, EncryptedTextField
+
+
+class Kind(models.TextChoices):
+    REGISTRATION_RECEIVED = "registration_received", _("Registration received")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    FLIGHT_ASSIGNED = "flight_assigned", _("Flight assigned")
+    FLIGHT_CHANGED = "flight_changed", _("Flight changed")
+    BOARDING_PASS_ISSUED = "boarding_pass_issued", _("Boarding pass issued")
+    BROADCAST = "broadcast", _("Broadcast")
+
+
+class Via(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    STATUS_PAGE = "status_page", _("Status page")
+
+
+class State(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_STATES = [State.QUEUED, State.SENDING]
+
+
+class Broadcast(models.Model):
+    """One message from an airlift officer to an audience of households, in several languages."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # {"en": "...", "fr": "...", "fa-af": "...", "ps": "..."}; English is required, the others
+    # fall back to it. Operational details (a gate, a time) are sensitive: encrypted too.
+    texts: Any = EncryptedJSONField(default=dict)
+    essential = models.BooleanField(default=False)
+    audience = models.JSONField(default=dict)  # {"categories": [...], "statuses": [...], ...}
+    rate_per_minute = models.PositiveIntegerField()
+    households = models.PositiveIntegerField(default=0)
+    messages = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Broadcast {self.pk}"
+
+
+class Message(models.Model):
+    case = models.ForeignKey("registry.Case", on_delete=models.CASCADE, related_name="messages")
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    channel = models.CharField(max_length=12, choices=Via.choices)
+    essential = models.BooleanField(default=True)
+    language = models.CharField(max_length=8)
+    # Codes only (reference, status, flight number, departure): what the status page renders
+    # again in the reader's language. Never names, phones or document numbers.
+    context = models.JSONField(default=dict, blank=True)
+    broadcast = models.ForeignKey(
+        Broadcast, null=True, blank=True, on_delete=models.PROTECT, related_name="outbox"
+    )
+    address = EncryptedTextField(blank=True, default="")
+    subject = EncryptedTextField(blank=True, default="")
+    body = EncryptedTextField(blank=True, default="")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When a queued message is due; for a claimed one, when its worker's lease runs out.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=64, blank=True, default="")
+    last_error = models.CharField(max_length=200, blank=True, default="")
+    provider_id = models.CharField(max_length=100, blank=True, default="")
+    # Sent to the SMS gateway as its Idempotency-Key and used as the e-mail's Message-ID, so a
+    # message sent again after a crash is recognisably the same message.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state__in=["queued", "sending"]),
+                name="message_due",
+            ),
+            models.Index(fields=["case", "created_at"], name="message_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk}"
+
+
+class DeliveryAttempt(models.Model):
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RETRY = "retry", _("Failed, will retry")
+        FAILED = "failed", _("Failed, given up")
+        ABANDONED = "abandoned", _("Worker stopped before reporting")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="delivery_attempts")
+    number = models.PositiveSmallIntegerField()
+    worker = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    error = models.CharField(max_length=200, blank=True, default="")
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class OptOut(models.Model):
+    """A person who asked for essential messages only (their case, their flight, their pass)."""
+
+    person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    via = models.CharField(max_length=16)  # "sms_keyword", "staff", "status_page"
+
+
+class InboundMessage(models.Model):
+    """A reply received from the SMS gateway, kept whether or not it matched a case."""
+
+    provider_id = models.CharField(max_length=100, unique=True)
+    # Every case the number belongs to (siblings in two households may share one phone); none if
+    # the number is unknown, and then staff find it among the unmatched replies.
+    cases = models.ManyToManyField("registry.Case", blank=True, related_name="+")
+    sender = EncryptedTextField()
+    sender_digest = models.CharField(max_length=32, db_index=True)
+    text = EncryptedTextField(blank=True, default="")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Inbound {self.pk}"

@@ -1,0 +1,129 @@
+"""What each message says, in the person's language: a subject, an e-mail text and an SMS text.
+
+Texts are gettext strings rendered under the recipient's language (English when theirs is not
+one we write in). They carry the case reference and codes, never a name: an SMS is read by
+whoever holds the phone. Every SMS text must fit in two segments (tests/messaging check all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from safepassage.messaging.models import Kind
+from safepassage.registry.models import Status
+
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+RTL_LANGUAGES = {"fa-af", "ps"}
+
+
+def language_for(preferred: str) -> str:
+    """The language we write to a person in: theirs if we have it, else English."""
+    code = (preferred or "").lower().replace("_", "-")
+    return code if code in LANGUAGES else "en"
+
+
+@dataclass(frozen=True)
+class Notice:
+    subject: str
+    text: str  # e-mail text (and the status page); paragraphs separated by blank lines
+    sms: str
+
+
+def _status_advice(status: str) -> str:
+    if status == Status.APPROVED:
+        return _("Do not go to the airport until you receive a message with your flight.")
+    if status == Status.INELIGIBLE:
+        return _("You can reply to this message to ask for a review.")
+    if status == Status.MANIFESTED:
+        return _("Your flight details and boarding pass will follow.")
+    if status == Status.ON_HOLD:
+        return _("We will tell you when your case moves again.")
+    return ""
+
+
+def render(kind: str, language: str, context: dict[str, Any]) -> Notice:
+    """The notice of `kind` in `language`, filled in from the codes in `context`."""
+    with translation.override(language_for(language)):
+        return _render(kind, context)
+
+
+def _render(kind: str, ctx: dict[str, Any]) -> Notice:
+    reference = ctx.get("reference", "")
+    if kind == Kind.REGISTRATION_RECEIVED:
+        subject = _("Your registration was received")
+        text = _(
+            "We have received the registration of your household. Your reference is "
+            "%(reference)s. Keep it private: you will need it to check your status. We will "
+            "write to you when anything changes."
+        ) % {"reference": reference}
+        sms = _(
+            "SafePassage: registration received. Reference %(reference)s. Keep it private. "
+            "We will tell you when anything changes."
+        ) % {"reference": reference}
+    elif kind == Kind.STATUS_CHANGED:
+        status = ctx.get("status", "")
+        label = str(Status(status).label) if status in Status.values else status
+        advice = _status_advice(status)
+        subject = _("Your case %(reference)s: %(status)s") % {
+            "reference": reference, "status": label}
+        text = _("The status of your case %(reference)s is now: %(status)s.") % {
+            "reference": reference, "status": label}
+        sms = _("SafePassage: case %(reference)s is now: %(status)s.") % {
+            "reference": reference, "status": label}
+        if advice:
+            text, sms = f"{text}\n\n{advice}", f"{sms} {advice}"
+    elif kind in (Kind.FLIGHT_ASSIGNED, Kind.FLIGHT_CHANGED):
+        values = {"reference": reference, "flight": ctx.get("flight", ""),
+                  "departure": ctx.get("departure", "")}
+        if kind == Kind.FLIGHT_ASSIGNED:
+            subject = _("Your household has seats on flight %(flight)s") % values
+            first = _("Your household (case %(reference)s) has seats on flight %(flight)s, "
+                      "departing %(departure)s.") % values
+            sms = _("SafePassage: case %(reference)s has seats on flight %(flight)s, "
+                    "%(departure)s. Do not share this message.") % values
+        else:
+            subject = _("Your flight has changed: now %(flight)s") % values
+            first = _("Your flight has changed. Your household (case %(reference)s) is now on "
+                      "flight %(flight)s, departing %(departure)s.") % values
+            sms = _("SafePassage: flight changed for case %(reference)s: now %(flight)s, "
+                    "%(departure)s. Do not share this message.") % values
+        text = first + "\n\n" + _(
+            "Bring your documents and the boarding pass we will send. Do not share this message."
+        )
+    elif kind == Kind.BOARDING_PASS_ISSUED:
+        subject = _("Your boarding pass is ready")
+        text = _("The boarding pass of case %(reference)s is ready. Open your status page to "
+                 "show it at the gate.") % {"reference": reference}
+        sms = _("SafePassage: boarding pass ready for case %(reference)s. Open your status "
+                "page to show it at the gate.") % {"reference": reference}
+    elif kind == Kind.BROADCAST:
+        subject = _("A message from SafePassage")
+        text = str(ctx.get("text", ""))
+        sms = "SafePassage: " + text
+    else:
+        raise ValueError(f"No template for messages of kind {kind!r}")
+    link = getattr(settings, "MESSAGING_STATUS_PAGE_URL", "")
+    if link and kind != Kind.BROADCAST:
+        text += "\n\n" + _("Your status page: %(link)s") % {"link": link}
+    return Notice(subject=subject, text=text, sms=sms)
+
+
+def email_html(text: str, language: str) -> str:
+    """The HTML part of an e-mail: the text's paragraphs, right-to-left for Dari and Pashto."""
+    code = language_for(language)
+    direction = "rtl" if code in RTL_LANGUAGES else "ltr"
+    paragraphs = "".join(
+        f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in text.split("\n\n") if p.strip()
+    )
+    return (
+        f'<!doctype html><html lang="{code}" dir="{direction}"><head><meta charset="utf-8">'
+        f"<title>SafePassage</title></head>"
+        f'<body dir="{direction}" style="font-family: sans-serif; line-height: 1.5">'
+        f"{paragraphs}</body></html>"
+    )

@@ -1,0 +1,94 @@
+"""Reads of the outbox: a case's messages and replies, the status page, broadcast audiences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import translation
+
+from safepassage.accounts import permissions
+from safepassage.messaging.models import Broadcast, InboundMessage, Kind, Message, State, Via
+from safepassage.messaging.notices import language_for, render
+from safepassage.messaging.services import Audience
+from safepassage.registry.models import Case
+
+
+def cases_in_audience(audience: Audience) -> QuerySet[Case]:
+    """The cases a broadcast reaches. Extend here as new ways to choose an audience arrive."""
+    cases = Case.objects.all()
+    if audience.categories:
+        cases = cases.filter(category__in=audience.categories)
+    if audience.statuses:
+        cases = cases.filter(status__in=audience.statuses)
+    return cases.order_by("pk")
+
+
+def cases_on_flight(flight_id: int) -> QuerySet[Case]:
+    """The cases whose households hold seats on a flight: for a broadcast to a flight.
+
+    Flights live in the airlift app, merged separately; until it is wired here, asking for a
+    flight's passengers is refused rather than answered wrongly.
+    """
+    raise LookupError("Flights are not wired into messaging yet (messaging.selectors).")
+
+
+def messages_for_case(*, actor: Any, case: Case) -> list[Message]:
+    """Everything sent or to be sent about a case, for staff who may read the person's file."""
+    permissions.require(actor, permissions.READ_PERSON_FILE)
+    return list(
+        Message.objects.filter(case=case).exclude(channel=Via.STATUS_PAGE)
+        .select_related("person").order_by("-created_at", "-pk")[:200]
+    )
+
+
+def replies_for_case(*, actor: Any, case: Case) -> list[InboundMessage]:
+    permissions.require(actor, permissions.READ_PERSON_FILE)
+    return list(InboundMessage.objects.filter(cases=case).order_by("-received_at", "-pk")[:100])
+
+
+def unmatched_replies(*, actor: Any) -> QuerySet[InboundMessage]:
+    permissions.require(actor, permissions.READ_PERSON_FILE)
+    return InboundMessage.objects.filter(cases__isnull=True).order_by("-received_at")
+
+
+@dataclass
+class StatusPageNotice:
+    at: Any
+    subject: str
+    text: str
+
+
+def notices_for_status_page(case: Case) -> list[StatusPageNotice]:
+    """What the person has been told, newest first, in the language the page is shown in.
+
+    Public: the status page shows it to whoever holds the reference, so it carries only what
+    the messages themselves said.
+    """
+    language = language_for(translation.get_language() or "en")
+    rows = (
+        Message.objects.filter(case=case, channel=Via.STATUS_PAGE)
+        .select_related("broadcast").order_by("-created_at", "-pk")[:50]
+    )
+    notices = []
+    for m in rows:
+        context = dict(m.context)
+        if m.kind == Kind.BROADCAST and m.broadcast is not None:
+            texts = m.broadcast.texts
+            context["text"] = texts.get(language) or texts.get("en", "")
+        notice = render(m.kind, language, context)
+        notices.append(StatusPageNotice(at=m.created_at, subject=notice.subject,
+                                        text=notice.text))
+    return notices
+
+
+def broadcasts(*, actor: Any) -> QuerySet[Broadcast]:
+    permissions.require(actor, permissions.SEND_BROADCASTS)
+    sendable = ~Q(outbox__channel=Via.STATUS_PAGE)
+    return Broadcast.objects.select_related("author").annotate(
+        sent=Count("outbox", filter=sendable & Q(outbox__state=State.SENT)),
+        failed=Count("outbox", filter=sendable & Q(outbox__state=State.FAILED)),
+        waiting=Count("outbox", filter=sendable & Q(outbox__state__in=[State.QUEUED,
+                                                                        State.SENDING])),
+    )

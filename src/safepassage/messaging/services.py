@@ -1,0 +1,392 @@
+"""Writing to the outbox: messages queued with the change that causes them, broadcasts, opt-outs
+and replies received by SMS.
+
+Call the queueing functions inside the transaction of the change (they open a savepoint of
+their own otherwise): the change and its messages then commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safepassage.accounts import permissions
+from safepassage.audit import services as audit
+from safepassage.messaging.models import (
+    Broadcast,
+    InboundMessage,
+    Kind,
+    Message,
+    OptOut,
+    State,
+    Via,
+)
+from safepassage.messaging.notices import language_for, render
+from safepassage.messaging.segments import measure
+from safepassage.registry.identifiers import digest_for
+from safepassage.registry.models import Case, Identifier, Person, Relationship
+
+# Messages about a person's own case always go, even to someone who opted out of the others.
+ESSENTIAL_KINDS = frozenset(
+    {Kind.REGISTRATION_RECEIVED, Kind.STATUS_CHANGED, Kind.FLIGHT_ASSIGNED, Kind.FLIGHT_CHANGED,
+     Kind.BOARDING_PASS_ISSUED}
+)
+MAX_SMS_SEGMENTS = 2
+
+
+@dataclass(frozen=True)
+class Recipient:
+    case: Case
+    person: Person | None
+    channel: str
+    address: str
+    language: str
+
+
+def _members_by_household(
+    household_ids: Iterable[int], people: Sequence[Person] | None
+) -> dict[int, list[Person]]:
+    if people is None:
+        people = list(
+            Person.objects.filter(household_id__in=list(household_ids))
+            .only("id", "household_id", "relationship_to_head", "phones", "email",
+                  "preferred_language")
+            .order_by("household_id", "pk")
+        )
+    members: dict[int, list[Person]] = {}
+    for p in people:
+        members.setdefault(p.household_id, []).append(p)
+    for group in members.values():  # the head first: their language wins for a shared phone
+        group.sort(key=lambda p: (p.relationship_to_head != Relationship.HEAD, p.pk))
+    return members
+
+
+def plan_recipients(
+    *,
+    cases: Sequence[Case],
+    essential: bool,
+    people: Sequence[Person] | None = None,
+    once_per_address: bool = False,
+) -> tuple[list[Recipient], int]:
+    """Who hears about each case and how: (recipients, people skipped because they opted out).
+
+    Each case gets one entry on its status page; each member with an e-mail address gets an
+    e-mail and each member with a phone an SMS on their first number. A phone or address that
+    several members share hears once per case (or once in all, with once_per_address).
+    """
+    members = _members_by_household((c.household_id for c in cases), people)
+    opted_out: set[int] = set()
+    if not essential:
+        ids = [p.pk for group in members.values() for p in group]
+        opted_out = set(OptOut.objects.filter(person_id__in=ids).values_list("person_id",
+                                                                              flat=True))
+    recipients: list[Recipient] = []
+    skipped = 0
+    seen_everywhere: set[tuple[str, str]] = set()
+    for case in cases:
+        group = members.get(case.household_id, [])
+        head = group[0] if group else None
+        recipients.append(Recipient(case, head, Via.STATUS_PAGE, "",
+                                    language_for(head.preferred_language if head else "en")))
+        seen = seen_everywhere if once_per_address else set()
+        for person in group:
+            if person.pk in opted_out:
+                skipped += 1
+                continue
+            language = language_for(person.preferred_language)
+            addresses = []
+            if person.email:
+                addresses.append((Via.EMAIL, person.email.strip()))
+            if person.phones:
+                addresses.append((Via.SMS, person.phones[0]))
+            for channel, address in addresses:
+                key = (channel, address.casefold())
+                if key in seen:
+                    continue
+                seen.add(key)
+                recipients.append(Recipient(case, person, channel, address, language))
+    return recipients, skipped
+
+
+def queue_messages(
+    *,
+    actor: Any,
+    cases: Sequence[Case],
+    kind: str,
+    context: Mapping[str, Any] | None = None,
+    contexts: Mapping[int, Mapping[str, Any]] | None = None,
+    people: Sequence[Person] | None = None,
+) -> list[Message]:
+    """Queue an essential notice of `kind` about each case, for every contactable member.
+
+    `context` holds codes shared by all cases (a flight number, a departure time already
+    written for people to read); `contexts` per case pk overrides it. The case reference is
+    added. The caller has checked the actor may make the change; this function writes the
+    messages in the caller's transaction.
+    """
+    if kind not in ESSENTIAL_KINDS:
+        raise ValueError(f"{kind!r} is not a notice about a case; send a broadcast instead")
+    recipients, _skipped = plan_recipients(cases=cases, essential=True, people=people)
+    return _write(recipients, kind=kind, context=context or {}, contexts=contexts or {})
+
+
+def queue_message(
+    *, actor: Any, case: Case, kind: str, context: Mapping[str, Any] | None = None
+) -> list[Message]:
+    """Queue one notice about one case (see queue_messages); for airlift and credentials."""
+    return queue_messages(actor=actor, cases=[case], kind=kind, context=context)
+
+
+def notify_registration_received(*, cases: Sequence[Case], people: Sequence[Person]) -> None:
+    """The hook in registry.services.register_households, inside its transaction."""
+    queue_messages(actor=None, cases=cases, kind=Kind.REGISTRATION_RECEIVED, people=people)
+
+
+def notify_status_changed(*, actor: Any, case: Case, to_status: str) -> None:
+    """The hook in registry.services.change_case_status, inside its transaction."""
+    queue_messages(actor=actor, cases=[case], kind=Kind.STATUS_CHANGED,
+                   context={"status": to_status})
+
+
+def _write(
+    recipients: Sequence[Recipient],
+    *,
+    kind: str,
+    context: Mapping[str, Any],
+    contexts: Mapping[int, Mapping[str, Any]],
+    broadcast: Broadcast | None = None,
+    texts: Mapping[str, str] | None = None,
+    rate_per_minute: int | None = None,
+    essential: bool = True,
+) -> list[Message]:
+    now = timezone.now()
+    rendered: dict[tuple[int, str], Any] = {}
+    rows: list[Message] = []
+    sendable = 0
+    for r in recipients:
+        ctx = {**context, **contexts.get(r.case.pk, {}), "reference": r.case.reference}
+        language = r.language
+        if texts is not None:  # a broadcast: their language if written, else English
+            language = language if texts.get(language) else "en"
+            ctx = {"reference": r.case.reference}
+        due = now
+        if r.channel == Via.STATUS_PAGE:
+            subject = body = ""
+            state, sent_at = State.SENT, now
+        else:
+            key = (r.case.pk, language)
+            if key not in rendered:
+                full = {**ctx, "text": texts[language]} if texts is not None else ctx
+                rendered[key] = render(kind, language, full)
+            notice = rendered[key]
+            subject = notice.subject
+            body = notice.sms if r.channel == Via.SMS else notice.text
+            state, sent_at = State.QUEUED, None
+            if rate_per_minute:
+                due = now + dt.timedelta(seconds=sendable * 60 / rate_per_minute)
+            sendable += 1
+        rows.append(
+            Message(
+                case=r.case, person=r.person, kind=kind, channel=r.channel,
+                essential=essential, language=language, context=ctx, broadcast=broadcast,
+                address=r.address, subject=subject, body=body, state=state,
+                next_attempt_at=due, created_at=now, sent_at=sent_at,
+            )
+        )
+    with transaction.atomic():
+        return Message.objects.bulk_create(rows, batch_size=500)
+
+
+# --- Broadcasts ---------------------------------------------------------------------------
+
+
+@dataclass
+class Audience:
+    """Which households a broadcast goes to: every filter given must hold."""
+
+    categories: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"categories": sorted(self.categories), "statuses": sorted(self.statuses)}
+
+
+@dataclass
+class Preview:
+    households: int
+    people: int
+    messages: int
+    by_language: dict[str, int]
+    by_channel: dict[str, int]
+    opted_out: int
+    untranslated: list[str]
+
+
+def preview_broadcast(
+    *, actor: Any, audience: Audience, essential: bool, texts: Mapping[str, str] | None = None
+) -> Preview:
+    """How many households and people a broadcast would reach, in which languages and how."""
+    from safepassage.messaging.selectors import cases_in_audience
+
+    permissions.require(actor, permissions.SEND_BROADCASTS)
+    cases = list(cases_in_audience(audience))
+    recipients, skipped = plan_recipients(cases=cases, essential=essential,
+                                          once_per_address=True)
+    people = {r.person.pk for r in recipients if r.person and r.channel != Via.STATUS_PAGE}
+    languages = Counter(
+        r.language for r in recipients if r.person and r.channel != Via.STATUS_PAGE
+    )
+    wanted = {r.language for r in recipients if r.channel != Via.STATUS_PAGE}
+    texts = texts or {}
+    return Preview(
+        households=len(cases),
+        people=len(people),
+        messages=sum(1 for r in recipients if r.channel != Via.STATUS_PAGE),
+        by_language=dict(languages.most_common()),
+        by_channel=dict(Counter(r.channel for r in recipients if r.channel != Via.STATUS_PAGE)),
+        opted_out=skipped,
+        untranslated=sorted(lang for lang in wanted if not texts.get(lang)),
+    )
+
+
+def check_broadcast_texts(texts: Mapping[str, str]) -> dict[str, str]:
+    """The texts, trimmed, or a ValidationError naming each language whose text is wrong."""
+    cleaned = {lang: (text or "").strip() for lang, text in texts.items() if (text or "").strip()}
+    errors: dict[str, list[str]] = {}
+    if not cleaned.get("en"):
+        errors["text_en"] = [_("Write the message in English: it goes to everyone whose "
+                               "language has no text of its own.")]
+    for lang, text in cleaned.items():
+        length = measure("SafePassage: " + text)
+        if length.segments > MAX_SMS_SEGMENTS:
+            errors[f"text_{lang.replace('-', '_')}"] = [
+                _("This text needs %(segments)d SMS segments (%(units)d %(encoding)s units); "
+                  "shorten it to two segments so it arrives in one piece.")
+                % {"segments": length.segments, "units": length.units,
+                   "encoding": length.encoding}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def send_broadcast(
+    *,
+    actor: Any,
+    texts: Mapping[str, str],
+    audience: Audience,
+    essential: bool = False,
+    rate_per_minute: int | None = None,
+) -> Broadcast:
+    """Queue one message to every household of the audience, paced at rate_per_minute.
+
+    Each address hears once however many households it belongs to. A non-essential broadcast
+    skips people who opted out.
+    """
+    from safepassage.messaging.selectors import cases_in_audience
+
+    permissions.require(actor, permissions.SEND_BROADCASTS)
+    cleaned = check_broadcast_texts(texts)
+    rate = rate_per_minute or settings.MESSAGING_BROADCAST_RATE_PER_MINUTE
+    if not 1 <= rate <= settings.MESSAGING_BROADCAST_MAX_RATE_PER_MINUTE:
+        raise ValidationError(
+            {"rate_per_minute": [_("Choose a rate between 1 and %(max)d messages a minute.")
+                                 % {"max": settings.MESSAGING_BROADCAST_MAX_RATE_PER_MINUTE}]}
+        )
+    with transaction.atomic():
+        cases = list(cases_in_audience(audience))
+        if not cases:
+            raise ValidationError(_("No household matches this audience; nothing was sent."))
+        recipients, skipped = plan_recipients(cases=cases, essential=essential,
+                                              once_per_address=True)
+        broadcast = Broadcast(author=actor, essential=essential, audience=audience.as_json(),
+                              rate_per_minute=rate, households=len(cases))
+        broadcast.texts = cleaned
+        broadcast.save()
+        rows = _write(recipients, kind=Kind.BROADCAST, context={}, contexts={},
+                      broadcast=broadcast, texts=cleaned, rate_per_minute=rate,
+                      essential=essential)
+        broadcast.messages = sum(1 for m in rows if m.channel != Via.STATUS_PAGE)
+        broadcast.save(update_fields=["messages"])
+        audit.record(
+            actor=actor, action="broadcast.sent", object_type="broadcast",
+            object_id=broadcast.pk,
+            details={"households": len(cases), "messages": broadcast.messages,
+                     "opted_out_skipped": skipped, "essential": essential,
+                     "audience": audience.as_json(), "languages": sorted(cleaned)},
+        )
+    return broadcast
+
+
+# --- Opting out, and replies by SMS -------------------------------------------------------
+
+
+def set_opt_out(*, actor: Any, person: Person, opted_out: bool, via: str) -> None:
+    """Record that a person wants essential messages only, or wants everything again."""
+    with transaction.atomic():
+        if opted_out:
+            OptOut.objects.get_or_create(person=person, defaults={"via": via})
+        else:
+            OptOut.objects.filter(person=person).delete()
+        audit.record(
+            actor=actor or via, action="messaging.opt_out" if opted_out else "messaging.opt_in",
+            object_type="person", object_id=person.pk, details={"via": via},
+        )
+
+
+STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "UNSUBSCRIBE", "توقف", "بس"}
+START_WORDS = {"START", "UNSTOP", "شروع", "پیل"}
+
+
+def receive_inbound_sms(
+    *, provider_id: str, sender: str, text: str, received_at: dt.datetime | None = None
+) -> tuple[InboundMessage, bool]:
+    """Keep a reply received by SMS and attach it to every case the number belongs to.
+
+    Matching is by the phone's blind index. A reply that is only STOP (or START) opts the
+    sender out of (or back into) non-essential messages. Received twice, it is kept once:
+    returns (reply, created).
+    """
+    from safepassage.intake.normalise import NormalisationError, normalise_phone
+
+    try:
+        phone = normalise_phone(sender)
+    except NormalisationError:
+        phone = ""
+    digest = digest_for(Identifier.Kind.PHONE, phone) if phone else ""
+    with transaction.atomic():
+        inbound, created = InboundMessage.objects.get_or_create(
+            provider_id=provider_id[:100],
+            defaults={"sender": phone or sender[:40], "sender_digest": digest, "text": text,
+                      "received_at": received_at or timezone.now()},
+        )
+        if not created:
+            return inbound, False
+        persons = list(Person.objects.filter(identifiers__kind=Identifier.Kind.PHONE,
+                                             identifiers__digest=digest)) if digest else []
+        cases = list(Case.objects.filter(household__members__in=persons).distinct())
+        inbound.cases.set(cases)
+        keyword = re.sub(r"[\s.!]+", "", text).upper()
+        if keyword in STOP_WORDS or keyword in START_WORDS:
+            for person in persons:
+                set_opt_out(actor="sms_keyword", person=person,
+                            opted_out=keyword in STOP_WORDS, via="sms_keyword")
+        audit.record_many(
+            actor="sms_gateway",
+            events=[{"action": "message.received", "object_type": "case",
+                     "object_id": c.reference, "details": {"inbound": inbound.pk}}
+                    for c in cases]
+            or [{"action": "message.received_unmatched", "object_type": "inbound",
+                 "object_id": inbound.pk}],
+        )
+    return inbound, True

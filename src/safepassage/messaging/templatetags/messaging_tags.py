@@ -1,0 +1,29 @@
+"""Template tags: a case's messages and replies for staff; what a person was told, for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from safepassage.messaging import selectors
+from safepassage.messaging.models import OptOut
+from safepassage.registry.models import Case
+
+register = template.Library()
+
+
+@register.inclusion_tag("messaging/_case_messages.html", takes_context=True)
+def case_messages(context: dict[str, Any], case: Case) -> dict[str, Any]:
+    """For the case page: its caller has already checked and audited the read of the file."""
+    actor = context["request"].user
+    return {
+        "outbox": selectors.messages_for_case(actor=actor, case=case),
+        "replies": selectors.replies_for_case(actor=actor, case=case),
+        "opted_out": OptOut.objects.filter(person__household_id=case.household_id).count(),
+    }
+
+
+@register.simple_tag
+def status_page_notices(case: Case) -> list[selectors.StatusPageNotice]:
+    return selectors.notices_for_status_page(case)

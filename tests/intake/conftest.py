@@ -1,0 +1,67 @@
+"""Intake fixtures: a partner organisation with an API token, and spreadsheet files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from safepassage.accounts.models import Organisation
+from safepassage.intake import services
+from safepassage.intake.records import COLUMNS
+
+
+def csv_bytes(rows: list[dict[str, str]], columns: tuple[str, ...] | list[str] = COLUMNS) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def good_row(n: int, **overrides: str) -> dict[str, str]:
+    row = {
+        "external_id": f"NGO-{n:04d}", "given_name": "Zabihullah", "family_name": f"Stanikzai{n}",
+        "father_name": "Abdul Rahman", "name_native": "ذبیح الله", "date_of_birth": "1366/03/15",
+        "sex": "male", "phone": f"0791{n:06d}", "email": "", "tazkira_number": f"1400-0101-{n:05d}",
+        "passport_number": "", "province": "Kabul", "category": "interpreter",
+        "household_ref": "", "relationship_to_head": "", "referrer": "Veterans' network",
+        "notes": "", "preferred_language": "dari",
+    }
+    row.update(overrides)
+    return row
+
+
+@pytest.fixture
+def partner_org(make_organisation: Callable[..., Organisation]) -> Organisation:
+    return make_organisation("Veterans for Afghans")
+
+
+@pytest.fixture
+def api_token(partner_org: Organisation) -> str:
+    return services.create_api_token(actor=None, organisation=partner_org, name="tests")
+
+
+@pytest.fixture
+def import_csv(partner_org: Organisation) -> Callable[..., Any]:
+    """Import bytes as the organisation's service account, as the command does."""
+
+    def run(data: bytes, filename: str = "referrals.csv") -> Any:
+        actor = services.service_account(partner_org)
+        batch = services.start_import(actor=actor, organisation=partner_org, data=data,
+                                      filename=filename)
+        return services.run_import(actor=actor, batch=batch)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,106 @@
+"""One family registered three times by three organisations: variants merge; twins, siblings
+sharing the household phone, and a son named after his father stay apart."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pandas as pd
+import pytest
+
+from safepassage.linkage import engine
+from safepassage.linkage.features import features_of_row
+
+# (record, household registration, true person, raw row as an organisation sent it)
+FAMILY = [
+    ("A1", "A", "father", dict(given_name="Mohammad", family_name="Stanikzai",
+                               father_name="Abdul Rahman", date_of_birth="03/05/1960",
+                               phone="+93791234567", tazkira_number="1398-0101-12345",
+                               sex="male")),
+    ("A2", "A", "son", dict(given_name="Mohammad", family_name="Stanikzai",
+                            father_name="Mohammad", date_of_birth="11/02/1988",
+                            phone="+93791234567", sex="male")),
+    ("A3", "A", "twin1", dict(given_name="Farid", family_name="Stanikzai",
+                              father_name="Mohammad", date_of_birth="07/07/2010",
+                              phone="+93791234567", sex="male")),
+    ("A4", "A", "twin2", dict(given_name="Khalid", family_name="Stanikzai",
+                              father_name="Mohammad", date_of_birth="07/07/2010",
+                              phone="+93791234567", sex="male")),
+    ("A5", "A", "sister", dict(given_name="Zahra", family_name="Stanikzai",
+                               father_name="Mohammad", date_of_birth="09/09/2005",
+                               phone="+93791234567", sex="female")),
+    ("B1", "B", "father", dict(given_name="MUHAMMAD", family_name="Stanikzay",
+                               father_name="Abdurrahman", date_of_birth="1960",
+                               phone="0791234567", tazkira_number="1398 0101 12345",
+                               sex="male")),
+    ("B2", "B", "son", dict(given_name="Mohd", family_name="Stanekzai", father_name="Muhammad",
+                            date_of_birth="1366/11/22", phone="0093791234567", sex="male")),
+    ("B3", "B", "twin1", dict(given_name="Fareed", family_name="Stanikzai",
+                              father_name="Mohammed", date_of_birth="2010-07-07",
+                              phone="079-123-4567", sex="male")),
+    ("B4", "B", "twin2", dict(given_name="Khaled", family_name="Stanikzai",
+                              father_name="Mohammed", date_of_birth="2010-07-07",
+                              phone="079-123-4567", sex="male")),
+    ("B5", "B", "sister", dict(given_name="Zohra", family_name="Stanikzai",
+                               father_name="Mohammed", date_of_birth="2005",
+                               phone="079-123-4567", sex="female")),
+    ("C1", "C", "father", dict(name_native="محمد ستانکزی", father_name="Abdul Rahman",
+                               date_of_birth="1339/02/13", phone="+93 79 123 4567",
+                               sex="male")),
+]
+
+
+@pytest.fixture(scope="module")
+def linked() -> tuple[dict[str, int], dict[tuple[str, str], float]]:
+    frame = pd.DataFrame.from_records(
+        [{"unique_id": n, "household": household, **features_of_row(row)}
+         for n, (_name, household, _truth, row) in enumerate(FAMILY)]
+    )
+    result = engine.link(frame, model=engine.default_model())
+    names = [name for name, *_ in FAMILY]
+    cluster = dict(zip(result.clusters["unique_id"], result.clusters["cluster_id"], strict=True))
+    probability = {
+        (names[int(r.unique_id_l)], names[int(r.unique_id_r)]): float(r.match_probability)
+        for r in result.pairs.itertuples()
+    }
+    return {names[i]: c for i, c in cluster.items()}, probability
+
+
+def test_spelling_variants_dates_in_other_calendars_and_phone_formats_merge(linked) -> None:
+    cluster, _p = linked
+    for one, other in [("A1", "B1"), ("A2", "B2"), ("A3", "B3"), ("A4", "B4"), ("A5", "B5")]:
+        assert cluster[one] == cluster[other], (one, other)
+
+
+def test_a_name_written_only_in_arabic_script_merges_with_its_latin_spelling(linked) -> None:
+    cluster, _p = linked
+    assert cluster["C1"] == cluster["A1"]
+
+
+def test_twins_with_one_birth_date_and_one_phone_stay_apart(linked) -> None:
+    cluster, _p = linked
+    assert cluster["A3"] != cluster["A4"]
+    assert cluster["B3"] != cluster["A4"]
+
+
+def test_a_son_named_after_his_father_stays_apart_from_him(linked) -> None:
+    cluster, probability = linked
+    assert cluster["A1"] != cluster["A2"]
+    assert probability.get(("A1", "B2"), 0.0) < engine.REVIEW_PROBABILITY
+
+
+def test_siblings_sharing_the_household_phone_stay_apart(linked) -> None:
+    cluster, _p = linked
+    people = {truth: name for name, _h, truth, _r in FAMILY if name.startswith("A")}
+    for one, other in combinations(people.values(), 2):
+        assert cluster[one] != cluster[other], (one, other)
+
+
+def test_exactly_the_true_people_come_out(linked) -> None:
+    cluster, _p = linked
+    truth = {name: person for name, _h, person, _r in FAMILY}
+    by_cluster: dict[int, set[str]] = {}
+    for name, c in cluster.items():
+        by_cluster.setdefault(c, set()).add(truth[name])
+    assert all(len(people) == 1 for people in by_cluster.values())
+    assert len(by_cluster) == len(set(truth.values()))

@@ -1,0 +1,59 @@
+"""A new registration is compared with the persons already registered, at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from safepassage.linkage.models import CandidatePair, PairStatus, PersonFeatures
+from safepassage.registry.models import Relationship, Sex
+from tests.conftest import person
+
+
+def test_registering_a_household_stores_the_features_of_each_person(make_case: Any) -> None:
+    case = make_case(person(), person(given_name="Zahra", sex=Sex.FEMALE,
+                                      relationship_to_head=Relationship.SPOUSE))
+    stored = PersonFeatures.objects.filter(person__household=case.household)
+    assert stored.count() == 2
+    assert {f.data["given_key"] for f in stored} == {"zabihulah", "zahra"}
+
+
+def test_the_same_person_spelt_another_way_is_flagged_as_a_possible_duplicate(
+    make_case: Any,
+) -> None:
+    first = make_case(person())
+    second = make_case(
+        person(given_name="Zabiullah", family_name="Stanekzai", father_name="Abdurrahman",
+               name_native="", birth_date=dt.date(1987, 1, 1),
+               birth_date_latest=dt.date(1987, 12, 31),
+               birth_date_precision="year", phones=["+93791234567"], tazkira_number="",
+               passport_number="")
+    )
+    pair = CandidatePair.objects.get()
+    assert pair.status == PairStatus.PENDING
+    assert pair.source == CandidatePair.Source.INTAKE
+    assert {pair.person_a.household_id, pair.person_b.household_id} == {
+        first.household_id, second.household_id}
+    reasons = {r["field"]: r for r in pair.reasons}
+    assert reasons["father_name"]["level"].startswith("Exact match")
+    assert reasons["date_of_birth"]["level"] == "imprecise date compatible"
+    assert reasons["date_of_birth"]["weight"] > 0
+
+
+def test_a_different_person_is_not_flagged(make_case: Any) -> None:
+    make_case(person())
+    make_case(person(given_name="Farid", family_name="Wardak", father_name="Karim",
+                     name_native="", birth_date=dt.date(1990, 3, 4), phones=["+93701111111"],
+                     tazkira_number="", passport_number="P99999999"))
+    assert not CandidatePair.objects.exists()
+
+
+def test_the_case_page_says_possible_duplicate_of_the_other_case(
+    make_case: Any, client_for: Any
+) -> None:
+    first = make_case(person())
+    second = make_case(person(given_name="Zabihollah", tazkira_number="", passport_number=""))
+    client, _user = client_for("caseworker")
+    page = client.get(f"/cases/{second.reference}/").content.decode()
+    assert "possible duplicate of a person in" in page
+    assert first.reference in page

@@ -1,0 +1,80 @@
+"""The rules for Afghan names bring the spellings of one name to one key, and keep names apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from safepassage.linkage.names import latin_key, skeleton, split_native_name
+from safepassage.synthetic.afghan_names import FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Mohammad", "Muhammad", "Mohammed", "Mohd", "MOHAMMAD", "Muhammed"),
+        ("Hussain", "Hussein", "Hossein", "Husain"),
+        ("Abdul Rahman", "Abdurrahman", "Abdulrahman", "Abdur Rahman", "Abdul-Rahman"),
+        ("Zahra", "Zohra"),
+        ("Popalzai", "Popalzay", "Popalzei"),
+        ("Rahmatullah", "Rahmatollah", "Rahmat Ullah"),
+        ("Fatima", "Fatemeh", "Fatema"),
+        ("Nabizada", "Nabi Zada", "Nabizadah"),
+    ],
+)
+def test_spellings_of_one_name_share_a_skeleton(spellings: tuple[str, ...]) -> None:
+    assert len({skeleton(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Mohammad", "Muhammad", "Mohd", "Mohamad"),
+        ("Hussein", "Hossein"),
+        ("Abdul Rahman", "Abdurrahman", "Abdur Rahman"),
+        ("Stanikzai", "Stanikzay"),
+        ("Zalmai", "Zalmay"),
+        ("Laila", "Layla", "Leila"),
+    ],
+)
+def test_common_variants_share_the_latin_key(spellings: tuple[str, ...]) -> None:
+    assert len({latin_key(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [("محمد", "Mohammad"), ("حسین", "Hussain"), ("عبدالرحمن", "Abdul Rahman"),
+     ("ستانکزی", "Stanikzai"), ("ذبیح‌الله", "Zabihullah"), ("زهرا", "Zohra"),
+     ("فاطمه", "Fatemeh")],
+)
+def test_a_name_in_arabic_script_meets_its_latin_spelling(arabic: str, latin: str) -> None:
+    assert skeleton(arabic) == skeleton(latin)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Ahmad", "Mohammad"), ("Karim", "Rahim"), ("Zahra", "Zainab"), ("Farid", "Fawad")],
+)
+def test_different_names_keep_different_keys(one: str, other: str) -> None:
+    assert skeleton(one) != skeleton(other)
+    assert latin_key(one) != latin_key(other)
+
+
+def test_mahmood_and_mohammad_differ_by_their_latin_key_where_the_skeleton_cannot_tell() -> None:
+    """In Arabic script they differ by a waw, which the skeleton drops: the skeleton level is the
+    weaker one, and the Latin key (compared first) keeps them apart."""
+    assert skeleton("Mahmood") == skeleton("Mohammad") == skeleton("محمود")
+    assert latin_key("Mahmood") != latin_key("Mohammad")
+
+
+def test_most_spellings_listed_for_the_synthetic_population_meet() -> None:
+    """A measure, not a lookup: the linker never reads these lists."""
+    tables = (*MALE_GIVEN_NAMES, *FEMALE_GIVEN_NAMES, *FAMILY_NAMES)
+    meeting = sum(
+        len({skeleton(s) for s in (arabic, *latin)}) == 1 for arabic, latin in tables
+    )
+    assert meeting / len(tables) >= 0.9
+
+
+def test_a_full_name_in_arabic_script_splits_into_given_and_family_names() -> None:
+    assert split_native_name("ذبیح‌الله ستانکزی") == ("ذبیح‌الله", "ستانکزی")
+    assert split_native_name("محمد") == ("محمد", "")
