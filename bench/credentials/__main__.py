@@ -9,6 +9,7 @@ verify = base45 text -> (inflate) -> COSE parse -> signature -> claims -> expiry
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 import time
@@ -22,7 +23,8 @@ from safepassage.credentials import qr
 from safepassage.credentials import token as tk
 from safepassage.credentials.verification import VALID, TrustedKey, TrustStore, verify_credential
 
-SECONDS = 2.0
+SECONDS = 1.0
+ROUNDS = 3  # best of three rounds, each figure: the neighbours' load only ever slows a round
 ALGS = {"Ed25519": tk.ALG_EDDSA, "ES256": tk.ALG_ES256}
 OPENSSL_NAMES = {"Ed25519": "ed25519", "ES256": "ecdsap256"}
 OPENSSL_LINES = {"Ed25519": r"EdDSA \(Ed25519\)", "ES256": r"ecdsa \(nistp256\)"}
@@ -31,19 +33,20 @@ LARGE = ["Abdulrahimullah", *(f"Mohammadullah{i}" for i in range(9))]
 
 
 def rate(fn: Callable[[], Any]) -> float:
-    """Calls per second of CPU time of this process, over about SECONDS of wall time.
-
-    CPU time, not wall time, as `openssl speed` divides by CPU user time by default: on a machine
-    shared with other work both figures then measure the code, not the neighbours.
-    """
+    """Best of ROUNDS: calls per second of CPU time of this process over about SECONDS of wall
+    time. CPU time, as `openssl speed` divides by CPU user time by default; best of rounds, as
+    other work on the machine can only make a round slower."""
     for _ in range(50):
         fn()
-    n, wall, cpu = 0, time.perf_counter(), time.process_time()
-    while time.perf_counter() - wall < SECONDS:
-        for _ in range(100):
-            fn()
-        n += 100
-    return n / (time.process_time() - cpu)
+    best = 0.0
+    for _ in range(ROUNDS):
+        n, wall, cpu = 0, time.perf_counter(), time.process_time()
+        while time.perf_counter() - wall < SECONDS:
+            for _ in range(100):
+                fn()
+            n += 100
+        best = max(best, n / (time.process_time() - cpu))
+    return best
 
 
 def claims(names: list[str], *, flight: str = "") -> tk.Claims:
@@ -61,15 +64,19 @@ def claims(names: list[str], *, flight: str = "") -> tk.Claims:
 
 
 def openssl_speed() -> dict[str, tuple[float, float]]:
-    out = subprocess.run(
-        ["openssl", "speed", "-seconds", str(int(SECONDS)), *OPENSSL_NAMES.values()],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    found = {}
-    for name, pattern in OPENSSL_LINES.items():
-        m = re.search(pattern + r"\s+\S+s\s+\S+s\s+([\d.]+)\s+([\d.]+)", out)
-        if m:
-            found[name] = (float(m.group(1)), float(m.group(2)))
+    """`openssl speed` sign/s and verify/s per algorithm, best of ROUNDS runs."""
+    found: dict[str, tuple[float, float]] = {}
+    for _ in range(ROUNDS):
+        out = subprocess.run(
+            ["openssl", "speed", "-seconds", str(int(SECONDS)), *OPENSSL_NAMES.values()],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        for name, pattern in OPENSSL_LINES.items():
+            m = re.search(pattern + r"\s+\S+s\s+\S+s\s+([\d.]+)\s+([\d.]+)", out)
+            if m:
+                sign, verify = float(m.group(1)), float(m.group(2))
+                old = found.get(name, (0.0, 0.0))
+                found[name] = (max(old[0], sign), max(old[1], verify))
     return found
 
 
@@ -119,6 +126,7 @@ def measure(alg: int, openssl: tuple[float, float] | None) -> dict[str, Any]:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     speed = openssl_speed()
     columns = {name: measure(alg, speed.get(name)) for name, alg in ALGS.items()}
     rows = [
@@ -127,12 +135,13 @@ def main() -> None:
     ]
     notes = (
         f"Token: facilitation letter for a household of {len(FAMILY)} (head's Latin name, birth "
-        "year, case reference, given names), 12-byte token id, 8-byte kid. One Python thread; "
-        f"each rate is operations per second of CPU time over about {SECONDS:.0f} s, as "
-        f"`openssl speed -seconds {int(SECONDS)}` (run just before, in the same run) divides by "
-        "CPU user time. The machine (2 cores) was shared with other engineers' test suites and "
-        "benchmarks while this ran (load average well above 2): CPU-time rates resist that, "
-        "but caches and frequency still suffer, so expect 10-30% between runs."
+        "year, case reference, given names), 12-byte token id, 8-byte kid. One Python thread. "
+        f"Every rate, ours and `openssl speed -seconds {int(SECONDS)}`'s (run in the same "
+        f"process tree just before), is the best of {ROUNDS} rounds of operations per second of "
+        "CPU time, as openssl speed divides by CPU user time. The machine (2 cores) was shared "
+        "with other engineers' test suites and benchmarks while this ran (1-minute load average "
+        f"{load_before:.0f} at the start, {os.getloadavg()[0]:.0f} at the end), which slows both "
+        "sides unevenly: expect 10-30% between runs."
     )
     write_results("credentials", rows, notes=notes)
 

@@ -1,9 +1,10 @@
 """Re-scoring speed: cases scored per second under the default rules, on SQLite and PostgreSQL.
 
 For each database: load a synthetic population (demo data and demo circumstances), then time
-(1) the first scoring (every assessment created), (2) a re-score with nothing changed, and
+(1) the first scoring (every assessment created), (2) a re-score with nothing changed,
 (3) a re-score after publishing a new version that changes many priorities (every assessment
-rewritten, an audit entry per changed case). Run: PYTHONPATH=src:. .venv/bin/python -m bench.triage
+rewritten, an audit entry per changed case), and (4) a re-score under rules that test no
+birth date (so nothing is decrypted). Run: PYTHONPATH=src:. .venv/bin/python -m bench.triage
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def measure(households: int) -> list[dict[str, Any]]:
     if not CaseCircumstance.objects.exists():
         demo_circumstances()
     Assessment.objects.all().delete()
+    Case.objects.update(priority=None)  # every run starts unscored, as after demo-data
     people = Person.objects.count()
     rows = []
 
@@ -51,13 +53,18 @@ def measure(households: int) -> list[dict[str, Any]]:
                      "seconds": round(summary.seconds, 2),
                      "cases/s": round(summary.cases / summary.seconds)})
 
+    text = services.DEFAULT_RULES_FILE.read_text()
+    services.import_rule_set(actor="bench", publish=True, text=text)
     row("first scoring", services.rescore_cases(actor="bench"))
     row("re-score, nothing changed", services.rescore_cases(actor="bench"))
-    text = services.DEFAULT_RULES_FILE.read_text()
     services.import_rule_set(actor="bench", publish=True,
                              text=text.replace("points: 3", "points: 4")
                              .replace("points: 2", "points: 5"))
     row("re-score after a new version", services.rescore_cases(actor="bench"))
+    # The same rules without the one that tests birth dates: no decryption at all.
+    services.import_rule_set(actor="bench", publish=True, text=text.replace(
+        "any_of: [unaccompanied_minor, all_members_minors]", "any_of: [unaccompanied_minor]"))
+    row("re-score, rules without age facts", services.rescore_cases(actor="bench"))
     return rows
 
 
@@ -80,6 +87,8 @@ def prepare(url: str, households: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--households", type=int, default=20000)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the populations loaded by an earlier run")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -87,7 +96,8 @@ def main() -> None:
         return
     rows: list[dict[str, Any]] = []
     for name, url in DATABASES.items():
-        prepare(url, args.households)
+        if not args.reuse:
+            prepare(url, args.households)
         out = subprocess.run(
             [sys.executable, "-m", "bench.triage", "--measure", "--households",
              str(args.households)],

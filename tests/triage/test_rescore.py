@@ -64,3 +64,17 @@ def test_rescoring_changes_no_status_and_audits_each_changed_priority(
     assert sorted(changed.values_list("object_id", flat=True)) == sorted(
         c.reference for c in cases[:3])
     assert AuditEntry.objects.filter(action="triage.rescored").count() == 2
+
+
+def test_new_registrations_can_be_scored_alone(make_case: Callable[..., Case]) -> None:
+    old = make_case(category="citizen")
+    call_command("rescore", stdout=StringIO())
+    Case.objects.filter(pk=old.pk).update(priority=None)  # would be restored by a full re-score
+    new = make_case(category="permanent_resident")
+
+    out = StringIO()
+    call_command("rescore", "--unscored", stdout=out)
+
+    assert "Scored 1 cases" in out.getvalue()
+    assert Case.objects.get(pk=new.pk).priority == 2
+    assert Case.objects.get(pk=old.pk).priority is None

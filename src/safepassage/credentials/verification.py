@@ -127,17 +127,19 @@ def _verify(text: str, trust: TrustStore, now: dt.datetime) -> Verdict:
     if claims.issuer != key.issuer:
         return Verdict(UNKNOWN_KEY, f"key {kid} does not belong to issuer {claims.issuer}",
                        claims, kid)
-    issued = dt.datetime.fromtimestamp(claims.issued_at, dt.UTC)
-    if issued > now + CLOCK_SKEW:
+    # Plain seconds rather than datetimes: this runs for every scan.
+    now_s, skew_s, issued = now.timestamp(), CLOCK_SKEW.total_seconds(), claims.issued_at
+    until = key.valid_until.timestamp()
+    if issued > now_s + skew_s:
         return Verdict(INVALID_SIGNATURE, "issued in the future: check this device's clock",
                        claims, kid)
-    if not key.valid_from - CLOCK_SKEW <= issued <= key.valid_until:
+    if not key.valid_from.timestamp() - skew_s <= issued <= until:
         return Verdict(UNKNOWN_KEY, f"key {kid} was not in force when this was issued",
                        claims, kid)
-    if now > key.valid_until:
+    if now_s > until:
         return Verdict(EXPIRED, f"key {kid} was withdrawn on {key.valid_until:%Y-%m-%d}",
                        claims, kid)
-    if now.timestamp() > claims.expires_at:
+    if now_s > claims.expires_at:
         return Verdict(EXPIRED, f"expired on {_iso(claims.expires_at)}", claims, kid)
     if tk.revocation_hash(claims.token_id) in trust.revoked_hashes:
         return Verdict(REVOKED, "this document was revoked (replaced or withdrawn)", claims, kid)

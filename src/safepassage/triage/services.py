@@ -126,7 +126,7 @@ def publish_rule_set(*, actor: Any, draft: RuleSet) -> RuleSet:
             raise ValidationError(_("This draft has no rules: add at least one before "
                                     "publishing."))
         # Lock the pointer so that two supervisors publishing at once get versions in turn.
-        ActiveRuleSet.objects.select_for_update().filter(pk=1).first()
+        _lock_pointer()
         latest = RuleSet.objects.aggregate(v=Max("version"))["v"] or 0
         RuleSet.objects.filter(pk=draft.pk).update(
             state=RuleSet.State.PUBLISHED, version=latest + 1,
@@ -220,8 +220,22 @@ def rescore_cases(*, actor: Any, case_ids: Sequence[int] | None = None,
 
 def _rescore(*, actor: Any, case_ids: Sequence[int] | None, now: dt.datetime | None
              ) -> RescoreSummary:
+    """Read, score and write in one transaction holding the rule-set pointer's lock, so that an
+    override or a circumstance recorded meanwhile waits and is never overwritten."""
+    with transaction.atomic():
+        return _rescore_locked(actor=actor, case_ids=case_ids, now=now)
+
+
+def _lock_pointer() -> RuleSet | None:
+    pointer = (ActiveRuleSet.objects.select_for_update().select_related("rule_set")
+               .filter(pk=1).first())
+    return pointer.rule_set if pointer else None
+
+
+def _rescore_locked(*, actor: Any, case_ids: Sequence[int] | None, now: dt.datetime | None
+                    ) -> RescoreSummary:
     started = time.perf_counter()
-    rule_set = active_rule_set()
+    rule_set = _lock_pointer()
     if rule_set is None:
         raise ValidationError(_("No rule set is in force: import or publish one first."))
     now = now or timezone.now()
@@ -279,18 +293,16 @@ def _rescore(*, actor: Any, case_ids: Sequence[int] | None, now: dt.datetime | N
                             "rule_version": rule_set.version},
             })
 
-    with transaction.atomic():
-        _write_assessments(outcomes, rule_set=rule_set, now=now, existing=existing)
-        _write_priorities(new_priority)
-        for start in range(0, len(events), CHUNK):
-            audit.record_many(actor=actor, events=events[start:start + CHUNK])
-        summary = RescoreSummary(version=rule_set.version or 0, cases=len(rows),
-                                 changed=len(new_priority),
-                                 seconds=time.perf_counter() - started)
-        audit.record(actor=actor, action="triage.rescored", object_type="rule_set",
-                     object_id=rule_set.pk,
-                     details={"version": rule_set.version, "cases": summary.cases,
-                              "changed": summary.changed, "all": case_ids is None})
+    _write_assessments(outcomes, rule_set=rule_set, now=now, existing=existing)
+    _write_priorities(new_priority)
+    for start in range(0, len(events), CHUNK):
+        audit.record_many(actor=actor, events=events[start:start + CHUNK])
+    summary = RescoreSummary(version=rule_set.version or 0, cases=len(rows),
+                             changed=len(new_priority), seconds=0.0)
+    audit.record(actor=actor, action="triage.rescored", object_type="rule_set",
+                 object_id=rule_set.pk,
+                 details={"version": rule_set.version, "cases": summary.cases,
+                          "changed": summary.changed, "all": case_ids is None})
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -374,6 +386,7 @@ def override_case(*, actor: Any, case: Case, eligible: bool | None, priority: in
     if priority is not None and not 0 <= priority <= 32767:
         raise ValidationError({"priority": _("Priority must be a whole number from 0.")})
     with transaction.atomic():
+        _lock_pointer()  # wait for a re-score under way, so that it cannot undo this override
         assessment = _assessment_for(actor, case)
         if priority is not None and eligible is None and not assessment.eligible:
             raise ValidationError({"eligible": _(
@@ -394,6 +407,7 @@ def clear_override(*, actor: Any, case: Case, reason: str) -> Assessment:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the rules should decide this case again.")})
     with transaction.atomic():
+        _lock_pointer()
         assessment = _assessment_for(actor, case)
         assessment.override_eligible = assessment.override_priority = None
         assessment.override_reason = reason.strip()
