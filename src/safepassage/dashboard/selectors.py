@@ -199,6 +199,10 @@ class FlightSeats:
     used: int  # seats of households boarded
 
     @property
+    def status_label(self) -> str:
+        return str(FlightStatus(self.status).label)
+
+    @property
     def wasted(self) -> int | None:
         """Seats that flew empty: known once the flight has departed."""
         return max(self.offered - self.used, 0) if self.status == FlightStatus.DEPARTED else None
