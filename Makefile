@@ -24,6 +24,8 @@ run: install system-packages
 	$(SP) demo-data --households 5000 --if-empty
 	$(SP) demo-circumstances --if-empty
 	$(SP) rescore
+	$(SP) airlift-demo --if-empty
+	$(SP) demo-engagements --evacuate-if-none
 	$(SP) demo-users
 	@echo "Open http://127.0.0.1:8000 and sign in with a user above (code: safepassage totp USER)."
 	$(SP) runserver 127.0.0.1:8000
