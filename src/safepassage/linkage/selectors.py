@@ -36,16 +36,18 @@ class PairFile:
 
 
 def _born(p: Person) -> str:
-    if p.birth_date is None:
+    born: Any = p.birth_date  # a date (encrypted field)
+    latest: Any = p.birth_date_latest
+    if born is None:
         return ""
     if p.birth_date_precision == "year":
-        text = str(p.birth_date.year)
-        if p.birth_date_latest and p.birth_date_latest.year != p.birth_date.year:
-            text += f"/{p.birth_date_latest.year}"
+        text = str(born.year)
+        if latest and latest.year != born.year:
+            text += f"/{latest.year}"
     elif p.birth_date_precision == "month":
-        text = p.birth_date.strftime("%Y-%m")
+        text = born.strftime("%Y-%m")
     else:
-        text = p.birth_date.isoformat()
+        text = born.isoformat()
     return f"{text} ({p.birth_date_text})" if p.birth_date_text else text
 
 
@@ -116,7 +118,7 @@ def duplicates_of_case(*, actor: Any, case: Case) -> list[DuplicateNote]:
 
 def cluster_rows() -> Iterator[tuple[str, int]]:
     """(external id, cluster id) of every imported registration, for export-clusters."""
-    from safepassage.intake.models import ExternalReference  # type: ignore[import-not-found]
+    from safepassage.intake.models import ExternalReference
 
     clusters = dict(PersonCluster.objects.values_list("person_id", "cluster_id"))
     references = ExternalReference.objects.values_list("external_id", "person_id").order_by("pk")
