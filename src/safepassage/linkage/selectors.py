@@ -124,3 +124,38 @@ def cluster_rows() -> Iterator[tuple[str, int]]:
     references = ExternalReference.objects.values_list("external_id", "person_id").order_by("pk")
     for external_id, person_id in references.iterator(chunk_size=10000):
         yield external_id, clusters.get(person_id, person_id)
+
+
+@dataclass
+class ModelWeights:
+    name: str
+    records: int
+    created_at: Any
+    levels: list[tuple[str, str, float | None, float | None, float | None]]
+
+
+def model_weights(*, actor: Any) -> ModelWeights:
+    """The match weight of every level of every comparison of the current model."""
+    import math
+
+    from safepassage.linkage.models import LinkageModel
+
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    latest = LinkageModel.objects.first()
+    if latest is not None:
+        model: dict[str, Any] = dict(latest.splink_model)
+        name, records, created = str(latest), latest.records, latest.created_at
+    else:
+        from safepassage.linkage.engine import default_model
+
+        model, name, records, created = default_model(), "default (synthetic)", 0, None
+    levels = []
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            levels.append((comparison["output_column_name"], level.get("label_for_charts", ""),
+                           m, u, weight))
+    return ModelWeights(name=name, records=records, created_at=created, levels=levels)
