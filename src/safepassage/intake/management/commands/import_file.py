@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
+from django.utils.text import slugify
 from tqdm import tqdm
 
 from safepassage.accounts.models import Organisation, User
@@ -30,6 +31,8 @@ class Command(BaseCommand):
                             help="Act as this staff user (default: the organisation's service "
                                  "account).")
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
+        parser.add_argument("--create-org", action="store_true",
+                            help="Register the organisation first if it is not known yet.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -37,9 +40,13 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file.")
         organisation = Organisation.objects.filter(
             Q(name=options["org"]) | Q(slug=options["org"])).first()
+        if organisation is None and options["create_org"]:
+            organisation = Organisation.objects.create(
+                name=options["org"], slug=slugify(options["org"])[:80] or "partner")
         if organisation is None:
             names = ", ".join(Organisation.objects.values_list("name", flat=True)[:20])
-            raise CommandError(f"No organisation named {options['org']!r}. Known: {names or '-'}.")
+            raise CommandError(f"No organisation named {options['org']!r}. Known: {names or '-'}; "
+                               "--create-org registers it.")
         if options["as_user"]:
             actor = User.objects.filter(username=options["as_user"]).first()
             if actor is None:
