@@ -48,6 +48,16 @@ def test_an_unknown_organisation_is_named_in_the_error(tmp_path: Path) -> None:
         run(str(path), "--org", "Nobody")
 
 
+def test_create_org_registers_a_new_partner_on_its_first_import(tmp_path: Path) -> None:
+    path = tmp_path / "referrals.csv"
+    path.write_bytes(csv_bytes([good_row(1)]))
+
+    assert run(str(path), "--org", "Veterans Network", "--create-org").startswith("imported 1")
+    assert Organisation.objects.get(name="Veterans Network").slug == "veterans-network"
+    assert run(str(path), "--org", "Veterans Network", "--create-org").startswith("imported 0")
+    assert Organisation.objects.filter(name="Veterans Network").count() == 1
+
+
 def test_an_api_token_is_printed_once_and_works(partner_org: Organisation) -> None:
     from django.test import Client
 
