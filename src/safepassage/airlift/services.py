@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -405,3 +406,45 @@ def fill_from_standby(*, actor: Any, flight: Flight) -> list[Seat]:
         audit.record(actor=actor, action="airlift.standby_filled", object_type="flight",
                      object_id=flight.code, details={"households": len(filled)})
     return filled
+
+
+@dataclass(frozen=True)
+class PassesIssued:
+    issued: int
+    already_held: int
+
+
+def issue_boarding_passes(*, actor: Any, flight: Flight) -> PassesIssued:
+    """A boarding pass for each household holding a seat on the flight (not a no-show) that has
+    none in force for this flight and day; each household issued one hears "boarding pass
+    ready". Clicking twice issues nothing twice. All or nothing: one household's pass that
+    cannot be issued stops the batch with its reason."""
+    from safepassage.credentials import services as credentials
+    from safepassage.credentials.models import Credential, CredentialKind
+
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    permissions.require(actor, permissions.ISSUE_CREDENTIALS)
+    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+        raise ValidationError(_("This flight is %(s)s: no boarding passes for it.")
+                              % {"s": flight.get_status_display()})
+    number = credentials.normalise_flight_number(flight.code)
+    day = timezone.localdate(flight.departs_at)
+    with transaction.atomic():
+        seats = list(Seat.objects.filter(flight=flight).exclude(gate=Seat.Gate.NO_SHOW)
+                     .select_related("case").order_by("pk"))
+        held = set(Credential.objects.filter(
+            kind=CredentialKind.BOARDING_PASS, flight_number=number, departure_date=day,
+            revoked_at__isnull=True, expires_at__gt=timezone.now(),
+            case_id__in=[s.case_id for s in seats],
+        ).values_list("case_id", flat=True))
+        issued = 0
+        for seat in seats:
+            if seat.case_id in held:
+                continue
+            credentials.issue_boarding_pass(actor=actor, reference=seat.case.reference,
+                                            flight_number=number, departure_date=day)
+            issued += 1
+        audit.record(actor=actor, action="airlift.boarding_passes_issued",
+                     object_type="flight", object_id=flight.code,
+                     details={"issued": issued, "already_held": len(held)})
+    return PassesIssued(issued=issued, already_held=len(held))
