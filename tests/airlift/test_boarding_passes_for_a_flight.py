@@ -26,9 +26,11 @@ def boarding_flight(officer, make_ready_case):
     departs = timezone.now().replace(microsecond=0) + dt.timedelta(days=1)
     flight = services.create_flight(actor=officer, code="RCH871", destination="DOH",
                                     departs_at=departs, seats=6)
-    cases = [make_ready_case(*[replace(m, phones=[f"+9379000060{i}"]) for m in family(f"F{i}", 2)],
-                             priority=5 - i)
-             for i in range(3)]
+    cases = [
+        make_ready_case(*[replace(m, phones=[f"+9379000060{i}"], preferred_language="en")
+                          for m in family(f"F{i}", 2)], priority=5 - i)
+        for i in range(3)
+    ]
     services.plan_manifests(actor=officer)
     assert Seat.objects.filter(flight=flight).count() == 3
     return flight, cases
@@ -80,3 +82,20 @@ def test_the_officer_issues_them_from_the_flight_page_and_a_gate_agent_cannot(
     assert Credential.objects.filter(kind=CredentialKind.BOARDING_PASS).count() == 3
     with pytest.raises(PermissionDenied):
         services.issue_boarding_passes(actor=make_user(Role.GATE_AGENT), flight=flight)
+
+
+def test_a_household_moved_off_a_flight_loses_its_boarding_pass_for_it(
+    officer, boarding_flight
+) -> None:
+    flight, cases = boarding_flight
+    services.issue_boarding_passes(actor=officer, flight=flight)
+    later = services.create_flight(actor=officer, code="RCH872", destination="DOH",
+                                   departs_at=flight.departs_at + dt.timedelta(hours=4), seats=6)
+
+    services.cancel_flight(actor=officer, flight=flight)
+
+    assert {s.case_id for s in Seat.objects.filter(flight=later)} == {c.pk for c in cases}
+    trust = trust_store_from_database()
+    for credential in Credential.objects.filter(kind=CredentialKind.BOARDING_PASS):
+        assert credential.revocation_reason == "seat withdrawn"
+        assert verify_credential(credential.token, trust=trust).result == "REVOKED"

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def household(make_ready_case, name: str, phone: str, *, priority: int, size: int = 2) -> Case:
-    members = [replace(m, phones=[phone]) for m in family(name, size)]
+    members = [replace(m, phones=[phone], preferred_language="en") for m in family(name, size)]
     return make_ready_case(*members, priority=priority)
 
 

@@ -211,6 +211,7 @@ def _apply(
     demand = {d.id: d for d in demands}
     assigned: list[tuple[Case, Flight]] = []
     changed: list[tuple[Case, Flight]] = []
+    left: list[Seat] = []
     for case_id, case in cases_by_id.items():
         new = plan_assignments.get(case_id)
         seat = current.get(case_id)
@@ -219,6 +220,7 @@ def _apply(
                 changed.append((case, delayed))
             continue
         if seat is not None:
+            left.append(seat)
             seat.delete()
         if new is not None:
             d = demand[case_id]
@@ -235,9 +237,34 @@ def _apply(
     # Told households whose seat vanished without a case left in the plan (e.g. withdrawn).
     for case_id, seat in current.items():
         if case_id not in cases_by_id:
+            left.append(seat)
             seat.delete()
+    revoke_passes_of_left_seats(actor=actor, seats=left)
     tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED, seated=assigned)
     tell_flight(actor=actor, kind=Kind.FLIGHT_CHANGED, seated=changed)
+
+
+def revoke_passes_of_left_seats(*, actor: Any, seats: Sequence[Seat]) -> None:
+    """A household moved off a flight (or off every flight) keeps no boarding pass in force for
+    it: the next verifier export shows the old pass as revoked."""
+    if not seats:
+        return
+    from safepassage.credentials import services as credentials
+    from safepassage.credentials.models import Credential, CredentialKind
+
+    def number(code: str) -> str:
+        try:
+            return credentials.normalise_flight_number(code)
+        except ValidationError:  # no pass can have been issued for such a code
+            return ""
+
+    left = {(seat.case_id, number(seat.flight.code)) for seat in seats}
+    held = Credential.objects.filter(kind=CredentialKind.BOARDING_PASS, revoked_at__isnull=True,
+                                     case_id__in={case_id for case_id, _code in left})
+    for credential in held:
+        if (credential.case_id, credential.flight_number) in left:
+            credentials.revoke_credential(actor=actor, token_id=credential.token_id,
+                                          reason="seat withdrawn")
 
 
 def departure_text(flight: Flight) -> str:
