@@ -24,6 +24,8 @@ run: install system-packages
 	$(SP) demo-data --households 5000 --if-empty
 	$(SP) demo-circumstances --if-empty
 	$(SP) rescore
+	$(SP) airlift-demo --if-empty
+	$(SP) demo-engagements --evacuate-if-none
 	$(SP) demo-users
 	@echo "Open http://127.0.0.1:8000 and sign in with a user above (code: safepassage totp USER)."
 	$(SP) runserver 127.0.0.1:8000
@@ -37,9 +39,10 @@ test-sqlite:
 	@echo "== tests on SQLite (embedded default) =="
 	DATABASE_URL= $(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
 
+# The Spark path of record linkage touches no database: it runs once, in the SQLite pass.
 test-postgres:
 	@echo "== tests on PostgreSQL =="
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not spark"
 
 lint: install
 	.venv/bin/ruff check src tests bench

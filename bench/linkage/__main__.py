@@ -188,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--plain-up-to", type=int, default=1_000_000,
                         help="run the plain configuration up to this size")
+    parser.add_argument("--add", action="store_true",
+                        help="add these sizes to the rows of the last run instead of starting anew")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--plain", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -197,9 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out))
         return 0
     rows: list[dict[str, Any]] = []
-    for case in ("febrl3", "febrl4"):
-        rows += _child(case, plain=True)
-        print(rows[-2:], file=sys.stderr)
+    if args.add:
+        last = Path(__file__).resolve().parent.parent / "results" / "linkage.json"
+        rows = json.loads(last.read_text())["rows"]
+    else:
+        for case in ("febrl3", "febrl4"):
+            rows += _child(case, plain=True)
+            print(rows[-2:], file=sys.stderr)
     for size in (int(s) for s in args.sizes.split(",")):
         rows += _child(str(size), plain=size <= args.plain_up_to)
         print(rows[-2:], file=sys.stderr)

@@ -86,7 +86,7 @@ def test_the_situation_report_is_a_pdf_with_the_figures(
     assert "Situation report, 31 August 2021" in text
     assert "3 people in 2 households registered" in text
     assert "Resettle 21,000 Afghans" in text
-    assert "No flights yet." in text
+    assert "No flights that day." in text
 
 
 def test_the_sitrep_command_explains_a_bad_date(tmp_path: Path) -> None:

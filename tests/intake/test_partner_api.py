@@ -141,6 +141,6 @@ def test_idempotency_records_hold_the_answer_encrypted(api_token: str) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT response FROM {IdempotencyRecord._meta.db_table}")
+        cursor.execute(f"SELECT response FROM {IdempotencyRecord._meta.db_table}")  # noqa: S608
         (stored,) = cursor.fetchone()
     assert stored.startswith("v1:")

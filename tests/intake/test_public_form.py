@@ -119,7 +119,7 @@ def test_nothing_personal_is_kept_in_clear_in_the_raw_submission(no_wait: None) 
     client = Client()
     client.post("/register/", form_data(client))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT payload FROM {RawSubmission._meta.db_table}")
+        cursor.execute(f"SELECT payload FROM {RawSubmission._meta.db_table}")  # noqa: S608
         (stored,) = cursor.fetchone()
     assert "Popalzai" not in stored
     assert "Popalzai" in RawSubmission.objects.get().payload
@@ -148,3 +148,16 @@ def test_labels_belong_to_their_fields_for_screen_readers() -> None:
         re.findall(r'<select[^>]* id="([^"]+)"', page))
     labelled = set(re.findall(r'<label for="([^"]+)"', page))
     assert ids - {"id_started"} <= labelled
+
+
+def test_the_status_page_lists_what_we_told_the_person(no_wait: None) -> None:
+    client = Client()
+    page = client.post("/register/?lang=en", form_data(client)).content.decode()
+    reference = re.search(r'id="reference">([^<]+)<', page).group(1)
+    secret = re.search(r'id="secret">([^<]+)<', page).group(1)
+
+    right = client.post("/status/?lang=en", {"reference": reference, "secret": secret})
+    wrong = client.post("/status/?lang=en", {"reference": reference, "secret": "AAAA-BBBB-CCCC"})
+
+    assert "Your registration was received" in right.content.decode()
+    assert "Your registration was received" not in wrong.content.decode()

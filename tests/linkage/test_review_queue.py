@@ -145,3 +145,9 @@ def test_the_review_page_shows_both_records_and_the_weight_of_each_field(
 def test_a_partner_cannot_open_the_review_queue(client_for: Any) -> None:
     client, _user = client_for("partner")
     assert client.get("/linkage/review/").status_code == 403
+
+
+def test_the_match_weights_of_the_model_are_visible_to_caseworkers(client_for: Any) -> None:
+    client, _user = client_for("caseworker")
+    page = client.get("/linkage/model/").content.decode()
+    assert "imprecise date compatible" in page and "same phone, same given name" in page

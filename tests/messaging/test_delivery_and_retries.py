@@ -11,11 +11,11 @@ from tests.conftest import person
 
 
 def _control(provider, **command):
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 - a local test server
         provider.base_url + "/control", data=json.dumps(command).encode(), method="POST",
         headers={"Content-Type": "application/json"},
     )
-    urllib.request.urlopen(request).read()  # noqa: S310 - a local test server
+    urllib.request.urlopen(request).read()  # noqa: S310
 
 
 def _sms(case):

@@ -17,8 +17,8 @@ def _render(case, language):
 def test_the_status_page_lists_every_message_in_the_readers_language(make_case, make_user):
     case = make_case(person(phones=[], email="", preferred_language="en"))  # no phone, no e-mail
     change_case_status(actor=make_user(Role.CASEWORKER), case=case, to_status=Status.UNDER_REVIEW)
-    send_broadcast(actor=make_user(Role.AIRLIFT_OFFICER), audience=Audience(),
-                   texts={"en": "Stay where you are tonight.", "ps": "نن شپه چېرته چې یاست هلته پاتې شئ."})
+    texts = {"en": "Stay where you are tonight.", "ps": "نن شپه چېرته چې یاست هلته پاتې شئ."}
+    send_broadcast(actor=make_user(Role.AIRLIFT_OFFICER), audience=Audience(), texts=texts)
 
     english = _render(case, "en")
     pashto = _render(case, "ps")

@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from safepassage.messaging.models import Message, State, Via
+from safepassage.protection.keys import load_keyring, write_key_file
 from safepassage.registry.models import Channel
 from safepassage.registry.services import HouseholdData, register_households
 from tests.conftest import person
@@ -26,7 +28,11 @@ def _database_url() -> str:
 
 
 def _worker(provider_url: str, *args: str) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings",
+    # The worker must hold the keys this process holds now (other tests rotate them in memory):
+    # tests.settings names its key file after PYTEST_XDIST_WORKER, so give the worker its own.
+    name = f"crash-worker-{os.getpid()}"
+    write_key_file(settings.VAR_DIR / f"test-data-keys-{name}.json", load_keyring())
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTEST_XDIST_WORKER": name,
            "DATABASE_URL": _database_url(), "SAFEPASSAGE_SMS_URL": provider_url,
            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
     return subprocess.Popen(
@@ -51,13 +57,14 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(sms_prov
         time.sleep(0.01)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
-    assert worker.returncode == -signal.SIGKILL
+    assert worker.returncode == -signal.SIGKILL, worker.stderr.read().decode()[-2000:]
     in_flight = Message.objects.filter(state=State.SENDING).count()
     assert in_flight > 0  # killed with a claimed batch half sent
 
     time.sleep(2.5)  # the dead worker's lease runs out
     restarted = _worker(sms_provider.url, "--until-empty")
-    assert restarted.wait(timeout=120) == 0
+    assert restarted.wait(timeout=120) == 0, restarted.stderr.read().decode()[-2000:]
+    (settings.VAR_DIR / f"test-data-keys-crash-worker-{os.getpid()}.json").unlink()
 
     sms = Message.objects.filter(channel=Via.SMS)
     assert sms.count() == 120

@@ -1,9 +1,11 @@
-"""The end of the demo story for the dashboard: approved cases flown out 16-30 August 2021
-(about 3,700 people), most of them resettled over the following year, the rest left behind.
+"""The end of the demo story for the dashboard: approved cases flown out 16-30 August 2021,
+most of them resettled over the following year, the rest left behind on 31 August.
 
-Only for a demo registry where nobody has boarded yet (the airlift app's own demo, when it
-runs first, tells this part with real flights). Statuses and history are written in bulk, as
-registry.demo does for the earlier stages.
+If the airlift demo's flights exist, households take seats on them (first flight with room that
+admits their category; flights before 31 August are then departed), so seats used and wasted per
+flight tell the same story; otherwise about 3,700 people are flown on unnamed flights. Only for
+a demo registry where nobody has boarded yet. Statuses, history and seats are written in bulk,
+as registry.demo does for the earlier stages.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.db.models import Count
 
+from safepassage.airlift.models import OPEN_STATUSES, Flight, FlightStatus, Seat
 from safepassage.registry.models import Case, Category, Status, StatusChange
 
 KABUL = ZoneInfo("Asia/Kabul")
 FLOWN_PEOPLE = 3700
-LAST_FLIGHT = dt.date(2021, 8, 30)
 
 
 @transaction.atomic
@@ -35,15 +37,32 @@ def evacuate_demo_cases(*, seed: int = 2021, people: int = FLOWN_PEOPLE) -> int:
     )
     # Citizens first, as the commitment says; then the others by order of registration.
     approved.sort(key=lambda c: (c.category != Category.CITIZEN, c.created_at))
+    flights = list(Flight.objects.filter(status__in=OPEN_STATUSES).order_by("departs_at"))
+    free = {f.pk: f.seats for f in flights}
+    seats: list[Seat] = []
     changes: list[StatusChange] = []
     final: list[tuple[str, dt.datetime, int]] = []
     flown = 0
     for case in approved:
-        if flown < people:
+        boarded: dt.datetime | None = None
+        if flights:  # the airlift demo's flights: first one with room that admits the case
+            flight = next((f for f in flights if free[f.pk] >= case.n
+                           and (not f.allowed_categories or case.category in f.allowed_categories)
+                           and f.departs_at > case.status_changed_at + dt.timedelta(hours=6)),
+                          None)
+            if flight is not None:
+                free[flight.pk] -= case.n
+                boarded = flight.departs_at - dt.timedelta(hours=rng.uniform(1, 3))
+                manifested = flight.departs_at - dt.timedelta(hours=rng.uniform(5, 24))
+                manifested = max(manifested, case.status_changed_at + dt.timedelta(hours=1))
+                seats.append(Seat(case=case, flight=flight, people=case.n, seats=case.n,
+                                  notified=True, gate=Seat.Gate.BOARDED, gate_at=boarded))
+        elif flown < people:
             day = dt.date(2021, 8, 16) + dt.timedelta(days=int(rng.triangular(0, 14, 6)))
             manifested = max(case.status_changed_at + dt.timedelta(hours=2),
                              dt.datetime.combine(day, dt.time(6), KABUL))
             boarded = manifested + dt.timedelta(hours=rng.uniform(3, 20))
+        if boarded is not None:
             arrived = boarded + dt.timedelta(hours=9)
             steps = [(Status.APPROVED, Status.MANIFESTED, manifested),
                      (Status.MANIFESTED, Status.BOARDED, boarded),
@@ -58,6 +77,10 @@ def evacuate_demo_cases(*, seed: int = 2021, people: int = FLOWN_PEOPLE) -> int:
         changes += [StatusChange(case=case, from_status=a, to_status=b, at=at,
                                  reason="demo data") for a, b, at in steps]
         final.append((steps[-1][1], steps[-1][2], case.pk))
+    Seat.objects.bulk_create(seats)
+    Flight.objects.filter(pk__in=[f.pk for f in flights],
+                          departs_at__lt=dt.datetime(2021, 8, 31, tzinfo=KABUL)
+                          ).update(status=FlightStatus.DEPARTED)
     StatusChange.objects.bulk_create(changes)
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:

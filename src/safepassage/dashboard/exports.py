@@ -38,11 +38,12 @@ def _registrations(p: Picture) -> Table:
 
 
 def _flights(p: Picture) -> Table:
-    return (["flight", "departs", "seats_offered", "seats_used", "seats_wasted"],
-            ["#transport+flight", "#date+departure", "#capacity+offered", "#capacity+used",
-             "#capacity+wasted"],
-            [[f.label, f.departs.isoformat() if f.departs else "", f.offered, f.used, f.wasted]
-             for f in p.flights])
+    return (["flight", "departs", "status", "seats_offered", "seats_allocated", "seats_used",
+             "seats_wasted"],
+            ["#transport+flight", "#date+departure", "#status", "#capacity+offered",
+             "#capacity+allocated", "#capacity+used", "#capacity+wasted"],
+            [[f.label, f.departs.isoformat() if f.departs else "", f.status, f.offered,
+              f.allocated, f.used, "" if f.wasted is None else f.wasted] for f in p.flights])
 
 
 def _commitments(p: Picture) -> Table:

@@ -56,6 +56,7 @@ class Snapshot(models.Model):
     groups = models.JSONField()  # [[status, category, organisation id, cases, people], ...]
     registrations = models.JSONField()  # [["2021-08-15", cases], ...]
     burn_ups = models.JSONField()  # {what counts: [["2021-08-20", cumulative people], ...]}
+    unique_persons = models.PositiveIntegerField(null=True)  # None: record linkage not run
 
     class Meta:
         ordering = ["-computed_at"]

@@ -17,14 +17,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
+from safepassage.airlift.models import Flight, FlightStatus, Seat
 from safepassage.dashboard.models import Commitment, Counts, Snapshot
+from safepassage.linkage.models import PersonCluster
 from safepassage.registry.models import Case, Category, Person, Status, StatusChange
 
 S = Status
@@ -110,18 +112,32 @@ def _stage_sums(groups: list[Group]) -> tuple[dict[str, int], dict[str, int]]:
     return people, cases
 
 
-def unique_persons(groups: list[Group]) -> tuple[int, bool]:
-    """Registered people after record linkage merged duplicates, and whether linkage ran.
+def linked_persons() -> int | None:
+    """Registered people once record linkage has merged duplicates into one person each, or
+    None if linkage has not run. One aggregate: a person counts as its cluster, if it has one."""
+    if not PersonCluster.objects.exists():
+        return None
+    person_table, cluster_table = Person._meta.db_table, PersonCluster._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT COALESCE(pc.cluster_id, p.id)) FROM {person_table} p "  # noqa: S608
+            f"LEFT JOIN {cluster_table} pc ON pc.person_id = p.id"
+        )
+        return int(cursor.fetchone()[0])
 
-    Until the linkage app provides person clusters, every registered person counts once.
-    """
-    return sum(g.people for g in groups), False
+
+def unique_persons(groups: list[Group], linked: int | None) -> tuple[int, bool]:
+    """Unique persons after linkage and whether linkage ran; until it has, every registered
+    person counts once."""
+    if linked is None:
+        return sum(g.people for g in groups), False
+    return linked, True
 
 
-def funnel(groups: list[Group]) -> list[StageRow]:
+def funnel(groups: list[Group], linked_count: int | None = None) -> list[StageRow]:
     people, cases = _stage_sums(groups)
     rows = [StageRow(key, str(label), people[key], cases[key]) for key, label, _s in STAGES]
-    unique, linked = unique_persons(groups)
+    unique, linked = unique_persons(groups, linked_count)
     note = "" if linked else str(_("record linkage not run yet: every registration counts"))
     rows.insert(1, StageRow("unique", str(_("Unique persons after linkage")), unique,
                             cases["registered"], note))
@@ -177,17 +193,33 @@ def registrations_per_day() -> list[tuple[dt.date, int]]:
 class FlightSeats:
     label: str
     departs: dt.datetime | None
+    status: str
     offered: int
-    used: int
+    allocated: int  # seats of households on the flight, no-shows excepted
+    used: int  # seats of households boarded
 
     @property
-    def wasted(self) -> int:
-        return max(self.offered - self.used, 0)
+    def status_label(self) -> str:
+        return str(FlightStatus(self.status).label)
+
+    @property
+    def wasted(self) -> int | None:
+        """Seats that flew empty: known once the flight has departed."""
+        return max(self.offered - self.used, 0) if self.status == FlightStatus.DEPARTED else None
 
 
 def flight_seats(*, on: dt.date | None = None) -> list[FlightSeats]:
-    """Seats offered, used and wasted per flight. Empty until the airlift app records flights."""
-    return []
+    """Seats offered, allocated, used and wasted per flight (departing on `on`, if given):
+    one GROUP BY over flights and their passengers' seats."""
+    flights = Flight.objects.all()
+    if on is not None:
+        flights = flights.filter(departs_at__date=on)
+    rows = flights.annotate(
+        used=Sum("passengers__seats", filter=Q(passengers__gate=Seat.Gate.BOARDED)),
+        allocated=Sum("passengers__seats", filter=~Q(passengers__gate=Seat.Gate.NO_SHOW)),
+    ).order_by("departs_at", "code")
+    return [FlightSeats(f.code, f.departs_at, f.status, f.seats, f.allocated or 0, f.used or 0)
+            for f in rows]
 
 
 # --- Commitments --------------------------------------------------------------------------------
@@ -328,6 +360,7 @@ def compute_snapshot() -> Snapshot:
         groups=[[g.status, g.category, g.organisation_id, g.cases, g.people] for g in groups],
         registrations=[[d.isoformat(), n] for d, n in registrations],
         burn_ups=burn_ups,
+        unique_persons=linked_persons(),
     )
     old = Snapshot.objects.order_by("-computed_at").values_list("pk", flat=True)[10:]
     Snapshot.objects.filter(pk__in=list(old)).delete()
@@ -353,7 +386,7 @@ def picture(*, as_of: dt.date | None = None, max_age: float | None = None) -> Pi
         for counts, points in snapshot.burn_ups.items()
     }
     return Picture(
-        funnel=funnel(groups),
+        funnel=funnel(groups, snapshot.unique_persons),
         categories=by_category(groups),
         organisations=by_organisation(groups),
         left_behind=left_behind(groups),

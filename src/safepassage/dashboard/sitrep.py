@@ -255,11 +255,13 @@ def render(picture: Picture, day: dt.date) -> bytes:
     pdf.heading(f"Flights of {day.isoformat()}")
     flights = selectors.flight_seats(on=day)
     if flights:
-        pdf.grid(["Flight", "Departs", "Offered", "Used", "Wasted"],
-                  [[f.label, f.departs.strftime("%H:%M") if f.departs else "", _n(f.offered),
-                    _n(f.used), _n(f.wasted)] for f in flights], [60, 30, 30, 30, 30])
+        pdf.grid(["Flight", "Departs", "Status", "Offered", "Allocated", "Used", "Wasted"],
+                 [[f.label, timezone.localtime(f.departs).strftime("%H:%M") if f.departs else "",
+                   f.status, _n(f.offered), _n(f.allocated), _n(f.used),
+                   "-" if f.wasted is None else _n(f.wasted)] for f in flights],
+                 [28, 22, 26, 26, 26, 26, 26])
     else:
-        pdf.line_of_text("No flights yet.")
+        pdf.line_of_text("No flights that day.")
 
     pdf.heading("Open follow-ups of the diplomatic log")
     follow_ups = list(open_follow_ups(actor=None, on=day).order_by("due_on", "pk")[:30])

@@ -50,6 +50,10 @@ def overview(request: HttpRequest) -> HttpResponse:
                                      _("People by referring organisation and stage")),
         "daily_chart": charts.daily_columns(picture.registrations,
                                             title=_("Registrations per day (cases)")),
+        "flights_chart": charts.nested_bars(
+            [(f.label, [(_("Offered"), f.offered), (_("Used"), f.used)])
+             for f in picture.flights],
+            title=_("Seats offered and used per flight")) if picture.flights else None,
         "left_behind_chart": charts.horizontal_bars(
             [(label, n) for label, n, _ns in picture.left_behind],
             title=_("People left behind, by category")) if picture.left_behind else None,

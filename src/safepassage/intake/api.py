@@ -4,7 +4,7 @@ and follow the organisation's own referrals. Thin: shapes in serializers, work i
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from safepassage.accounts import permissions as capabilities
 from safepassage.intake import selectors, services
-from safepassage.intake.models import IdempotencyRecord, Outcome, RawSubmission
+from safepassage.intake.models import ApiToken, IdempotencyRecord, Outcome, RawSubmission
 from safepassage.intake.serializers import (
     BatchResultSerializer,
     BatchSerializer,
@@ -80,6 +80,10 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
+def _token(request: Request) -> ApiToken:
+    return cast(ApiToken, request.auth)
+
+
 def _idempotency_key(request: Request) -> str:
     key = request.headers.get("Idempotency-Key", "")
     if len(key) > 200 or not key.isprintable():
@@ -92,8 +96,7 @@ def _answer_once(request: Request, process: Any) -> Response:
     """Keep the body as received, then process it; with an Idempotency-Key, store the answer
     in the same transaction as the registration and give it back to every retry."""
     key = _idempotency_key(request)
-    token = request.auth
-    organisation = token.organisation
+    organisation = _token(request).organisation
     digest = hashlib.sha256(request.body).hexdigest()
     if key:
         replay = _replay(organisation, key, digest)
@@ -183,7 +186,7 @@ def _register(request: Request) -> Response:
             return _shape_rejected(submission, shape.errors)
         result = services.register_referrals(
             actor=request.user, referrals=_referrals([shape.validated_data]),
-            channel=Channel.PARTNER_API, organisation=request.auth.organisation,
+            channel=Channel.PARTNER_API, organisation=_token(request).organisation,
             submission=submission,
         )[0]
         code = {"registered": 201, "unchanged": 200}.get(result.outcome, 422)
@@ -210,9 +213,9 @@ def register_batch(request: Request) -> Response:
                                         for p in referral.member_prefixes]
         results = services.register_referrals(
             actor=request.user, referrals=referrals, channel=Channel.PARTNER_API,
-            organisation=request.auth.organisation, submission=submission,
+            organisation=_token(request).organisation, submission=submission,
         )
-        body = {k: sum(r.outcome == k for r in results)
+        body: dict[str, Any] = {k: sum(r.outcome == k for r in results)
                 for k in ("registered", "unchanged", "rejected")}
         body["results"] = [_result(r) for r in results]
         return status.HTTP_200_OK, body

@@ -19,7 +19,9 @@ _TIMESTAMP_SALT = "safepassage.intake.form-started"
 DATE_HELP = _("Day/month/year, the year alone, or the date on the tazkira (1364/03/15).")
 
 
-def _text(label: Any, *, required: bool = False, help_text: Any = "", **attrs: str) -> forms.CharField:
+def _text(
+    label: Any, *, required: bool = False, help_text: Any = "", **attrs: str
+) -> forms.CharField:
     return forms.CharField(label=label, required=required, help_text=help_text, max_length=200,
                            strip=False, error_messages=REQUIRED,
                            widget=forms.TextInput(attrs=attrs))

@@ -42,6 +42,9 @@ _LANGUAGE_WORDS = {
 }
 
 
+_CATEGORY_VALUES = frozenset(Category.values)
+
+
 def problem(field: str, code: str, message: str, hint: str) -> dict[str, str]:
     return {"field": field, "code": code, "message": message, "hint": hint}
 
@@ -54,8 +57,10 @@ def parse_category(text: str, *, field: str = "category") -> tuple[str, dict[str
     word = _word(text)
     if not word:
         return Category.OTHER, None
+    if word in _CATEGORY_VALUES:
+        return word, None
     labels = {_word(str(label)): value for value, label in Category.choices}
-    value = word if word in Category.values else labels.get(word)
+    value = labels.get(word)
     if value is None:
         return "", problem(
             field, "category_unknown", _("“%(value)s” is not a category we know.") % {

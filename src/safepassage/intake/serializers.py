@@ -44,12 +44,14 @@ class MemberSerializer(serializers.Serializer):
 class RegistrationSerializer(serializers.Serializer):
     category = Utf8CharField(required=False, allow_blank=True, max_length=60,
                              help_text="One of: " + ", ".join(Category.values))
-    members = MemberSerializer(many=True, min_length=1, max_length=MAX_MEMBERS, help_text=(
+    members = MemberSerializer(  # type: ignore[call-arg]
+        many=True, min_length=1, max_length=MAX_MEMBERS, help_text=(
         "The household: the registrant (head) first, then everyone who travels with them."))
 
 
 class BatchSerializer(serializers.Serializer):
-    registrations = RegistrationSerializer(many=True, min_length=1, max_length=MAX_BATCH)
+    registrations = RegistrationSerializer(  # type: ignore[call-arg]
+        many=True, min_length=1, max_length=MAX_BATCH)
 
 
 class ProblemSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ import base64
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -163,7 +163,8 @@ def _register_referrals(
     unchanged: dict[int, int] = {}
     for i, (referral, (data, external_ids, problems)) in enumerate(
             zip(referrals, normalised, strict=True)):
-        keys = [f"x:{e}" for e in external_ids if e] + [f"f:{f}" for f in referral.fingerprints if f]
+        keys = [f"x:{e}" for e in external_ids if e]
+        keys += [f"f:{f}" for f in referral.fingerprints if f]
         known = [known_people[k] for k in keys if k in known_people]
         same_household = len({p.household_id for p in known}) == 1
         if keys and len(known) == len(referral.members) and same_household:
@@ -470,9 +471,9 @@ def _quarantine_rows(
     by_row: dict[int, list[dict[str, str]]] = {n: [] for n, _v in rows}
     shared = []
     for p in problems:
-        number, bar, name = p["field"].partition("|")
-        if bar and number.isdigit() and int(number) in by_row:
-            by_row[int(number)].append({**p, "field": name})
+        row_text, bar, name = p["field"].partition("|")
+        if bar and row_text.isdigit() and int(row_text) in by_row:
+            by_row[int(row_text)].append({**p, "field": name})
         else:
             shared.append(p)
     first_bad = next((n for n, found in by_row.items() if found), None)
@@ -487,8 +488,10 @@ def _quarantine_rows(
                 _("Correct row %(row)s and import the file again; the whole household will then "
                   "be registered together.") % {"row": first_bad})]
         quarantined.append(QuarantinedRow(
-            batch=batch, row_number=number, values={c: values.get(c, "") for c in COLUMNS},
-            problems=found))
+            batch=batch, row_number=number,
+            values={c: values.get(c, "") for c in COLUMNS},  # type: ignore[misc]
+            problems=found,
+        ))
     return quarantined
 
 
@@ -498,11 +501,13 @@ def quarantine_report_rows(batch: ImportBatch) -> list[list[str]]:
     header = ["row_number", "field", "problem", "how_to_fix", *COLUMNS]
     lines = [header]
     for row in batch.quarantine.all():
+        problems = cast(list[dict[str, str]], row.problems)
+        values = cast(dict[str, str], row.values)
         lines.append([
             str(row.row_number),
-            "; ".join(p["field"] for p in row.problems),
-            " | ".join(p["message"] for p in row.problems),
-            " | ".join(p["hint"] for p in row.problems),
-            *[row.values.get(c, "") for c in COLUMNS],
+            "; ".join(p["field"] for p in problems),
+            " | ".join(p["message"] for p in problems),
+            " | ".join(p["hint"] for p in problems),
+            *[values.get(c, "") for c in COLUMNS],
         ])
     return lines

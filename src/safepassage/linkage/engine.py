@@ -141,10 +141,10 @@ class LinkageResult:
 
 def spark_session(master: str = "local[2]") -> Any:
     """A Spark session with Splink's string-similarity functions (Jaro-Winkler) loaded."""
+    import tempfile
+
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
-
-    import tempfile
 
     builder: Any = SparkSession.builder
     session = (
@@ -157,6 +157,34 @@ def spark_session(master: str = "local[2]") -> Any:
     # Splink checkpoints intermediate tables to cut Spark's query plans short.
     session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="safepassage-spark-"))
     return session
+
+
+def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A saved model with its SQL rewritten for another backend: Splink writes the conditions in
+    the dialect it trained on ("l"."name" in DuckDB is a string literal to Spark)."""
+    import copy
+
+    import sqlglot
+
+    source = model.get("sql_dialect", "duckdb")
+    if source == dialect:
+        return model
+
+    def rewrite(sql: str) -> str:
+        if sql.strip().upper() == "ELSE":
+            return sql
+        text = str(sqlglot.transpile(sql, read=source, write=dialect)[0])
+        # Splink's Spark UDF is jaro_winkler; DuckDB's built-in is jaro_winkler_similarity.
+        return text.replace("JAROWINKLER_SIMILARITY(", "jaro_winkler(")
+
+    converted = copy.deepcopy(model)
+    converted["sql_dialect"] = dialect
+    for rule in converted.get("blocking_rules_to_generate_predictions", []):
+        rule["blocking_rule"], rule["sql_dialect"] = rewrite(rule["blocking_rule"]), dialect
+    for comparison in converted["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = rewrite(level["sql_condition"])
+    return converted
 
 
 def make_db_api(backend: str = "duckdb", *, spark: Any = None) -> Any:
@@ -258,7 +286,10 @@ def link(
     db_api = make_db_api(backend, spark=spark)
     frame: Any = _spark_frame(spark, features) if backend == "spark" else features
     table = db_api.register(frame)
-    settings: Any = dict(model) if model else afghan_settings()
+    settings: Any = (
+        model_for_dialect(model, db_api.sql_dialect.sql_dialect_str) if model
+        else afghan_settings()
+    )
     if explain:
         if isinstance(settings, dict):
             settings["retain_intermediate_calculation_columns"] = True

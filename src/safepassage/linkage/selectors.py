@@ -36,16 +36,18 @@ class PairFile:
 
 
 def _born(p: Person) -> str:
-    if p.birth_date is None:
+    born: Any = p.birth_date  # a date (encrypted field)
+    latest: Any = p.birth_date_latest
+    if born is None:
         return ""
     if p.birth_date_precision == "year":
-        text = str(p.birth_date.year)
-        if p.birth_date_latest and p.birth_date_latest.year != p.birth_date.year:
-            text += f"/{p.birth_date_latest.year}"
+        text = str(born.year)
+        if latest and latest.year != born.year:
+            text += f"/{latest.year}"
     elif p.birth_date_precision == "month":
-        text = p.birth_date.strftime("%Y-%m")
+        text = born.strftime("%Y-%m")
     else:
-        text = p.birth_date.isoformat()
+        text = born.isoformat()
     return f"{text} ({p.birth_date_text})" if p.birth_date_text else text
 
 
@@ -116,9 +118,44 @@ def duplicates_of_case(*, actor: Any, case: Case) -> list[DuplicateNote]:
 
 def cluster_rows() -> Iterator[tuple[str, int]]:
     """(external id, cluster id) of every imported registration, for export-clusters."""
-    from safepassage.intake.models import ExternalReference  # type: ignore[import-not-found]
+    from safepassage.intake.models import ExternalReference
 
     clusters = dict(PersonCluster.objects.values_list("person_id", "cluster_id"))
     references = ExternalReference.objects.values_list("external_id", "person_id").order_by("pk")
     for external_id, person_id in references.iterator(chunk_size=10000):
         yield external_id, clusters.get(person_id, person_id)
+
+
+@dataclass
+class ModelWeights:
+    name: str
+    records: int
+    created_at: Any
+    levels: list[tuple[str, str, float | None, float | None, float | None]]
+
+
+def model_weights(*, actor: Any) -> ModelWeights:
+    """The match weight of every level of every comparison of the current model."""
+    import math
+
+    from safepassage.linkage.models import LinkageModel
+
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    latest = LinkageModel.objects.first()
+    if latest is not None:
+        model: dict[str, Any] = dict(latest.splink_model)
+        name, records, created = str(latest), latest.records, latest.created_at
+    else:
+        from safepassage.linkage.engine import default_model
+
+        model, name, records, created = default_model(), "default (synthetic)", 0, None
+    levels = []
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            levels.append((comparison["output_column_name"], level.get("label_for_charts", ""),
+                           m, u, weight))
+    return ModelWeights(name=name, records=records, created_at=created, levels=levels)

@@ -46,6 +46,11 @@ CANDIDATE_LIMIT = 500
 MIN_TRAINING_RECORDS = 2000
 
 
+def _data(row: PersonFeatures) -> dict[str, Any]:
+    data: Any = row.data  # decrypted JSON
+    return dict(data)
+
+
 def _digest(value: str) -> str:
     return blind_index(value, kind=BLOCK_KEY_KIND)
 
@@ -55,15 +60,16 @@ def record_features(persons: Sequence[Person]) -> None:
     check a small registration against the persons already registered."""
     if not persons:
         return
-    rows, keys = [], []
+    rows: list[PersonFeatures] = []
+    keys: list[BlockKey] = []
     for person in persons:
-        data = features_of_person(person)
+        data: Any = features_of_person(person)
         rows.append(PersonFeatures(person=person, data=data))
         keys.extend(BlockKey(person=person, digest=_digest(v)) for v in blocking_key_values(data))
     PersonFeatures.objects.bulk_create(rows, batch_size=2000)
     BlockKey.objects.bulk_create(keys, batch_size=5000)
     if len(persons) <= INSTANT_CHECK_MAX_PERSONS:
-        check_new_persons(persons=persons, features={r.person_id: r.data for r in rows})
+        check_new_persons(persons=persons, features={r.person_id: _data(r) for r in rows})
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,7 +114,7 @@ def check_new_persons(
     new_ids = {p.pk for p in persons}
     if features is None:
         features = {
-            f.person_id: f.data for f in PersonFeatures.objects.filter(person_id__in=new_ids)
+            f.person_id: _data(f) for f in PersonFeatures.objects.filter(person_id__in=new_ids)
         }
     digests = {_digest(v) for data in features.values() for v in blocking_key_values(data)}
     new_households = {p.household_id for p in persons}
@@ -121,7 +127,7 @@ def check_new_persons(
     if not candidate_ids:
         return []
     existing = {
-        f.person_id: f.data for f in PersonFeatures.objects.filter(person_id__in=candidate_ids)
+        f.person_id: _data(f) for f in PersonFeatures.objects.filter(person_id__in=candidate_ids)
     }
     households = dict(
         Person.objects.filter(pk__in=new_ids | candidate_ids).values_list("pk", "household_id")
@@ -192,7 +198,7 @@ def run_linkage(
         permissions.require(actor, permissions.APPROVE_MERGES)
     say("reading features")
     households = dict(Person.objects.values_list("pk", "household_id"))
-    features = {f.person_id: f.data for f in PersonFeatures.objects.iterator(chunk_size=5000)}
+    features = {f.person_id: _data(f) for f in PersonFeatures.objects.iterator(chunk_size=5000)}
     frame = _frame(features, households)
     say(f"linking {len(frame)} records")
     train_now = retrain and len(frame) >= MIN_TRAINING_RECORDS

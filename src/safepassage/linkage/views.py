@@ -86,3 +86,9 @@ def reject(request: HttpRequest, pair_id: int) -> HttpResponse:
 @require_POST
 def undo(request: HttpRequest, pair_id: int) -> HttpResponse:
     return _decide(request, pair_id, "undo")
+
+
+@staff_required
+def model_weights(request: HttpRequest) -> HttpResponse:
+    return render(request, "linkage/model.html",
+                  {"model": selectors.model_weights(actor=request.user)})

@@ -6,6 +6,7 @@ status), never the provider's free text, which may quote the address back.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import json
@@ -13,10 +14,11 @@ import smtplib
 import socket
 import ssl
 import urllib.parse
+from email.header import Header
+from email.utils import formatdate, parseaddr
 from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend
 
 from safepassage.messaging.models import Message, Via
@@ -67,15 +69,18 @@ class SmtpEmail:
         if self.backend is None:
             self.open()
         assert self.backend is not None
-        email = EmailMultiAlternatives(
-            subject=message.subject, body=message.body,
-            from_email=settings.MESSAGING_EMAIL_FROM, to=[message.address],
-            headers={"Message-ID": message_id_for(message),
-                     "Content-Language": message.language},
-        )
-        email.attach_alternative(email_html(message.body, message.language), "text/html")
+        address = message.address.strip()
+        if not address.isascii() or any(c in address for c in "\r\n,;<>") or "@" not in address:
+            raise DeliveryFailed("E-mail address not usable for SMTP", permanent=True)
+        raw = email_bytes(message)
+        sender = parseaddr(settings.MESSAGING_EMAIL_FROM)[1]
         try:
-            self.backend.send_messages([email])
+            try:
+                self._smtp().sendmail(sender, [address], raw)
+            except smtplib.SMTPServerDisconnected:  # an idle connection the server dropped
+                self.close()
+                self.open()
+                self._smtp().sendmail(sender, [address], raw)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = {code for code, _text in exc.recipients.values()}
             code = min(codes) if codes else 0
@@ -85,11 +90,52 @@ class SmtpEmail:
             raise DeliveryFailed(_smtp_reason("send", exc), permanent=_smtp_permanent(exc)) from exc
         return message_id_for(message)
 
+    def _smtp(self) -> smtplib.SMTP:
+        assert self.backend is not None and self.backend.connection is not None
+        return self.backend.connection
+
     def close(self) -> None:
         if self.backend is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.backend.close()
             self.backend = None
+
+
+def email_bytes(message: Message) -> bytes:
+    """The e-mail as sent: text and HTML alternatives, UTF-8 in base64, one recipient.
+
+    Written out directly: building it with the email package (as Django does) took several
+    milliseconds a message, more than the SMTP exchange.
+    """
+    boundary = f"=_sp_{message.idempotency_key.hex}"
+
+    def part(content_type: str, text: str) -> str:
+        body = base64.encodebytes(text.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+        return (f"--{boundary}\r\nContent-Type: {content_type}; charset=\"utf-8\"\r\n"
+                f"Content-Transfer-Encoding: base64\r\n\r\n{body}")
+
+    headers = [
+        f"From: {_header(settings.MESSAGING_EMAIL_FROM)}",
+        f"To: {message.address.strip()}",
+        f"Subject: {_header(message.subject)}",
+        f"Date: {formatdate(localtime=False)}",
+        f"Message-ID: {message_id_for(message)}",
+        f"Content-Language: {message.language}",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+    ]
+    return (
+        "\r\n".join(headers) + "\r\n\r\n"
+        + part("text/plain", message.body)
+        + part("text/html", email_html(message.body, message.language))
+        + f"--{boundary}--\r\n"
+    ).encode("ascii")
+
+
+def _header(value: str) -> str:
+    if value.isascii() and "\n" not in value and "\r" not in value:
+        return value
+    return Header(value, "utf-8").encode()
 
 
 def _smtp_reason(stage: str, exc: Exception) -> str:

@@ -6,6 +6,7 @@ reported), 1 when the file could not be read at all.
 """
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
 
         batch = services.start_import(actor=actor, organisation=organisation,
                                       data=path.read_bytes(), filename=path.name)
-        bar = tqdm(unit="row", disable=None, file=self.stderr._out)
+        bar = tqdm(unit="row", disable=None, file=sys.stderr)
         try:
             batch = services.run_import(
                 actor=actor, batch=batch, progress=bar.update,

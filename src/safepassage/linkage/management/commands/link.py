@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             from safepassage.linkage.engine import spark_session
 
             spark = spark_session("local[*]")
-        bar = tqdm(total=len(STEPS), unit="step", file=self.stderr._out, leave=True)
+        bar = tqdm(total=len(STEPS), unit="step", file=cast(Any, self.stderr), leave=True)
 
         def progress(step: str) -> None:
             bar.set_description(step)
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             actor="command-line", backend=options["backend"], spark=spark,
             retrain=not options["keep_model"], progress=progress,
         )
-        bar.update(bar.total - bar.n)
+        bar.update(len(STEPS) - bar.n)
         bar.close()
         self.stdout.write(
             f"records: {run.records}\npersons: {run.persons}\nauto-merged: {run.auto_merged}\n"
