@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,8 @@ from safepassage.airlift.models import (
 from safepassage.airlift.planner import FlightOffer, HouseholdDemand, plan_flights
 from safepassage.airlift.selectors import under_two
 from safepassage.audit import services as audit
+from safepassage.messaging import services as messaging
+from safepassage.messaging.models import Kind
 from safepassage.registry.models import Case, Category, Person, Status
 from safepassage.registry.services import change_case_status
 
@@ -169,7 +172,8 @@ def plan_manifests(
             seconds=plan.seconds, method=plan.method,
         )
         _apply(actor=actor, run=run, plan_assignments=plan.assignments, demands=demands,
-               current=current, cases_by_id=cases_by_id)
+               current=current, cases_by_id=cases_by_id, flights={f.pk: f for f in flights},
+               delayed=flight if reason == PlanRun.Reason.DELAYED else None)
         codes = {f.pk: f.code for f in Flight.objects.filter(
             pk__in={*previous.values(), *plan.assignments.values()})}
         run.moves = [
@@ -194,29 +198,90 @@ def _apply(
     demands: list[HouseholdDemand],
     current: dict[int, Seat],
     cases_by_id: dict[int, Case],
+    flights: dict[int, Flight],
+    delayed: Flight | None = None,
 ) -> None:
+    """Write the plan's seats and tell each household whose flight is new or changed, once.
+
+    A household given its first seat hears flight_assigned (the approved -> manifested status
+    notice is carried by it); one moved to another flight, or kept on a delayed one, hears
+    flight_changed; one left without a seat hears the manifested -> approved status notice
+    ("do not go to the airport until..."). Everyone else hears nothing.
+    """
     demand = {d.id: d for d in demands}
+    assigned: list[tuple[Case, Flight]] = []
+    changed: list[tuple[Case, Flight]] = []
+    left: list[Seat] = []
     for case_id, case in cases_by_id.items():
         new = plan_assignments.get(case_id)
         seat = current.get(case_id)
         if seat is not None and seat.flight_id == new:
+            if delayed is not None and new == delayed.pk:
+                changed.append((case, delayed))
             continue
         if seat is not None:
+            left.append(seat)
             seat.delete()
         if new is not None:
             d = demand[case_id]
             Seat.objects.create(case=case, flight_id=new, people=d.people, seats=d.seats,
                                 notified=True, plan=run)
+            (assigned if seat is None else changed).append((case, flights[new]))
             if case.status == Status.APPROVED:
-                change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
-                                   reason=_("Placed on a flight by the planner."))
+                with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
+                    change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                                       reason=_("Placed on a flight by the planner."))
         elif case.status == Status.MANIFESTED:
             change_case_status(actor=actor, case=case, to_status=Status.APPROVED,
                                reason=_("No seat after a change of flights; waiting again."))
     # Told households whose seat vanished without a case left in the plan (e.g. withdrawn).
     for case_id, seat in current.items():
         if case_id not in cases_by_id:
+            left.append(seat)
             seat.delete()
+    revoke_passes_of_left_seats(actor=actor, seats=left)
+    tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED, seated=assigned)
+    tell_flight(actor=actor, kind=Kind.FLIGHT_CHANGED, seated=changed)
+
+
+def revoke_passes_of_left_seats(*, actor: Any, seats: Sequence[Seat]) -> None:
+    """A household moved off a flight (or off every flight) keeps no boarding pass in force for
+    it: the next verifier export shows the old pass as revoked."""
+    if not seats:
+        return
+    from safepassage.credentials import services as credentials
+    from safepassage.credentials.models import Credential, CredentialKind
+
+    def number(code: str) -> str:
+        try:
+            return credentials.normalise_flight_number(code)
+        except ValidationError:  # no pass can have been issued for such a code
+            return ""
+
+    left = {(seat.case_id, number(seat.flight.code)) for seat in seats}
+    held = Credential.objects.filter(kind=CredentialKind.BOARDING_PASS, revoked_at__isnull=True,
+                                     case_id__in={case_id for case_id, _code in left})
+    for credential in held:
+        if (credential.case_id, credential.flight_number) in left:
+            credentials.revoke_credential(actor=actor, token_id=credential.token_id,
+                                          reason="seat withdrawn")
+
+
+def departure_text(flight: Flight) -> str:
+    """The departure as people read it in a message: local time of the airport, digits and
+    slashes only (no month names to translate; a right-to-left line does not flip them)."""
+    return f"{timezone.localtime(flight.departs_at):%d/%m/%Y %H:%M}"
+
+
+def tell_flight(*, actor: Any, kind: str, seated: Sequence[tuple[Case, Flight]]) -> None:
+    """Queue a flight notice to each household, in the caller's transaction."""
+    if not seated:
+        return
+    messaging.queue_messages(
+        actor=actor, kind=kind, cases=[case for case, _flight in seated],
+        contexts={case.pk: {"flight": flight.code, "departure": departure_text(flight)}
+                  for case, flight in seated},
+    )
 
 
 def cancel_flight(*, actor: Any, flight: Flight, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRun:
@@ -358,10 +423,55 @@ def fill_from_standby(*, actor: Any, flight: Flight) -> list[Seat]:
                 continue
             seat = Seat.objects.create(case=case, flight=flight, people=demand.people,
                                        seats=demand.seats, from_standby=True)
-            change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
-                               reason=_("Stand-by seat on %(f)s.") % {"f": flight})
+            with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
+                change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                                   reason=_("Stand-by seat on %(f)s.") % {"f": flight})
             free -= demand.seats
             filled.append(seat)
+        tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED,
+                    seated=[(seat.case, flight) for seat in filled])
         audit.record(actor=actor, action="airlift.standby_filled", object_type="flight",
                      object_id=flight.code, details={"households": len(filled)})
     return filled
+
+
+@dataclass(frozen=True)
+class PassesIssued:
+    issued: int
+    already_held: int
+
+
+def issue_boarding_passes(*, actor: Any, flight: Flight) -> PassesIssued:
+    """A boarding pass for each household holding a seat on the flight (not a no-show) that has
+    none in force for this flight and day; each household issued one hears "boarding pass
+    ready". Clicking twice issues nothing twice. All or nothing: one household's pass that
+    cannot be issued stops the batch with its reason."""
+    from safepassage.credentials import services as credentials
+    from safepassage.credentials.models import Credential, CredentialKind
+
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    permissions.require(actor, permissions.ISSUE_CREDENTIALS)
+    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+        raise ValidationError(_("This flight is %(s)s: no boarding passes for it.")
+                              % {"s": flight.get_status_display()})
+    number = credentials.normalise_flight_number(flight.code)
+    day = timezone.localdate(flight.departs_at)
+    with transaction.atomic():
+        seats = list(Seat.objects.filter(flight=flight).exclude(gate=Seat.Gate.NO_SHOW)
+                     .select_related("case").order_by("pk"))
+        held = set(Credential.objects.filter(
+            kind=CredentialKind.BOARDING_PASS, flight_number=number, departure_date=day,
+            revoked_at__isnull=True, expires_at__gt=timezone.now(),
+            case_id__in=[s.case_id for s in seats],
+        ).values_list("case_id", flat=True))
+        issued = 0
+        for seat in seats:
+            if seat.case_id in held:
+                continue
+            credentials.issue_boarding_pass(actor=actor, reference=seat.case.reference,
+                                            flight_number=number, departure_date=day)
+            issued += 1
+        audit.record(actor=actor, action="airlift.boarding_passes_issued",
+                     object_type="flight", object_id=flight.code,
+                     details={"issued": issued, "already_held": len(held)})
+    return PassesIssued(issued=issued, already_held=len(held))

@@ -12,6 +12,8 @@ urlpatterns = [
     path("flights/<int:flight_id>/delay/", views.delay, name="delay"),
     path("flights/<int:flight_id>/seats/", views.seats, name="seats"),
     path("flights/<int:flight_id>/status/", views.flight_status, name="flight-status"),
+    path("flights/<int:flight_id>/boarding-passes/", views.boarding_passes,
+         name="boarding-passes"),
     path("flights/<int:flight_id>/manifest.csv", views.manifest_csv, name="manifest-csv"),
     path("flights/<int:flight_id>/manifest.pdf", views.manifest_pdf, name="manifest-pdf"),
     path("gate/", views.gate_index, name="gate-index"),

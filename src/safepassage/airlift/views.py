@@ -89,6 +89,22 @@ def flight_detail(request: HttpRequest, flight: Flight) -> HttpResponse:
     })
 
 
+@_flight_view
+@require_POST
+def boarding_passes(request: HttpRequest, flight: Flight) -> HttpResponse:
+    try:
+        done = services.issue_boarding_passes(actor=request.user, flight=flight)
+    except PermissionDenied:
+        messages.error(request, _("Issuing boarding passes needs an airlift officer."))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Boarding passes issued to %(n)s households (%(held)s "
+                                    "already had one); each was told by message.")
+                         % {"n": done.issued, "held": done.already_held})
+    return redirect("airlift:flight-detail", flight_id=flight.pk)
+
+
 def _replanned(request: HttpRequest, run: PlanRun) -> HttpResponse:
     messages.success(request, _("Re-planned: %(n)s households changed flight.")
                      % {"n": len(run.moves)})

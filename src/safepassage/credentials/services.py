@@ -24,6 +24,8 @@ from safepassage.credentials import token as tk
 from safepassage.credentials import verification
 from safepassage.credentials.models import Credential, CredentialKind, KeyPurpose, SigningKey
 from safepassage.credentials.qr import TokenTooLarge, make_qr
+from safepassage.messaging import services as messaging
+from safepassage.messaging.models import Kind
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case, Person, Status
 
@@ -232,8 +234,12 @@ def issue_boarding_pass(*, actor: Any, reference: str, flight_number: str,
     # Good until the end of the day after departure, local time: delays happen.
     end = dt.datetime.combine(departure_date + dt.timedelta(days=2), dt.time(),
                               tzinfo=timezone.get_current_timezone())
-    return _issue(actor=actor, reference=reference, kind=CredentialKind.BOARDING_PASS,
-                  flight_number=flight, departure_date=departure_date, expires_at=end)
+    with transaction.atomic():  # the pass and the household's "boarding pass ready" together
+        credential = _issue(actor=actor, reference=reference, kind=CredentialKind.BOARDING_PASS,
+                            flight_number=flight, departure_date=departure_date, expires_at=end)
+        messaging.queue_message(actor=actor, case=credential.case,
+                                kind=Kind.BOARDING_PASS_ISSUED, context={"flight": flight})
+    return credential
 
 
 def revoke_credential(*, actor: Any, token_id: str, reason: str = "withdrawn") -> Credential:

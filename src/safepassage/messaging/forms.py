@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from safepassage.airlift.models import Flight, FlightStatus
 from safepassage.registry.models import Category, Status
 
 
@@ -20,6 +21,11 @@ class BroadcastForm(forms.Form):
     statuses = forms.MultipleChoiceField(
         label=_("Case statuses (none ticked: all)"), choices=Status.choices, required=False,
         widget=forms.CheckboxSelectMultiple)
+    flight = forms.ModelChoiceField(
+        label=_("Only the households holding seats on this flight"), required=False,
+        queryset=Flight.objects.exclude(status__in=[FlightStatus.DEPARTED,
+                                                    FlightStatus.CANCELLED]),
+        empty_label=_("Any flight or none"))
     essential = forms.BooleanField(
         label=_("Essential: send also to people who opted out (safety, their flight)"),
         required=False)

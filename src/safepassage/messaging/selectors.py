@@ -22,16 +22,18 @@ def cases_in_audience(audience: Audience) -> QuerySet[Case]:
         cases = cases.filter(category__in=audience.categories)
     if audience.statuses:
         cases = cases.filter(status__in=audience.statuses)
+    if audience.flight is not None:
+        cases = cases.filter(pk__in=cases_on_flight(audience.flight).values("pk"))
     return cases.order_by("pk")
 
 
 def cases_on_flight(flight_id: int) -> QuerySet[Case]:
-    """The cases whose households hold seats on a flight: for a broadcast to a flight.
+    """The cases whose households hold a live seat on a flight (expected, checked in or
+    boarded; a no-show's seat is only a record): for a broadcast to a flight."""
+    from safepassage.airlift.models import Seat
 
-    Flights live in the airlift app, merged separately; until it is wired here, asking for a
-    flight's passengers is refused rather than answered wrongly.
-    """
-    raise LookupError("Flights are not wired into messaging yet (messaging.selectors).")
+    seats = Seat.objects.filter(flight_id=flight_id).exclude(gate=Seat.Gate.NO_SHOW)
+    return Case.objects.filter(pk__in=seats.values("case_id")).order_by("pk")
 
 
 def messages_for_case(*, actor: Any, case: Case) -> list[Message]:

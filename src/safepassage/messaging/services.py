@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,8 +154,28 @@ def notify_registration_received(*, cases: Sequence[Case], people: Sequence[Pers
     queue_messages(actor=None, cases=cases, kind=Kind.REGISTRATION_RECEIVED, people=people)
 
 
+# Statuses whose change notice is carried by a notice that says more, queued by the caller.
+_STATUS_NOTICES_CARRIED: ContextVar[frozenset[str]] = ContextVar(
+    "status_notices_carried", default=frozenset()
+)
+
+
+@contextmanager
+def status_notice_carried_elsewhere(*to_statuses: str) -> Iterator[None]:
+    """Within this block a change to one of `to_statuses` queues no status notice: the caller
+    queues one that says more. Airlift uses it so that a household given a seat hears once,
+    with its flight (flight_assigned), instead of also "now on a flight manifest"."""
+    token = _STATUS_NOTICES_CARRIED.set(_STATUS_NOTICES_CARRIED.get() | set(to_statuses))
+    try:
+        yield
+    finally:
+        _STATUS_NOTICES_CARRIED.reset(token)
+
+
 def notify_status_changed(*, actor: Any, case: Case, to_status: str) -> None:
     """The hook in registry.services.change_case_status, inside its transaction."""
+    if to_status in _STATUS_NOTICES_CARRIED.get():
+        return
     queue_messages(actor=actor, cases=[case], kind=Kind.STATUS_CHANGED,
                    context={"status": to_status})
 
@@ -216,9 +238,14 @@ class Audience:
 
     categories: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
+    flight: int | None = None  # an airlift Flight's id: the households holding seats on it
 
     def as_json(self) -> dict[str, Any]:
-        return {"categories": sorted(self.categories), "statuses": sorted(self.statuses)}
+        audience: dict[str, Any] = {"categories": sorted(self.categories),
+                                    "statuses": sorted(self.statuses)}
+        if self.flight is not None:
+            audience["flight"] = self.flight
+        return audience
 
 
 @dataclass

@@ -40,11 +40,14 @@ def broadcast_new(request: HttpRequest) -> HttpResponse:
     """Write, preview (who and in which languages), then send: the send button needs a preview."""
     if not permissions.can(request.user, permissions.SEND_BROADCASTS):
         return render(request, "messaging/forbidden.html", status=403)
-    form = BroadcastForm(request.POST or None)
+    initial = {"flight": request.GET["flight"]} if request.GET.get("flight", "").isdigit() else {}
+    form = BroadcastForm(request.POST or None, initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
+        flight = form.cleaned_data["flight"]
         audience = services.Audience(categories=form.cleaned_data["categories"],
-                                     statuses=form.cleaned_data["statuses"])
+                                     statuses=form.cleaned_data["statuses"],
+                                     flight=flight.pk if flight else None)
         try:
             services.check_broadcast_texts(form.texts())
             if request.POST.get("action") == "send":
