@@ -7,6 +7,7 @@ name, so a ciphertext moved to another column fails to decrypt instead of being 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -24,10 +25,24 @@ class DecryptionError(Exception):
     """A stored value could not be decrypted: wrong or missing key, or tampered ciphertext."""
 
 
+# Building the cipher and the HMAC key schedule once per key, not once per value, matters in bulk
+# imports (tens of thousands of values). The objects hold only the key; both are safe to share
+# between threads (every call builds its own context). Keyed by the key bytes, so a rotated or
+# reloaded keyring simply gets new entries.
+@functools.lru_cache(maxsize=32)
+def _aead(key: bytes) -> AESGCM:
+    return AESGCM(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _index_mac(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
 def encrypt(plaintext: str, *, context: str, keyring: Keyring | None = None) -> str:
     ring = keyring or load_keyring()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(ring.primary_key).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+    sealed = _aead(ring.primary_key).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
     return f"{PREFIX}:{ring.primary_kid}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
@@ -50,7 +65,7 @@ def decrypt(stored: str, *, context: str) -> str:
             raise DecryptionError(f"{context}: key {kid} is not in the keyring")
     raw = base64.b64decode(b64)
     try:
-        plain = AESGCM(ring.data_keys[kid]).decrypt(
+        plain = _aead(ring.data_keys[kid]).decrypt(
             raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()
         )
     except InvalidTag as exc:
@@ -63,6 +78,6 @@ def blind_index(value: str, *, kind: str) -> str:
 
     The kind is part of the message, so a phone and a document number never share a digest.
     """
-    key = load_keyring().index_key
-    mac = hmac.new(key, f"{kind}\x00{value}".encode(), hashlib.sha256)
+    mac = _index_mac(load_keyring().index_key).copy()
+    mac.update(f"{kind}\x00{value}".encode())
     return mac.hexdigest()[:32]
