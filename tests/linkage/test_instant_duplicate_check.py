@@ -57,3 +57,28 @@ def test_the_case_page_says_possible_duplicate_of_the_other_case(
     page = client.get(f"/cases/{second.reference}/").content.decode()
     assert "possible duplicate of a person in" in page
     assert first.reference in page
+
+
+def test_with_a_common_name_the_candidates_sharing_most_keys_are_compared_first(
+    make_case: Any, monkeypatch: Any,
+) -> None:
+    """Thousands share "Mohammad, born 1990": the check compares only so many people, and the
+    one who also shares the phone and the tazkira must be among them, however late he came."""
+    from safepassage.linkage import services
+
+    monkeypatch.setattr(services, "CANDIDATE_LIMIT", 1)
+    common = {"given_name": "Mohammad", "birth_date": dt.date(1990, 1, 1),
+              "birth_date_text": "1990-01-01", "name_native": "", "passport_number": ""}
+    for n, family in enumerate(["Ahmadi", "Rahimi", "Karimi", "Noori", "Sultani"]):
+        make_case(person(**common, family_name=family, father_name=f"Father{n}",
+                         phones=[f"+9370000000{n}"], tazkira_number=f"99990000{n}"))
+    same_man = make_case(person(**common, family_name="Hotak", father_name="Gul Agha",
+                                phones=["+93799999999"], tazkira_number="55551111"))
+    assert not CandidatePair.objects.exists()
+
+    again = make_case(person(**common, family_name="Hotaki", father_name="Gul Aga",
+                             phones=["+93799999999"], tazkira_number="55551111"))
+
+    pair = CandidatePair.objects.get()
+    assert {pair.person_a.household_id, pair.person_b.household_id} == {
+        same_man.household_id, again.household_id}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -355,21 +356,60 @@ def with_reasons(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
     return pairs
 
 
+# One DuckDB connection per thread for the instant check (a connection is not shared between
+# threads); opening one costs more than scoring a registration against its candidates.
+_instant = threading.local()
+
+
+def _instant_db_api() -> Any:
+    api = getattr(_instant, "db_api", None)
+    if api is None:
+        from splink import DuckDBAPI
+
+        api = _instant.db_api = DuckDBAPI()
+    return api
+
+
+def _forget_tables(db_api: Any) -> None:
+    """Drop what compare_records left in the thread's connection: the two registered frames
+    and the scored pairs, so that a long-lived connection does not grow with every check."""
+    con = db_api._con
+    names = con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables "
+        "WHERE starts_with(table_name, '__splink__')"
+    ).fetchall()
+    for name, kind in names:
+        if kind == "VIEW":
+            con.unregister(name)
+        else:
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')
+    db_api._intermediate_table_cache.invalidate_cache()
+
+
 def score_pairs(
-    *, left: pd.DataFrame, right: pd.DataFrame, model: dict[str, Any], threshold: float
+    *, left: pd.DataFrame, right: pd.DataFrame, model: dict[str, Any], threshold: float,
+    model_key: str | None = None,
 ) -> pd.DataFrame:
     """Score every record of `right` (new registrations) against every record of `left` (the
-    candidates found by blocking keys), with a trained model; pairs at or above `threshold`."""
-    from splink import DuckDBAPI
+    candidates found by blocking keys), with a trained model; pairs at or above `threshold`.
+
+    With `model_key` (a name that changes whenever the model does), the SQL Splink writes for
+    the model is kept and reused: building it parses every comparison again, which costs more
+    than scoring."""
     from splink.internals.realtime import compare_records
 
     empty = pd.DataFrame(columns=[*_PAIR_COLUMNS, "reasons"])
     if left.empty or right.empty:
         return empty
     left, right = typed_features(left), typed_features(right)
-    scored = compare_records(
-        left, right, model, DuckDBAPI(), join_condition="l.household <> r.household"
-    ).as_pandas_dataframe()
+    db_api = _instant_db_api()
+    try:
+        scored = compare_records(
+            left, right, model, db_api, join_condition="l.household <> r.household",
+            sql_cache_key=f"score-pairs:{model_key}" if model_key else None,
+        ).as_pandas_dataframe()
+    finally:
+        _forget_tables(db_api)
     scored = scored[scored["match_probability"] >= threshold]
     if scored.empty:
         return empty

@@ -8,11 +8,13 @@ the reason "duplicate of SP-…", which the undo reverses.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,24 +81,40 @@ def record_features(persons: Sequence[Person]) -> None:
 
 def current_model() -> dict[str, Any]:
     """The latest trained model, or the model shipped with SafePassage before the first run."""
+    return copy.deepcopy(current_model_and_key()[0])
+
+
+_model_cache: dict[str, dict[str, Any]] = {}
+
+
+def current_model_and_key() -> tuple[dict[str, Any], str]:
+    """The current model and a name that changes whenever it does. The instant check runs on
+    every registration: it reads the model once per process and version, not every time. The
+    model returned is shared: read it, never change it."""
     from safepassage.linkage import engine
 
-    latest = LinkageModel.objects.first()
-    if latest is not None:
-        return dict(latest.splink_model)
-    return engine.default_model()
+    latest = LinkageModel.objects.values_list("pk", "version", "created_at").first()
+    key = "shipped" if latest is None else f"{latest[0]}:{latest[1]}:{latest[2].timestamp()}"
+    model = _model_cache.get(key)
+    if model is None:
+        model = (engine.default_model() if latest is None
+                 else dict(LinkageModel.objects.get(pk=latest[0]).splink_model))
+        _model_cache.clear()
+        _model_cache[key] = model
+    return model, key
 
 
 def _frame(features: dict[int, dict[str, Any]], households: dict[int, int]) -> pd.DataFrame:
+    """The features as a frame; the engine gives each column its type (engine.typed_features)
+    when it scores or links, so it is not done twice here."""
     import pandas as pd
 
     from safepassage.linkage import engine
 
-    frame = pd.DataFrame.from_records(
+    return pd.DataFrame.from_records(
         [{"unique_id": pk, "household": households[pk], **data} for pk, data in features.items()],
         columns=["unique_id", "household", *engine.FEATURE_COLUMNS],
     )
-    return engine.typed_features(frame)
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,10 +136,13 @@ def check_new_persons(
         }
     digests = {_digest(v) for data in features.values() for v in blocking_key_values(data)}
     new_households = {p.household_id for p in persons}
+    # With a common name, thousands of people share a key: keep those who share the most keys
+    # (a phone or a tazkira on top of a name), not the first found.
     candidate_ids = set(
         BlockKey.objects.filter(digest__in=digests)
         .exclude(person_id__in=new_ids)
         .exclude(person__household_id__in=new_households)
+        .values("person_id").annotate(shared=Count("id")).order_by("-shared", "person_id")
         .values_list("person_id", flat=True)[:CANDIDATE_LIMIT]
     )
     if not candidate_ids:
@@ -132,10 +153,11 @@ def check_new_persons(
     households = dict(
         Person.objects.filter(pk__in=new_ids | candidate_ids).values_list("pk", "household_id")
     )
+    model, model_key = current_model_and_key()
     scored = engine.score_pairs(
         left=_frame(existing, households),
         right=_frame(features, households),
-        model=current_model(),
+        model=model, model_key=model_key,
         threshold=engine.REVIEW_PROBABILITY,
     )
     return _propose(scored, source=CandidatePair.Source.INTAKE)
