@@ -82,3 +82,21 @@ def test_with_a_common_name_the_candidates_sharing_most_keys_are_compared_first(
     pair = CandidatePair.objects.get()
     assert {pair.person_a.household_id, pair.person_b.household_id} == {
         same_man.household_id, again.household_id}
+
+
+def test_a_new_person_gets_only_the_strongest_possible_duplicates(
+    make_case: Any, monkeypatch: Any,
+) -> None:
+    from safepassage.linkage import services
+
+    monkeypatch.setattr(services, "PAIRS_PER_PERSON", 1)
+    make_case(person(tazkira_number="", passport_number=""))
+    twin = make_case(person(given_name="Zabihollah", tazkira_number="777", passport_number=""))
+    before = CandidatePair.objects.count()
+
+    newcomer = make_case(person(given_name="Zabihollah", tazkira_number="777",
+                                passport_number=""))
+
+    pairs = CandidatePair.objects.filter(person_b__household=newcomer.household)
+    assert CandidatePair.objects.count() == before + 1
+    assert pairs.get().person_a.household_id == twin.household_id

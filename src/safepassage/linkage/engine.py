@@ -155,6 +155,9 @@ def spark_session(master: str = "local[2]") -> Any:
         .config("spark.ui.enabled", "false")
         .getOrCreate()
     )
+    # py4j says "Closing down clientserver connection" at INFO from __del__, at interpreter exit,
+    # into a stream that may be closed by then ("--- Logging error ---").
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     # Splink checkpoints intermediate tables to cut Spark's query plans short.
     session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="safepassage-spark-"))
     return session

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # pandas and Splink load on first use: registering a househol
 INSTANT_CHECK_MAX_PERSONS = 30
 BLOCK_KEY_KIND = "linkage-block"
 CANDIDATE_LIMIT = 500
+# The instant check proposes at most this many pairs per new person, the strongest.
+PAIRS_PER_PERSON = 10
 # Unsupervised training needs enough pairs; below this, a run scores with the current model.
 MIN_TRAINING_RECORDS = 2000
 
@@ -164,18 +166,42 @@ def check_new_persons(
 
 
 def _propose(scored: pd.DataFrame, *, source: str) -> list[CandidatePair]:
-    """Record pending pairs, leaving alone any pair already proposed or decided."""
-    proposed = []
-    for row in scored.itertuples(index=False):
+    """Record pending pairs, the strongest PAIRS_PER_PERSON of each new person at most (nobody
+    reviews two hundred "possible duplicates" of one person; the full run weighs the rest),
+    leaving alone any pair already proposed or decided. One query to find them, one to add."""
+    best = (scored.sort_values("match_weight", ascending=False, kind="stable")
+            .groupby("unique_id_r", sort=False).head(PAIRS_PER_PERSON))
+    wanted: dict[tuple[int, int], Any] = {}
+    for row in best.itertuples(index=False):
         a, b = sorted((int(row.unique_id_l), int(row.unique_id_r)))
-        pair, created = CandidatePair.objects.get_or_create(
-            person_a_id=a, person_b_id=b,
-            defaults={"match_probability": float(row.match_probability),
-                      "match_weight": float(row.match_weight),
-                      "reasons": list(row.reasons), "source": source},
-        )
-        if created:
-            proposed.append(pair)
+        wanted.setdefault((a, b), row)
+    if not wanted:
+        return []
+    known = set(
+        CandidatePair.objects.filter(person_a_id__in={a for a, _ in wanted},
+                                     person_b_id__in={b for _, b in wanted})
+        .values_list("person_a_id", "person_b_id")
+    )
+    fresh = [
+        CandidatePair(person_a_id=a, person_b_id=b, match_probability=float(row.match_probability),
+                      match_weight=float(row.match_weight), reasons=list(row.reasons),
+                      source=source)
+        for (a, b), row in wanted.items() if (a, b) not in known
+    ]
+    try:
+        with transaction.atomic():
+            proposed = CandidatePair.objects.bulk_create(fresh)
+    except IntegrityError:  # another check recorded one of these pairs meanwhile
+        proposed = []
+        for pair in fresh:
+            kept, created = CandidatePair.objects.get_or_create(
+                person_a_id=pair.person_a_id, person_b_id=pair.person_b_id,
+                defaults={"match_probability": pair.match_probability,
+                          "match_weight": pair.match_weight, "reasons": pair.reasons,
+                          "source": source},
+            )
+            if created:
+                proposed.append(kept)
     cases = dict(
         Person.objects.filter(pk__in=[p.person_b_id for p in proposed])
         .values_list("pk", "household__case__reference")
