@@ -231,6 +231,13 @@ LOGGING = {
 # each other, which keeps concurrent writers on PostgreSQL from queueing on a single chain head.
 AUDIT_LANES = int(os.environ.get("SAFEPASSAGE_AUDIT_LANES", "8"))
 
+# The instant duplicate check of a small registration (a form, an API referral): "background"
+# (after the commit, by a thread of the process that registered it: the registrant's answer does
+# not wait for fuzzy matching) or "inline" (inside the registration, slower under a surge).
+LINKAGE_INSTANT_CHECK = os.environ.get("SAFEPASSAGE_DUPLICATE_CHECK", "background")
+if LINKAGE_INSTANT_CHECK not in {"background", "inline"}:
+    raise ImproperlyConfigured("SAFEPASSAGE_DUPLICATE_CHECK must be background or inline.")
+
 # --- credentials: signed facilitation letters and boarding passes ---------------------------------
 # The issuer's name in every token (short: it is in every QR code), the signature algorithm of new
 # token keys ("EdDSA" = Ed25519, or "ES256" for verifiers that need P-256) and a letter's lifetime.

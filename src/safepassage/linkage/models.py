@@ -38,6 +38,17 @@ class BlockKey(models.Model):
         indexes = [models.Index(fields=["digest"])]
 
 
+class PendingCheck(models.Model):
+    """A registration whose people await the instant duplicate check. Written in the
+    registration's transaction, so a crash loses no check; the row goes when the check is done,
+    or when a full linkage run has compared everyone."""
+
+    household = models.OneToOneField(
+        "registry.Household", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+
 class LinkageModel(models.Model):
     """A trained Splink model (settings with m and u probabilities; no personal data)."""
 

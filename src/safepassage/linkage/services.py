@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -30,6 +31,7 @@ from safepassage.linkage.models import (
     LinkageRun,
     Merge,
     PairStatus,
+    PendingCheck,
     PersonCluster,
     PersonFeatures,
 )
@@ -60,8 +62,11 @@ def _digest(value: str) -> str:
 
 
 def record_features(persons: Sequence[Person]) -> None:
-    """The intake hook: compute and store the features and blocking keys of new persons, then
-    check a small registration against the persons already registered."""
+    """The intake hook, inside the registration's transaction: compute and store the features
+    and blocking keys of new persons; a small registration (a web form, an API referral) is then
+    checked against the persons already registered: after the commit, by the duplicate checker
+    in the background (the default: the registrant's answer does not wait for fuzzy matching),
+    or at once (settings.LINKAGE_INSTANT_CHECK = "inline")."""
     if not persons:
         return
     rows: list[PersonFeatures] = []
@@ -72,8 +77,40 @@ def record_features(persons: Sequence[Person]) -> None:
         keys.extend(BlockKey(person=person, digest=_digest(v)) for v in blocking_key_values(data))
     PersonFeatures.objects.bulk_create(rows, batch_size=2000)
     BlockKey.objects.bulk_create(keys, batch_size=5000)
-    if len(persons) <= INSTANT_CHECK_MAX_PERSONS:
+    if len(persons) > INSTANT_CHECK_MAX_PERSONS:
+        return
+    if settings.LINKAGE_INSTANT_CHECK == "inline":
         check_new_persons(persons=persons, features={r.person_id: _data(r) for r in rows})
+        return
+    from safepassage.linkage import background
+
+    PendingCheck.objects.bulk_create(
+        [PendingCheck(household_id=h) for h in sorted({p.household_id for p in persons})]
+    )
+    transaction.on_commit(background.wake)
+
+
+def pending_checks() -> int:
+    return PendingCheck.objects.count()
+
+
+def run_pending_checks(*, limit: int | None = None) -> int:
+    """Check waiting registrations, oldest first, each in its own transaction: the pending row
+    is locked (other workers skip it on PostgreSQL) and deleted with the check's results. The
+    number checked."""
+    done = 0
+    while limit is None or done < limit:
+        with transaction.atomic():
+            pending = (PendingCheck.objects.select_for_update(skip_locked=True)
+                       .order_by("created_at", "household_id").first())
+            if pending is None:
+                break
+            persons = list(Person.objects.filter(household_id=pending.household_id))
+            if persons:
+                check_new_persons(persons=persons)
+            pending.delete()
+        done += 1
+    return done
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,6 +282,7 @@ def run_linkage(
     if not isinstance(actor, str):
         permissions.require(actor, permissions.APPROVE_MERGES)
     say("reading features")
+    read_at = timezone.now()
     households = dict(Person.objects.values_list("pk", "household_id"))
     features = {f.person_id: _data(f) for f in PersonFeatures.objects.iterator(chunk_size=5000)}
     frame = _frame(features, households)
@@ -270,6 +308,8 @@ def run_linkage(
         clusters = recluster(person_ids=None)
         run.persons = len(set(clusters.values()))
         run.auto_merged, run.queued = auto, queued
+        # The run compared everyone registered before it read the features.
+        PendingCheck.objects.filter(created_at__lte=read_at).delete()
         run.finished_at = timezone.now()
         run.save()
         audit.record(

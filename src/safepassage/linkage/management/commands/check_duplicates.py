@@ -1,0 +1,19 @@
+"""`safepassage check-duplicates`: run the instant duplicate checks still waiting (after a
+restart, or beside the web processes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from safepassage.linkage import services
+
+
+class Command(BaseCommand):
+    help = "Check the registrations still waiting for their duplicate check, then stop."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        waiting = services.pending_checks()
+        done = services.run_pending_checks()
+        self.stdout.write(f"checked {done} registrations ({waiting} were waiting)")

@@ -1,0 +1,71 @@
+"""By default the duplicate check of a small registration runs after its commit, off the
+request: the registration leaves a pending check, a thread of the process works it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from safepassage.linkage import background, services
+from safepassage.linkage.models import CandidatePair, PendingCheck
+from tests.conftest import person
+
+
+@pytest.fixture
+def in_background(settings: Any) -> None:
+    settings.LINKAGE_INSTANT_CHECK = "background"
+
+
+def test_a_registration_leaves_a_pending_check_and_wakes_the_checker_after_commit(
+    in_background: None, make_case: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    make_case(person())
+    with django_capture_on_commit_callbacks() as callbacks:
+        second = make_case(person(given_name="Zabihollah", tazkira_number="",
+                                  passport_number=""))
+    assert background.wake in callbacks
+    assert PendingCheck.objects.filter(household=second.household).exists()
+    assert not CandidatePair.objects.exists()
+
+    assert services.run_pending_checks() == 2
+
+    pair = CandidatePair.objects.get()
+    assert pair.person_b.household_id == second.household_id
+    assert not PendingCheck.objects.exists()
+    assert services.run_pending_checks() == 0
+
+
+def test_the_command_works_what_is_waiting(in_background: None, make_case: Any,
+                                           capsys: Any) -> None:
+    make_case(person())
+    make_case(person(given_name="Zabihollah", tazkira_number="", passport_number=""))
+
+    call_command("check_duplicates")
+
+    assert "checked 2 registrations (2 were waiting)" in capsys.readouterr().out
+    assert CandidatePair.objects.count() == 1
+
+
+def test_a_large_batch_is_left_to_the_full_linkage_run(in_background: None,
+                                                      make_case: Any) -> None:
+    members = [person(given_name=f"Name{i}", tazkira_number=f"{i}", passport_number="",
+                      phones=[]) for i in range(services.INSTANT_CHECK_MAX_PERSONS + 1)]
+    make_case(*members)
+    assert not PendingCheck.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_checker_thread_finds_the_duplicate_after_the_commit(in_background: None,
+                                                                 make_case: Any) -> None:
+    make_case(person())
+    second = make_case(person(given_name="Zabihollah", tazkira_number="", passport_number=""))
+
+    deadline = time.monotonic() + 60
+    while PendingCheck.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert not PendingCheck.objects.exists()
+    assert CandidatePair.objects.get().person_b.household_id == second.household_id
