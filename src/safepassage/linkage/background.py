@@ -1,10 +1,14 @@
 """The duplicate checker of a web process: one thread, woken after each commit of a small
 registration, works the pending checks until none is left, at a lower CPU priority than the
 threads answering requests. Nothing is lost if the process dies: the pending rows stay, for the
-next wake, `safepassage check-duplicates` or the next full linkage run."""
+next wake, `safepassage check-duplicates` or the next full linkage run.
+
+At exit the process waits for the check in hand (a fraction of a second): a daemon thread left
+inside DuckDB's C++ when Python finalises aborts the whole process ("exception not rethrown")."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -14,10 +18,8 @@ from django.db import close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
-# Checks per transaction round before the thread looks at its connection again.
-ROUND = 20
-
 _wakeup = threading.Event()
+_stopping = threading.Event()
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 
@@ -26,10 +28,23 @@ def wake() -> None:
     """Start the checker if this process has none running, and tell it there is work."""
     global _thread
     with _lock:
+        if _stopping.is_set():
+            return
         if _thread is None or not _thread.is_alive():
+            if _thread is None:
+                atexit.register(stop)
             _thread = threading.Thread(target=_work, name="duplicate-checks", daemon=True)
             _thread.start()
     _wakeup.set()
+
+
+def stop(timeout: float = 30) -> None:
+    """Let the check in hand finish, then end the thread."""
+    _stopping.set()
+    _wakeup.set()
+    thread = _thread
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout)
 
 
 def _lower_priority() -> None:
@@ -42,13 +57,13 @@ def _work() -> None:
     from safepassage.linkage import services
 
     _lower_priority()
-    while True:
+    while not _stopping.is_set():
         _wakeup.wait()
         _wakeup.clear()
         try:
             close_old_connections()
-            while services.run_pending_checks(limit=ROUND) == ROUND:
-                close_old_connections()
+            while not _stopping.is_set() and services.run_pending_checks(limit=1):
+                pass
         except Exception as exc:  # keep the thread; the checks stay pending for the next wake
             logger.error("duplicate checks stopped on %s; they stay pending",
                          type(exc).__name__)
