@@ -241,6 +241,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     os.environ.update(_env())
     _ensure_database()
     import django
@@ -290,9 +291,9 @@ def main() -> None:
         "and did not deliver again (SMTP has no such key: the same Message-ID arriving "
         "twice is counted in delivered_twice). per_worker_cpu_s: messages per CPU-second "
         "spent by the two worker processes (start-up included), what the code costs "
-        "whatever else the machine is doing. The 2-core machine was shared with seven "
-        "other engineers' tests and benchmarks while this ran (load average well above 2), "
-        "so the rates are a floor rather than the capacity of the code."
+        "whatever else the machine is doing. 1-minute load average "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (2 cores): other "
+        "work on the machine lowers the rates, not per_worker_cpu_s."
     )
     write_results("messaging", rows, notes=notes)
 
