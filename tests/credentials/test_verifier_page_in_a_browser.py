@@ -10,6 +10,7 @@ from typing import Any
 import base45
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role, User
 from safepassage.credentials import qr, services
@@ -57,12 +58,12 @@ def test_the_offline_page_accepts_a_genuine_token_and_rejects_an_altered_one(
     page.context.set_offline(True)
 
     assert _check(page, letter.token) == "VALID"
-    assert page.locator("#result.ok").is_visible()
+    expect(page.locator("#result.ok")).to_be_visible()
     body = page.locator("#result").inner_text()
     assert "Mariam" in body and "Fatima" in body and approved_case.reference in body
 
     assert _check(page, _altered(letter.token)) == "INVALID SIGNATURE"
-    assert page.locator("#result.bad").is_visible()
+    expect(page.locator("#result.bad")).to_be_visible()
     assert "FORGED OR ALTERED" in page.locator("#result").inner_text()
     assert "Mariam" not in page.locator("#result").inner_text()
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role, User
 from safepassage.engagements.demo import load_demo_engagements
@@ -26,7 +27,7 @@ def test_the_dashboard_renders_its_charts_and_offers_the_report(
     page.get_by_role("link", name="Operations").click()
     page.wait_for_url("**/dashboard/")
 
-    assert page.get_by_role("heading", name="Operations picture").is_visible()
+    expect(page.get_by_role("heading", name="Operations picture")).to_be_visible()
     for name in ["Pipeline funnel (people)", "Registrations per day (cases)",
                  "Resettle 21,000 Afghans"]:
         chart = page.get_by_role("img", name=name)
@@ -34,7 +35,7 @@ def test_the_dashboard_renders_its_charts_and_offers_the_report(
         box = chart.bounding_box()
         assert box is not None and box["width"] > 200 and box["height"] > 50
     assert page.locator("svg.chart").count() >= 6
-    assert page.get_by_text("No flights yet.").is_visible()
+    expect(page.get_by_text("No flights yet.")).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download situation report (PDF)").click()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role, User
 from safepassage.engagements.models import Meeting
@@ -35,8 +36,8 @@ def test_an_officer_records_two_demands_and_a_concern_and_finds_the_meeting_by_a
     page.get_by_label("Follow-up 1: owner").fill("Desk officer")
     page.get_by_role("button", name="Record the meeting").click()
 
-    assert page.get_by_role("heading", name="2021-10-12 · Doha").is_visible()
-    assert page.get_by_role("link", name="Keep Kabul airport open").is_visible()
+    expect(page.get_by_role("heading", name="2021-10-12 · Doha")).to_be_visible()
+    expect(page.get_by_role("link", name="Keep Kabul airport open")).to_be_visible()
     meeting = Meeting.objects.get()
     assert meeting.subjects.count() == 3
 
@@ -44,9 +45,9 @@ def test_an_officer_records_two_demands_and_a_concern_and_finds_the_meeting_by_a
     page.get_by_label("Search the log").fill("treaty")
     page.get_by_role("button", name="Search").click()
     assert "treaty" not in page.url
-    assert page.get_by_text("1 meeting found.").is_visible()
+    expect(page.get_by_text("1 meeting found.")).to_be_visible()
     page.get_by_role("link", name="2021-10-12").click()
-    assert page.get_by_text("Entry into our embassy property").is_visible()
+    expect(page.get_by_text("Entry into our embassy property")).to_be_visible()
 
     page.get_by_role("link", name="Safe passage of Afghans with documents").click()
-    assert page.get_by_text("Raised in 1 of 1 meetings").is_visible()
+    expect(page.get_by_text("Raised in 1 of 1 meetings")).to_be_visible()

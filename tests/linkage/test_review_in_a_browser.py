@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role, User
 from safepassage.linkage.models import CandidatePair, PairStatus
@@ -32,7 +33,7 @@ def test_a_caseworker_merges_a_possible_duplicate_from_the_case_page(
     assert "given_name" in page.content() and "Why they were paired" in page.content()
 
     page.get_by_role("button", name="Same person: merge").click()
-    assert "now one person" in page.content()
+    expect(page.locator("body")).to_contain_text("now one person")
     assert CandidatePair.objects.get().status == PairStatus.CONFIRMED
     assert Case.objects.get(pk=duplicate.pk).status == Status.WITHDRAWN
     assert Case.objects.get(pk=original.pk).status == Status.REGISTERED

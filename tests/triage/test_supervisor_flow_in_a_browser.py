@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role, User
 from safepassage.registry.models import Case
@@ -35,12 +36,12 @@ def test_a_supervisor_edits_a_rule_publishes_rescores_and_sees_the_new_explanati
     rule = page.get_by_role("group", name=re.compile(r"Rule \d+: at risk for a public role"))
     rule.get_by_label("Points").fill("3")
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("Draft saved: 12 rules.").is_visible()
+    expect(page.get_by_text("Draft saved: 12 rules.")).to_be_visible()
     page.get_by_role("button", name="Publish as the new version").click()
-    assert page.get_by_text("is now in force").is_visible()
+    expect(page.get_by_text("is now in force")).to_be_visible()
     page.get_by_role("button", name="Re-score all cases").click()
     scored = re.compile(r"Scored 1 cases under rules version \d+: the priority of 1 changed")
-    assert page.get_by_text(scored).is_visible()
+    expect(page.get_by_text(scored)).to_be_visible()
 
     page.goto(f"{live_server.url}/cases/{case.reference}/")
     text = panel.inner_text()
