@@ -221,8 +221,8 @@ DuckDB end to end (unsupervised training, prediction, clustering). `peak_mib` is
 resident memory of the process running the case (generation, import and link). The plain
 configuration sees lower-cased names, ISO dates, phones as written, Splink's default comparisons
 and connected components at probability 0.95. Febrl4 is linked as a deduplication of both files
-with the rule that a file has no duplicates within itself. The machine was shared with seven
-other engineers' builds and tests while this ran: timings are pessimistic and noisy.
+with the rule that a file has no duplicates within itself. Run on a quiet machine (load average
+about 1 on 2 cores besides the case itself); each case runs in its own process.
 """
 
 if __name__ == "__main__":
