@@ -67,3 +67,29 @@ def test_an_api_token_is_printed_once_and_works(partner_org: Organisation) -> No
 
     client = Client(headers={"Authorization": f"Bearer {token}"})
     assert client.get("/api/v1/registrations/").status_code == 200
+
+
+def test_a_revoked_token_is_refused_from_the_next_request(partner_org: Organisation) -> None:
+    from django.test import Client
+
+    from safepassage.audit.models import AuditEntry
+
+    out = StringIO()
+    call_command("api_token", "--org", partner_org.slug, stdout=out)
+    token = out.getvalue().strip()
+    client = Client(headers={"Authorization": f"Bearer {token}"})
+    assert client.get("/api/v1/registrations/").status_code == 200
+
+    listed = StringIO()
+    call_command("api_token", "--org", partner_org.slug, "--list", stdout=listed)
+    assert f"{token[:10]}…" in listed.getvalue() and "live" in listed.getvalue()
+    assert token not in listed.getvalue()
+
+    done = StringIO()
+    call_command("api_token", "--org", partner_org.slug, "--revoke", token[:10], stdout=done)
+
+    assert done.getvalue().strip() == "revoked 1 token(s)"
+    assert client.get("/api/v1/registrations/").status_code == 401
+    assert AuditEntry.objects.filter(action="intake.api_token_revoked").count() == 1
+    with pytest.raises(CommandError, match="No live token"):
+        call_command("api_token", "--org", partner_org.slug, "--revoke", token[:10])
