@@ -71,3 +71,13 @@ def test_the_verifier_page_is_public_and_holds_no_personal_data(
     html = response.content.decode()
     assert "jsQR" in html and "crypto.subtle" in html
     assert "Zabihullah" not in html and approved_case.reference not in html
+
+
+def test_a_case_not_yet_approved_says_why_no_document_can_be_issued(
+    make_case: Callable[..., Case], client_for: Callable[..., Any]
+) -> None:
+    case = make_case()
+    client, _user = client_for(Role.CASEWORKER)
+    page = client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Documents are signed once the case is approved; it is registered." in page
+    assert "Issue facilitation letter" not in page
