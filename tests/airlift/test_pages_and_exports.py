@@ -143,3 +143,22 @@ def test_plan_file_rejects_bad_input_naming_the_field(tmp_path: Path) -> None:
     source.write_text("{not json")
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("plan_file", str(source), "--out", str(tmp_path / "p.json"))
+
+
+def test_cancelling_a_cancelled_flight_says_why_on_its_page(client_for, planned_flight) -> None:
+    client, _officer = client_for(Role.AIRLIFT_OFFICER)
+    first = client.post(f"/airlift/flights/{planned_flight.pk}/cancel/")
+    assert "/airlift/plans/" in first["Location"]
+
+    again = client.post(f"/airlift/flights/{planned_flight.pk}/cancel/", follow=True)
+
+    assert again.redirect_chain[-1][0] == f"/airlift/flights/{planned_flight.pk}/"
+    assert "Only a planned or delayed flight can be cancelled here." in again.content.decode()
+
+
+def test_an_instance_with_a_flight_id_twice_is_refused_with_its_place() -> None:
+    from safepassage.airlift.instance import InstanceError, parse_instance
+
+    flight = {"id": "F1", "seats": 4, "departs_at": "2021-08-21T06:00:00Z"}
+    with pytest.raises(InstanceError, match=r"flights\[1\]\.id: 'F1' appears twice"):
+        parse_instance({"households": [], "flights": [flight, dict(flight)]})

@@ -50,6 +50,15 @@ def _id(record: dict[str, Any], where: str) -> Hashable:
     return value
 
 
+def _new_id(record: dict[str, Any], where: str, seen: set[Hashable]) -> Hashable:
+    """The record's id, refused if an earlier record of its list had it."""
+    value = _id(record, where)
+    if value in seen:
+        raise InstanceError(f"{where}.id: {value!r} appears twice; ids must be unique.")
+    seen.add(value)
+    return value
+
+
 def parse_instance(data: Any) -> Instance:
     if not isinstance(data, dict):
         raise InstanceError("The instance must be a JSON object with households and flights.")
@@ -62,10 +71,7 @@ def parse_instance(data: Any) -> Instance:
         where = f"households[{i}]"
         if not isinstance(raw, dict):
             raise InstanceError(f"{where}: expected an object.")
-        hid = _id(raw, where)
-        if hid in seen:
-            raise InstanceError(f"{where}.id: {hid!r} appears twice; ids must be unique.")
-        seen.add(hid)
+        hid = _new_id(raw, where, seen)
         priority = raw.get("priority", 0)
         if isinstance(priority, bool) or not isinstance(priority, int) or priority < 0:
             raise InstanceError(f"{where}.priority: expected a whole number of at least 0.")
@@ -88,10 +94,7 @@ def parse_instance(data: Any) -> Instance:
         where = f"flights[{i}]"
         if not isinstance(raw, dict):
             raise InstanceError(f"{where}: expected an object.")
-        fid = _id(raw, where)
-        if fid in flight_ids:
-            raise InstanceError(f"{where}.id: {fid!r} appears twice; ids must be unique.")
-        flight_ids.add(fid)
+        fid = _new_id(raw, where, flight_ids)
         allowed = raw.get("allowed_categories") or []
         if not isinstance(allowed, list) or not all(isinstance(c, str) for c in allowed):
             raise InstanceError(f"{where}.allowed_categories: expected a list of categories.")

@@ -111,15 +111,23 @@ def _replanned(request: HttpRequest, run: PlanRun) -> HttpResponse:
     return redirect("airlift:plan-detail", plan_id=run.pk)
 
 
-@_flight_view
-@require_POST
-def cancel(request: HttpRequest, flight: Flight) -> HttpResponse:
+def _change_and_replan(request: HttpRequest, flight: Flight,
+                       change: Callable[[], PlanRun]) -> HttpResponse:
+    """Apply a change to a flight (it re-plans the households it affects) and show the moves,
+    or say on the flight's page why the change was refused."""
     try:
-        run = services.cancel_flight(actor=request.user, flight=flight)
+        run = change()
     except ValidationError as exc:
         messages.error(request, _errors(exc))
         return redirect("airlift:flight-detail", flight_id=flight.pk)
     return _replanned(request, run)
+
+
+@_flight_view
+@require_POST
+def cancel(request: HttpRequest, flight: Flight) -> HttpResponse:
+    return _change_and_replan(
+        request, flight, lambda: services.cancel_flight(actor=request.user, flight=flight))
 
 
 @_flight_view
@@ -129,13 +137,8 @@ def delay(request: HttpRequest, flight: Flight) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("New departure: give a date and time, e.g. 2021-08-24 14:30."))
         return redirect("airlift:flight-detail", flight_id=flight.pk)
-    try:
-        run = services.delay_flight(actor=request.user, flight=flight,
-                                    departs_at=form.cleaned_data["departs_at"])
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return redirect("airlift:flight-detail", flight_id=flight.pk)
-    return _replanned(request, run)
+    return _change_and_replan(request, flight, lambda: services.delay_flight(
+        actor=request.user, flight=flight, departs_at=form.cleaned_data["departs_at"]))
 
 
 @_flight_view
@@ -145,13 +148,8 @@ def seats(request: HttpRequest, flight: Flight) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Seats: give a whole number from 0 to 2000."))
         return redirect("airlift:flight-detail", flight_id=flight.pk)
-    try:
-        run = services.change_seats(actor=request.user, flight=flight,
-                                    seats=form.cleaned_data["seats"])
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-        return redirect("airlift:flight-detail", flight_id=flight.pk)
-    return _replanned(request, run)
+    return _change_and_replan(request, flight, lambda: services.change_seats(
+        actor=request.user, flight=flight, seats=form.cleaned_data["seats"]))
 
 
 @_flight_view
