@@ -14,6 +14,7 @@ import re
 import subprocess
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import segno
@@ -32,21 +33,22 @@ FAMILY = ["Zabihullah", "Mariam", "Ahmad", "Fatima", "Yusuf"]
 LARGE = ["Abdulrahimullah", *(f"Mohammadullah{i}" for i in range(9))]
 
 
+def rate_once(fn: Callable[[], Any]) -> float:
+    """Calls per second of CPU time of this process over about SECONDS of wall time: CPU time,
+    as `openssl speed` divides by CPU user time by default."""
+    n, wall, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - wall < SECONDS:
+        for _ in range(100):
+            fn()
+        n += 100
+    return n / (time.process_time() - cpu)
+
+
 def rate(fn: Callable[[], Any]) -> float:
-    """Best of ROUNDS: calls per second of CPU time of this process over about SECONDS of wall
-    time. CPU time, as `openssl speed` divides by CPU user time by default; best of rounds, as
-    other work on the machine can only make a round slower."""
+    """Best of ROUNDS rounds, as other work on the machine can only make a round slower."""
     for _ in range(50):
         fn()
-    best = 0.0
-    for _ in range(ROUNDS):
-        n, wall, cpu = 0, time.perf_counter(), time.process_time()
-        while time.perf_counter() - wall < SECONDS:
-            for _ in range(100):
-                fn()
-            n += 100
-        best = max(best, n / (time.process_time() - cpu))
-    return best
+    return max(rate_once(fn) for _ in range(ROUNDS))
 
 
 def claims(names: list[str], *, flight: str = "") -> tk.Claims:
@@ -63,36 +65,61 @@ def claims(names: list[str], *, flight: str = "") -> tk.Claims:
     )
 
 
-def openssl_speed() -> dict[str, tuple[float, float]]:
-    """`openssl speed` sign/s and verify/s per algorithm, best of ROUNDS runs."""
+def openssl_speed_once() -> dict[str, tuple[float, float]]:
+    """`openssl speed` sign/s and verify/s per algorithm, one run of SECONDS each."""
+    out = subprocess.run(
+        ["openssl", "speed", "-seconds", str(int(SECONDS)), *OPENSSL_NAMES.values()],
+        capture_output=True, text=True, check=True,
+    ).stdout
     found: dict[str, tuple[float, float]] = {}
-    for _ in range(ROUNDS):
-        out = subprocess.run(
-            ["openssl", "speed", "-seconds", str(int(SECONDS)), *OPENSSL_NAMES.values()],
-            capture_output=True, text=True, check=True,
-        ).stdout
-        for name, pattern in OPENSSL_LINES.items():
-            m = re.search(pattern + r"\s+\S+s\s+\S+s\s+([\d.]+)\s+([\d.]+)", out)
-            if m:
-                sign, verify = float(m.group(1)), float(m.group(2))
-                old = found.get(name, (0.0, 0.0))
-                found[name] = (max(old[0], sign), max(old[1], verify))
+    for name, pattern in OPENSSL_LINES.items():
+        m = re.search(pattern + r"\s+\S+s\s+\S+s\s+([\d.]+)\s+([\d.]+)", out)
+        if m:
+            found[name] = (float(m.group(1)), float(m.group(2)))
     return found
+
+
+def verify_rates() -> tuple[dict[str, tuple[float, float]], dict[str, float]]:
+    """`openssl speed` and our end-to-end verification, in alternating rounds, best of ROUNDS
+    each: the speed of a shared virtual machine drifts by tens of percent over seconds, and
+    measuring one side after the other would compare two different machines."""
+    texts, stores = {}, {}
+    for name, alg in ALGS.items():
+        key = tk.generate_private_key(alg)
+        kid = tk.kid_for(tk.public_key_der(key))
+        texts[name] = tk.encode(claims(FAMILY), key=key, alg=alg, kid=kid).text
+        stores[name] = trust_store(key, alg, kid)
+    speed: dict[str, tuple[float, float]] = {}
+    ours = dict.fromkeys(ALGS, 0.0)
+    for _ in range(ROUNDS):
+        for name, (sign, verify) in openssl_speed_once().items():
+            old = speed.get(name, (0.0, 0.0))
+            speed[name] = (max(old[0], sign), max(old[1], verify))
+        for name in ALGS:
+            ours[name] = max(ours[name], rate_once(partial(
+                verify_credential, texts[name], trust=stores[name]
+            )))
+    return speed, ours
+
+
+def trust_store(key: tk.PrivateKey, alg: int, kid: bytes) -> TrustStore:
+    now = dt.datetime.now(dt.UTC)
+    return TrustStore.of([TrustedKey(
+        issuer="SAFEPASSAGE", kid=kid, alg=alg,
+        public_key=tk.load_public_key(tk.public_key_der(key)),
+        valid_from=now - dt.timedelta(days=1), valid_until=now + dt.timedelta(days=365),
+    )], [tk.revocation_hash(bytes(12))])
 
 
 def qr_version(text: str, error: str) -> int:
     return int(segno.make_qr(text, error=error, boost_error=False).version)  # type: ignore[arg-type]
 
 
-def measure(alg: int, openssl: tuple[float, float] | None) -> dict[str, Any]:
+def measure(alg: int, openssl: tuple[float, float] | None, verify_rate: float) -> dict[str, Any]:
     key = tk.generate_private_key(alg)
     der = tk.public_key_der(key)
     kid = tk.kid_for(der)
-    now = dt.datetime.now(dt.UTC)
-    trust = TrustStore.of([TrustedKey(
-        issuer="SAFEPASSAGE", kid=kid, alg=alg, public_key=tk.load_public_key(der),
-        valid_from=now - dt.timedelta(days=1), valid_until=now + dt.timedelta(days=365),
-    )], [tk.revocation_hash(bytes(12))])
+    trust = trust_store(key, alg, kid)
     letter = claims(FAMILY)
     stages = tk.encode(letter, key=key, alg=alg, kid=kid)
     assert verify_credential(stages.text, trust=trust).result == VALID
@@ -111,8 +138,7 @@ def measure(alg: int, openssl: tuple[float, float] | None) -> dict[str, Any]:
         "QR version at M, 10 long names + flight": qr_version(large.text, "m"),
         "sign, end to end to base45 (/s)": round(
             rate(lambda: tk.encode(letter, key=key, alg=alg, kid=kid))),
-        "verify, end to end from base45 (/s)": round(
-            rate(lambda: verify_credential(stages.text, trust=trust))),
+        "verify, end to end from base45 (/s)": round(verify_rate),
         "verify, signature only (cryptography, /s)": round(rate(lambda: sign1.verify(public))),
         "openssl speed sign (/s)": round(openssl[0]) if openssl else "n/a",
         "openssl speed verify (/s)": round(openssl[1]) if openssl else "n/a",
@@ -127,8 +153,8 @@ def measure(alg: int, openssl: tuple[float, float] | None) -> dict[str, Any]:
 
 def main() -> None:
     load_before = os.getloadavg()[0]
-    speed = openssl_speed()
-    columns = {name: measure(alg, speed.get(name)) for name, alg in ALGS.items()}
+    speed, verify = verify_rates()
+    columns = {name: measure(alg, speed.get(name), verify[name]) for name, alg in ALGS.items()}
     rows = [
         {"measure": measure_name, **{name: columns[name][measure_name] for name in ALGS}}
         for measure_name in columns["Ed25519"]
@@ -137,8 +163,10 @@ def main() -> None:
         f"Token: facilitation letter for a household of {len(FAMILY)} (head's Latin name, birth "
         "year, case reference, given names), 12-byte token id, 8-byte kid. One Python thread. "
         f"Every rate, ours and `openssl speed -seconds {int(SECONDS)}`'s (run in the same "
-        f"process tree just before), is the best of {ROUNDS} rounds of operations per second of "
-        "CPU time, as openssl speed divides by CPU user time. 1-minute load average "
+        f"process tree), is the best of {ROUNDS} rounds of operations per second of CPU time, as "
+        "openssl speed divides by CPU user time; the rounds of openssl's verification and of our "
+        "end-to-end verification alternate, so that both see the same machine. 1-minute load "
+        "average "
         f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (2 cores). Even on "
         "an idle machine the rates move 10-30% between runs, both sides unevenly; ES256 "
         "verification through cryptography alone (signature only, above) is 75-90% of openssl's, "

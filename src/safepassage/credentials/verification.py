@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ RESULTS = (VALID, INVALID_SIGNATURE, UNKNOWN_KEY, EXPIRED, REVOKED, MALFORMED)
 
 # Phones at a gate keep poor time: allow this much clock difference on "issued in the future".
 CLOCK_SKEW = dt.timedelta(minutes=10)
+_CLOCK_SKEW_S = CLOCK_SKEW.total_seconds()
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,13 @@ class TrustedKey:
     public_key: tk.PublicKey
     valid_from: dt.datetime
     valid_until: dt.datetime
+    # The same two moments in seconds since the epoch, for the check run on every scan.
+    valid_from_s: float = field(init=False, repr=False, compare=False)
+    valid_until_s: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "valid_from_s", self.valid_from.timestamp())
+        object.__setattr__(self, "valid_until_s", self.valid_until.timestamp())
 
     @classmethod
     def from_entry(cls, entry: dict[str, Any]) -> TrustedKey:
@@ -102,12 +111,12 @@ def _iso(seconds: int) -> str:
 def verify_credential(text: str, *, trust: TrustStore, now: dt.datetime | None = None) -> Verdict:
     """The verdict on a scanned or pasted token. Never raises on any input."""
     try:
-        return _verify(text, trust, now or dt.datetime.now(dt.UTC))
+        return _verify(text, trust, time.time() if now is None else now.timestamp())
     except Exception as exc:  # a verifier must answer, whatever it is shown
         return Verdict(MALFORMED, f"unreadable token ({type(exc).__name__})")
 
 
-def _verify(text: str, trust: TrustStore, now: dt.datetime) -> Verdict:
+def _verify(text: str, trust: TrustStore, now_s: float) -> Verdict:
     try:
         sign1 = tk.decode_text(text)
     except tk.MalformedToken as exc:
@@ -128,12 +137,12 @@ def _verify(text: str, trust: TrustStore, now: dt.datetime) -> Verdict:
         return Verdict(UNKNOWN_KEY, f"key {kid} does not belong to issuer {claims.issuer}",
                        claims, kid)
     # Plain seconds rather than datetimes: this runs for every scan.
-    now_s, skew_s, issued = now.timestamp(), CLOCK_SKEW.total_seconds(), claims.issued_at
-    until = key.valid_until.timestamp()
+    skew_s, issued = _CLOCK_SKEW_S, claims.issued_at
+    until = key.valid_until_s
     if issued > now_s + skew_s:
         return Verdict(INVALID_SIGNATURE, "issued in the future: check this device's clock",
                        claims, kid)
-    if not key.valid_from.timestamp() - skew_s <= issued <= until:
+    if not key.valid_from_s - skew_s <= issued <= until:
         return Verdict(UNKNOWN_KEY, f"key {kid} was not in force when this was issued",
                        claims, kid)
     if now_s > until:
