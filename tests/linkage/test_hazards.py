@@ -104,3 +104,22 @@ def test_exactly_the_true_people_come_out(linked) -> None:
         by_cluster.setdefault(c, set()).add(truth[name])
     assert all(len(people) == 1 for people in by_cluster.values())
     assert len(by_cluster) == len(set(truth.values()))
+
+
+def test_a_full_run_explains_each_pair_by_the_level_each_field_reached() -> None:
+    """What the review queue shows after `safepassage link`: the level of every field compared,
+    not only its weight (Splink 5 drops the level columns unless told to keep them)."""
+    frame = pd.DataFrame.from_records(
+        [{"unique_id": n, "household": household, **features_of_row(row)}
+         for n, (_name, household, _truth, row) in enumerate(FAMILY)]
+    )
+    result = engine.link(frame, model=engine.default_model(), explain=True)
+    names = [name for name, *_ in FAMILY]
+    pair = next(
+        r for r in result.pairs.itertuples()
+        if {names[int(r.unique_id_l)], names[int(r.unique_id_r)]} == {"A1", "B1"}
+    )
+    levels = {reason["field"]: reason["level"] for reason in pair.reasons}
+    assert levels["tazkira"] == "Exact match on tazkira"
+    assert levels["date_of_birth"] == "imprecise date compatible"
+    assert levels["email"] == "missing"  # neither record has one

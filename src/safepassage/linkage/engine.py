@@ -298,11 +298,12 @@ def link(
         model_for_dialect(model, db_api.sql_dialect.sql_dialect_str) if model
         else afghan_settings()
     )
-    if explain:
-        if isinstance(settings, dict):
-            settings["retain_intermediate_calculation_columns"] = True
-        else:
-            settings.retain_intermediate_calculation_columns = True
+    if explain:  # Splink 5 keeps the gamma (level) columns only with the matching columns
+        for option in ("retain_intermediate_calculation_columns", "retain_matching_columns"):
+            if isinstance(settings, dict):
+                settings[option] = True
+            else:
+                setattr(settings, option, True)
     linker = Linker(table, settings, log_level=logging.ERROR)
     if model is None:
         train(linker, records=len(features))
@@ -326,6 +327,7 @@ def link(
     )
     timings["cluster_s"] = time.perf_counter() - started
     trained.pop("retain_intermediate_calculation_columns", None)
+    trained["retain_matching_columns"] = False  # Splink's default is True
     return LinkageResult(model=trained, pairs=pairs, clusters=clusters, timings=timings)
 
 
