@@ -3,6 +3,7 @@ sharing the household phone, and a son named after his father stay apart."""
 
 from __future__ import annotations
 
+import math
 from itertools import combinations
 
 import pandas as pd
@@ -123,3 +124,32 @@ def test_a_full_run_explains_each_pair_by_the_level_each_field_reached() -> None
     assert levels["tazkira"] == "Exact match on tazkira"
     assert levels["date_of_birth"] == "imprecise date compatible"
     assert levels["email"] == "missing"  # neither record has one
+    # The weights shown add up to the pair's weight (with the prior): how common each name is
+    # (term frequency) counts in its field's weight.
+    prior = result.model["probability_two_random_records_match"]
+    shown = math.log2(prior / (1 - prior)) + sum(r["weight"] for r in pair.reasons)
+    assert shown == pytest.approx(pair.match_weight, abs=0.1)
+
+
+def test_a_relative_abroad_registering_with_their_own_phone_is_not_counted_as_a_different_phone(
+) -> None:
+    """The same person, once with his own Afghan number and once by a brother in Germany with
+    the brother's number: a level of its own, weighing less against the pair than two
+    different Afghan numbers."""
+    person = dict(given_name="Zabihullah", family_name="Stanikzai", father_name="Abdul Rahman",
+                  date_of_birth="1987", sex="male")
+    rows = [("A", "+93791234567"), ("B", "+4915112345678"), ("C", "+93701111111")]
+    frame = pd.DataFrame.from_records(
+        [{"unique_id": n, "household": household, **features_of_row({**person, "phone": phone})}
+         for n, (household, phone) in enumerate(rows)]
+    )
+    scored = engine.score_pairs(
+        left=frame.iloc[:1], right=frame.iloc[1:], model=engine.default_model(), threshold=0.0
+    )
+    phone = {
+        int(r.unique_id_r): next(x for x in r.reasons if x["field"] == "phone")
+        for r in scored.itertuples()
+    }
+    assert phone[1]["level"] == "phones with different country prefixes"
+    assert phone[2]["level"] == "All other comparisons"
+    assert phone[1]["weight"] > phone[2]["weight"]

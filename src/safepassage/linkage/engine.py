@@ -42,13 +42,19 @@ MODEL_VERSION = "afghan-names-1"
 _SPLINK_LOG = logging.getLogger("splink")
 
 
+# Names whose exact agreement is weighed by how common the name is (term frequency): two
+# records sharing a rare family name are stronger evidence than two sharing "Mohammad". The
+# instant check passes no frequencies (NULL), which Splink reads as no adjustment.
+TERM_FREQUENCY_COLUMNS = ("given_key", "family_key", "father_key")
+
+
 def _name_comparison(stem: str, label: str) -> cl.CustomComparison:
     key, skel = f"{stem}_key", f"{stem}_skel"
     return cl.CustomComparison(
         output_column_name=label,
         comparison_levels=[
             cll.NullLevel(skel),
-            cll.ExactMatchLevel(key),
+            cll.ExactMatchLevel(key, term_frequency_adjustments=key in TERM_FREQUENCY_COLUMNS),
             cll.JaroWinklerLevel(key, 0.92),
             cll.ExactMatchLevel(skel),
             cll.JaroWinklerLevel(key, 0.8),
@@ -91,7 +97,9 @@ def _date_of_birth_comparison() -> cl.CustomComparison:
 
 def _phone_comparison() -> cl.CustomComparison:
     """A household shares one phone: the same phone counts as evidence of the same person only
-    with the same given name; otherwise it is a level of its own, which EM finds nearly neutral."""
+    with the same given name; otherwise it is a level of its own, which EM finds nearly neutral.
+    Phones of two countries are a level of their own too: a relative abroad registers a person
+    with the relative's own number, so that difference says little about the person."""
     return cl.CustomComparison(
         output_column_name="phone",
         comparison_levels=[
@@ -101,6 +109,12 @@ def _phone_comparison() -> cl.CustomComparison:
                 label_for_charts="same phone, same given name",
             ),
             cll.CustomLevel("phone_l = phone_r", label_for_charts="same phone (a household's)"),
+            cll.CustomLevel(
+                # E.164 country codes are 1 to 3 digits; "+93" (Afghanistan) against the first
+                # three characters of the other tells a phone abroad from one at home.
+                "substr(phone_l, 1, 3) <> substr(phone_r, 1, 3)",
+                label_for_charts="phones with different country prefixes",
+            ),
             cll.ElseLevel(),
         ],
         comparison_description="E.164 phone, shared household phones apart",
@@ -351,6 +365,9 @@ def with_reasons(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
             gamma = int(row.get(f"gamma_{name}", -1))
             if f"mw_{name}" in row:  # Splink 5 gives each field's match weight
                 weight = float(row[f"mw_{name}"])
+                adjustment = row.get(f"mw_tf_adj_{name}")  # how common the name is
+                if adjustment is not None and not pd.isna(adjustment):
+                    weight += float(adjustment)
             else:
                 bf = float(row.get(f"bf_{name}", 1.0))
                 weight = math.log2(bf) if bf > 0 else -99.0
@@ -411,6 +428,9 @@ def score_pairs(
     if left.empty or right.empty:
         return empty
     left, right = typed_features(left), typed_features(right)
+    for frame in (left, right):  # no term frequencies: exact names weigh as in the plain model
+        for column in TERM_FREQUENCY_COLUMNS:
+            frame[f"tf_{column}"] = pd.Series([None] * len(frame), dtype="float64")
     db_api = _instant_db_api()
     try:
         scored = compare_records(
