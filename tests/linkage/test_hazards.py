@@ -153,3 +153,44 @@ def test_a_relative_abroad_registering_with_their_own_phone_is_not_counted_as_a_
     assert phone[1]["level"] == "phones with different country prefixes"
     assert phone[2]["level"] == "All other comparisons"
     assert phone[1]["weight"] > phone[2]["weight"]
+
+
+def _linked(records: list[tuple[str, str, dict[str, str]]]) -> dict[str, int]:
+    frame = pd.DataFrame.from_records(
+        [{"unique_id": n, "household": household, **features_of_row(row)}
+         for n, (_name, household, row) in enumerate(records)]
+    )
+    result = engine.link(frame, model=engine.default_model())
+    cluster = dict(zip(result.clusters["unique_id"], result.clusters["cluster_id"], strict=True))
+    return {name: cluster[n] for n, (name, *_rest) in enumerate(records)}
+
+
+FATHER = dict(given_name="Mohammad", family_name="Stanikzai", father_name="Abdul Rahman",
+              date_of_birth="03/05/1960", phone="+93791234567", sex="male")
+TWIN = dict(family_name="Stanikzai", father_name="Mohammad", date_of_birth="07/07/2010",
+            phone="+93791234567", sex="male")
+
+
+def test_a_family_registered_twice_brings_its_weaker_pairs_over_the_threshold() -> None:
+    """The fathers match with certainty, so the two registrations are one family: the son, given
+    only a year of birth and no phone by the relative abroad, joins his other record."""
+    son = dict(given_name="Farid", family_name="Stanikzai", father_name="Mohammad", sex="male")
+    cluster = _linked([
+        ("A-father", "A", FATHER), ("A-son", "A", {**son, "date_of_birth": "07/07/2010",
+                                                   "phone": "+93791234567"}),
+        ("B-father", "B", {**FATHER, "phone": "+4915112345678", "date_of_birth": "1960"}),
+        ("B-son", "B", {**son, "date_of_birth": "2010"}),
+    ])
+    assert cluster["A-father"] == cluster["B-father"]
+    assert cluster["A-son"] == cluster["B-son"]
+
+
+def test_twins_in_two_registrations_of_one_family_stay_apart() -> None:
+    """Each registration lists the father and one twin: the fathers match, yet the twins (one
+    birth date, one phone, one father, two given names) are two people."""
+    cluster = _linked([
+        ("A-father", "A", FATHER), ("A-twin", "A", {**TWIN, "given_name": "Farid"}),
+        ("B-father", "B", FATHER), ("B-twin", "B", {**TWIN, "given_name": "Khalid"}),
+    ])
+    assert cluster["A-father"] == cluster["B-father"]
+    assert cluster["A-twin"] != cluster["B-twin"]

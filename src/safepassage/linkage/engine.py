@@ -12,6 +12,7 @@ import logging
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,17 +45,22 @@ _SPLINK_LOG = logging.getLogger("splink")
 
 # Names whose exact agreement is weighed by how common the name is (term frequency): two
 # records sharing a rare family name are stronger evidence than two sharing "Mohammad". The
-# instant check passes no frequencies (NULL), which Splink reads as no adjustment.
+# frequencies come from the records being linked, so only from this many records on: in a few
+# hundred records (a new deployment, a test) every name looks common. The instant check passes
+# no frequencies (NULL), which Splink reads as no adjustment.
 TERM_FREQUENCY_COLUMNS = ("given_key", "family_key", "father_key")
+TERM_FREQUENCY_MIN_RECORDS = 10_000
 
 
-def _name_comparison(stem: str, label: str) -> cl.CustomComparison:
+def _name_comparison(stem: str, label: str, *, term_frequencies: bool) -> cl.CustomComparison:
     key, skel = f"{stem}_key", f"{stem}_skel"
     return cl.CustomComparison(
         output_column_name=label,
         comparison_levels=[
             cll.NullLevel(skel),
-            cll.ExactMatchLevel(key, term_frequency_adjustments=key in TERM_FREQUENCY_COLUMNS),
+            cll.ExactMatchLevel(
+                key, term_frequency_adjustments=term_frequencies and key in TERM_FREQUENCY_COLUMNS
+            ),
             cll.JaroWinklerLevel(key, 0.92),
             cll.ExactMatchLevel(skel),
             cll.JaroWinklerLevel(key, 0.8),
@@ -124,16 +130,17 @@ def _phone_comparison() -> cl.CustomComparison:
 BLOCKING_RULES = tuple(block_on(*columns) for columns in BLOCKING_KEYS)
 
 
-def afghan_settings() -> SettingsCreator:
+def afghan_settings(*, term_frequencies: bool = True) -> SettingsCreator:
     """Our settings: name keys and skeletons, father's name, dates by precision, E.164 phones,
     exact documents."""
+    tf = term_frequencies
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[
-            _name_comparison("given", "given_name"),
-            _name_comparison("family", "family_name"),
-            _name_comparison("father", "father_name"),
+            _name_comparison("given", "given_name", term_frequencies=tf),
+            _name_comparison("family", "family_name", term_frequencies=tf),
+            _name_comparison("father", "father_name", term_frequencies=tf),
             _date_of_birth_comparison(),
             cl.ExactMatch("sex"),
             _phone_comparison(),
@@ -153,7 +160,9 @@ class LinkageResult:
     """Everything a run produced: the trained model, the scored pairs and the clusters."""
 
     model: dict[str, Any]
-    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, household_l/r
+    # unique_id_l, unique_id_r, match_weight, match_probability, automatic (merged without a
+    # person), reasons (with explain)
+    pairs: pd.DataFrame
     clusters: pd.DataFrame  # unique_id, cluster_id
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -207,6 +216,18 @@ def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
         for level in comparison["comparison_levels"]:
             level["sql_condition"] = rewrite(level["sql_condition"])
     return converted
+
+
+def without_term_frequencies(model: dict[str, Any]) -> dict[str, Any]:
+    """A saved model whose exact name levels weigh every name alike."""
+    import copy
+
+    plain = copy.deepcopy(model)
+    for comparison in plain["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    return plain
 
 
 def make_db_api(backend: str = "duckdb", *, spark: Any = None) -> Any:
@@ -308,16 +329,25 @@ def link(
     db_api = make_db_api(backend, spark=spark)
     frame: Any = _spark_frame(spark, features) if backend == "spark" else features
     table = db_api.register(frame)
+    term_frequencies = len(features) >= TERM_FREQUENCY_MIN_RECORDS
     settings: Any = (
-        model_for_dialect(model, db_api.sql_dialect.sql_dialect_str) if model
-        else afghan_settings()
+        model_for_dialect(
+            model if term_frequencies else without_term_frequencies(model),
+            db_api.sql_dialect.sql_dialect_str,
+        )
+        if model
+        else afghan_settings(term_frequencies=term_frequencies)
     )
-    if explain:  # Splink 5 keeps the gamma (level) columns only with the matching columns
-        for option in ("retain_intermediate_calculation_columns", "retain_matching_columns"):
-            if isinstance(settings, dict):
-                settings[option] = True
-            else:
-                setattr(settings, option, True)
+    # Each field's weight is kept (the household corroboration reads the given name's); Splink 5
+    # keeps the level (gamma) columns, for the reasons, only with the matching columns.
+    options = ["retain_intermediate_calculation_columns"]
+    if explain:
+        options.append("retain_matching_columns")
+    for option in options:
+        if isinstance(settings, dict):
+            settings[option] = True
+        else:
+            setattr(settings, option, True)
     linker = Linker(table, settings, log_level=logging.ERROR)
     if model is None:
         train(linker, records=len(features))
@@ -329,11 +359,25 @@ def link(
     pairs = pairs[pairs["household_l"] != pairs["household_r"]]
     if explain:
         pairs = with_reasons(pairs, trained)
+    given_weight = pairs["mw_given_name"].fillna(0)
+    if "mw_tf_adj_given_name" in pairs:
+        given_weight = given_weight + pairs["mw_tf_adj_given_name"].fillna(0)
+    given_names_agree = (given_weight > 0).to_numpy()
+    given_names_disagree = (given_weight < 0).to_numpy()
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
     households = dict(zip(features["unique_id"], features["household"], strict=True))
-    strong = pairs[pairs["match_probability"] >= auto_merge_probability]
+    pairs = corroborated_by_household(
+        pairs, households=households, prior=float(trained["probability_two_random_records_match"]),
+        certain=auto_merge_probability, eligible=given_names_agree,
+    )
+    # Two given names that disagree are two people often enough (twins, brothers sharing a
+    # birth date, a phone and a father) that a person decides: never an automatic merge.
+    pairs["automatic"] = (pairs["match_probability"] >= auto_merge_probability).to_numpy() & (
+        ~given_names_disagree
+    )
+    strong = pairs[pairs["automatic"]]
     accepted = accepted_edges(households=households, pairs=strong)
     cluster_of = components(features["unique_id"].tolist(), accepted)
     clusters = pd.DataFrame(
@@ -346,6 +390,56 @@ def link(
 
 
 _PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+
+# Once one person of registration A is matched with certainty to one of registration B, A and B
+# are most likely one family registered twice (by the family and by a relative abroad, say), and
+# any other person of A is one of B's few members with a probability of about this much, not one
+# of the whole population's. Splink's prior is the latter; at a million records it costs 20 bits.
+SAME_FAMILY_PRIOR = 0.1
+HOUSEHOLD_REASON = "household"
+
+
+def corroborated_by_household(
+    pairs: pd.DataFrame, *, households: dict[Any, Any], prior: float, certain: float,
+    eligible: Any,
+) -> pd.DataFrame:
+    """Re-weigh the pairs between two registrations that already share a certain pair: the same
+    evidence, with SAME_FAMILY_PRIOR as the prior instead of the population's. Only `eligible`
+    pairs (a boolean per pair: their given names agree) gain: inside one family, the family
+    name, the father's name, the phone and for twins the birth date agree between siblings, so
+    only the given name tells them apart. A pair only ever gains; clustering still never puts
+    two people of one registration together. With reasons, the gain is one of them.
+    """
+    if pairs.empty:
+        return pairs
+    left = pairs["unique_id_l"].map(households)
+    right = pairs["unique_id_r"].map(households)
+    sure = (pairs["match_probability"] >= certain) & eligible
+    certain_pairs = Counter(
+        frozenset((a, b)) for a, b in zip(left[sure], right[sure], strict=True)
+    )
+    corroborated = pd.Series(  # another certain pair joins the two registrations: not itself
+        [ok and certain_pairs[frozenset((a, b))] > int(s)
+         for a, b, s, ok in zip(left, right, sure, eligible, strict=True)],
+        index=pairs.index,
+    )
+    gain = math.log2(SAME_FAMILY_PRIOR / (1 - SAME_FAMILY_PRIOR)) - math.log2(prior / (1 - prior))
+    if not corroborated.any() or gain <= 0:
+        return pairs
+    pairs = pairs.copy()
+    weight = pairs.loc[corroborated, "match_weight"] + gain
+    pairs.loc[corroborated, "match_weight"] = weight
+    pairs.loc[corroborated, "match_probability"] = 1 / (1 + 2 ** (-weight))
+    if "reasons" in pairs:
+        reason = {
+            "field": HOUSEHOLD_REASON,
+            "level": "another person of both registrations is matched",
+            "weight": round(gain, 2),
+        }
+        pairs.loc[corroborated, "reasons"] = pairs.loc[corroborated, "reasons"].map(
+            lambda reasons: [*reasons, reason]
+        )
+    return pairs
 
 
 def with_reasons(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:

@@ -335,7 +335,7 @@ def _apply_run(pairs: pd.DataFrame) -> tuple[int, int]:
     households = dict(Person.objects.values_list("pk", "household_id"))
     apart = [k for k, (_pk, s) in known.items() if s in APART]
     together = [k for k, (_pk, s) in known.items() if s in TOGETHER]
-    strong = pairs[pairs["match_probability"] >= engine.AUTO_MERGE_PROBABILITY]
+    strong = pairs[pairs["automatic"]]  # probable enough, and the given names do not disagree
     accepted = {
         tuple(sorted(edge))
         for edge in engine.accepted_edges(
