@@ -194,3 +194,16 @@ def test_twins_in_two_registrations_of_one_family_stay_apart() -> None:
     ])
     assert cluster["A-father"] == cluster["B-father"]
     assert cluster["A-twin"] != cluster["B-twin"]
+
+
+def test_training_on_records_without_fathers_names_keeps_every_name_comparison() -> None:
+    """No organisation sent fathers' names: the blocking on them yields nothing, and training
+    must go on with the names still compared (Splink dropped them when that blocking failed)."""
+    from safepassage.linkage.synthetic_frame import synthetic_frame
+
+    frame, _truth = synthetic_frame(households=250, seed=5)
+    frame["father_key"] = None
+    frame["father_skel"] = None
+    result = engine.link(frame)
+    compared = [c["output_column_name"] for c in result.model["comparisons"]]
+    assert {"given_name", "family_name", "date_of_birth"} <= set(compared)

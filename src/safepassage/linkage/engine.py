@@ -240,9 +240,14 @@ def make_db_api(backend: str = "duckdb", *, spark: Any = None) -> Any:
     return DuckDBAPI()
 
 
-def train(linker: Linker, *, records: int) -> None:
+def train(linker: Linker, *, records: int, features: pd.DataFrame | None = None) -> None:
     """Unsupervised training: prior from deterministic rules, u by random sampling, m by EM on
-    two blockings that each leave the other fields free."""
+    two blockings that each leave the other fields free.
+
+    A blocking that yields no pair in `features` (no fathers' names, no tazkiras) is skipped
+    before Splink sees it: Splink 5 drops the comparisons of the blocking's columns from the
+    model when the EM session then fails, which left data without fathers' names (Febrl)
+    compared on no name at all."""
     linker.training.estimate_probability_two_random_records_match(
         [block_on("tazkira"), block_on("passport"), "l.given_key = r.given_key AND "
          "l.father_key = r.father_key AND l.family_key = r.family_key AND l.dob_lo = r.dob_lo"],
@@ -254,6 +259,8 @@ def train(linker: Linker, *, records: int) -> None:
     proportion = min(1.0, 200_000 / max(records, 1))
     trained = 0
     for columns in EM_BLOCKINGS:
+        if features is not None and not _pairs_on(features, columns):
+            continue
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns), record_sample_proportion=proportion
@@ -263,6 +270,12 @@ def train(linker: Linker, *, records: int) -> None:
         trained += 1
         if trained == 2:
             break
+
+
+def _pairs_on(features: pd.DataFrame, columns: Sequence[str]) -> bool:
+    """Whether two records agree on every one of these columns (none of them missing)."""
+    known = features.dropna(subset=list(columns))
+    return bool(known.duplicated(subset=list(columns)).any())
 
 
 # EM runs on two of these blockings (the first that yield pairs): names fixed, then documents.
@@ -350,7 +363,7 @@ def link(
             setattr(settings, option, True)
     linker = Linker(table, settings, log_level=logging.ERROR)
     if model is None:
-        train(linker, records=len(features))
+        train(linker, records=len(features), features=features)
     trained = linker.misc.save_model_to_json()
     timings["train_s"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -359,7 +372,9 @@ def link(
     pairs = pairs[pairs["household_l"] != pairs["household_r"]]
     if explain:
         pairs = with_reasons(pairs, trained)
-    given_weight = pairs["mw_given_name"].fillna(0)
+    given_weight = pd.Series(0.0, index=pairs.index)  # a model without names: neither
+    if "mw_given_name" in pairs:
+        given_weight = given_weight + pairs["mw_given_name"].fillna(0)
     if "mw_tf_adj_given_name" in pairs:
         given_weight = given_weight + pairs["mw_tf_adj_given_name"].fillna(0)
     given_names_agree = (given_weight > 0).to_numpy()
