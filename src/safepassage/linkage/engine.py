@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -378,7 +379,14 @@ def link(
     if "mw_tf_adj_given_name" in pairs:
         given_weight = given_weight + pairs["mw_tf_adj_given_name"].fillna(0)
     given_names_agree = (given_weight > 0).to_numpy()
-    given_names_disagree = (given_weight < 0).to_numpy()
+    # Brothers: given names far apart (not a spelling variant) and one father. Given names far
+    # apart without a father in common (names swapped, a nickname) are left to the weights.
+    far = _else_weight(trained, "given_name")
+    given_names_disagree = (
+        ((pairs["mw_given_name"] - far).abs() < 1e-6) & (pairs["mw_father_name"] > 0)
+    ).to_numpy() if far is not None and {"mw_given_name", "mw_father_name"} <= set(pairs) else (
+        np.zeros(len(pairs), dtype=bool)
+    )
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -406,12 +414,26 @@ def link(
 
 _PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
 
+
+def _else_weight(model: dict[str, Any], field: str) -> float | None:
+    """The match weight of a comparison's last level ("All other comparisons") in a model."""
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] == field:
+            last = comparison["comparison_levels"][-1]
+            m, u = last.get("m_probability"), last.get("u_probability")
+            if m and u:
+                return math.log2(m / u)
+    return None
+
 # Once one person of registration A is matched with certainty to one of registration B, A and B
 # are most likely one family registered twice (by the family and by a relative abroad, say), and
 # any other person of A is one of B's few members with a probability of about this much, not one
 # of the whole population's. Splink's prior is the latter; at a million records it costs 20 bits.
 SAME_FAMILY_PRIOR = 0.1
 HOUSEHOLD_REASON = "household"
+# Only a registration of a family is one: a partner's whole file given as one "household"
+# (Febrl4's two files) is not corroborated by one of its members.
+LARGEST_FAMILY = 30
 
 
 def corroborated_by_household(
@@ -429,6 +451,9 @@ def corroborated_by_household(
         return pairs
     left = pairs["unique_id_l"].map(households)
     right = pairs["unique_id_r"].map(households)
+    size = Counter(households.values())
+    families = left.map(size).le(LARGEST_FAMILY) & right.map(size).le(LARGEST_FAMILY)
+    eligible = families.to_numpy() & eligible
     sure = (pairs["match_probability"] >= certain) & eligible
     certain_pairs = Counter(
         frozenset((a, b)) for a, b in zip(left[sure], right[sure], strict=True)
