@@ -41,6 +41,7 @@ from safepassage.intake.records import (
     row_fingerprint,
 )
 from safepassage.intake.spreadsheets import SpreadsheetError, read_sheet
+from safepassage.registry.bulk import insert_rows
 from safepassage.registry.models import REFERENCE_ALPHABET, Case, Channel, Language, Person
 from safepassage.registry.services import HouseholdData, register_households
 
@@ -260,12 +261,11 @@ def _remember_partner_ids(
     refs, prints = [], []
     for (_i, _d, external_ids, fingerprints), case in zip(registered, cases, strict=True):
         people = members[case.household_id]
-        refs += [ExternalReference(organisation=organisation, external_id=e, person_id=p)
-                 for e, p in zip(external_ids, people, strict=True) if e]
-        prints += [RowFingerprint(organisation=organisation, digest=f, person_id=p)
-                   for f, p in zip(fingerprints, people, strict=False) if f]
-    ExternalReference.objects.bulk_create(refs)
-    RowFingerprint.objects.bulk_create(prints)
+        refs += [(organisation.pk, e, p) for e, p in zip(external_ids, people, strict=True) if e]
+        prints += [(organisation.pk, f, p) for f, p in zip(fingerprints, people, strict=False)
+                   if f]
+    insert_rows(ExternalReference, ("organisation", "external_id", "person"), refs)
+    insert_rows(RowFingerprint, ("organisation", "digest", "person"), prints)
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,7 @@ from safepassage.accounts.models import Organisation
 from safepassage.audit import services as audit
 from safepassage.linkage import services as linkage_services
 from safepassage.messaging import services as messaging
+from safepassage.registry.bulk import create_objects, insert_rows
 from safepassage.registry.identifiers import identifier_rows
 from safepassage.registry.models import (
     TRANSITIONS,
@@ -123,9 +124,9 @@ def register_households(
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         rows = Household.objects.bulk_create([Household() for _ in households])
-        people = Person.objects.bulk_create(
+        people = create_objects(
             [
-                Person(household=row, **asdict(member))
+                Person(household_id=row.pk, **_values(member))
                 for row, data in zip(rows, households, strict=True)
                 for member in data.members
             ]
@@ -155,6 +156,14 @@ def register_households(
         )
         messaging.notify_registration_received(cases=cases, people=people)
     return cases
+
+
+_PERSON_FIELDS = tuple(f.name for f in fields(PersonData))
+
+
+def _values(member: PersonData) -> dict[str, Any]:
+    # Not dataclasses.asdict: its deep copy of every value cost more than the insert.
+    return {name: getattr(member, name) for name in _PERSON_FIELDS}
 
 
 def _create_cases(
@@ -196,14 +205,9 @@ def _set_heads(people: Sequence[Person]) -> None:
 
 
 def insert_identifiers(people: Sequence[Person]) -> None:
-    """Write the blind indexes of freshly created people (plain SQL: dozens per household)."""
-    rows = [row for p in people for row in identifier_rows(p)]
-    table = Identifier._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (person_id, kind, digest) VALUES (%s, %s, %s)",  # noqa: S608
-            rows,
-        )
+    """Write the blind indexes of freshly created people (dozens per household)."""
+    insert_rows(Identifier, ("person", "kind", "digest"),
+                (row for p in people for row in identifier_rows(p)))
 
 
 def change_case_status(*, actor: Any, case: Case, to_status: str, reason: str = "") -> Case:
