@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from safepassage.bulk import create_objects, insert_rows
 from safepassage.intake.models import ExternalReference
-from safepassage.registry.bulk import create_objects, insert_rows
 from safepassage.registry.models import Household, Person
 
 pytestmark = pytest.mark.django_db

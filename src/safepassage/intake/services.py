@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation, Role, User
 from safepassage.audit import services as audit
+from safepassage.bulk import insert_rows
 from safepassage.intake.models import (
     ApiToken,
     ExternalReference,
@@ -41,7 +42,6 @@ from safepassage.intake.records import (
     row_fingerprint,
 )
 from safepassage.intake.spreadsheets import SpreadsheetError, read_sheet
-from safepassage.registry.bulk import insert_rows
 from safepassage.registry.models import REFERENCE_ALPHABET, Case, Channel, Language, Person
 from safepassage.registry.services import HouseholdData, register_households
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.audit import services as audit
+from safepassage.bulk import insert_rows
 from safepassage.linkage.features import blocking_key_values, features_of_person
 from safepassage.linkage.models import (
     APART,
@@ -36,7 +37,6 @@ from safepassage.linkage.models import (
     PersonFeatures,
 )
 from safepassage.protection.cipher import blind_index
-from safepassage.registry.bulk import insert_rows
 from safepassage.registry.models import Case, Person, Status
 
 if TYPE_CHECKING:  # pandas and Splink load on first use: registering a household stays light

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.audit import services as audit
+from safepassage.bulk import create_objects, insert_rows
 from safepassage.linkage import services as linkage_services
 from safepassage.messaging import services as messaging
-from safepassage.registry.bulk import create_objects, insert_rows
 from safepassage.registry.identifiers import identifier_rows
 from safepassage.registry.models import (
     TRANSITIONS,
@@ -123,7 +123,7 @@ def register_households(
     _check_may_register(actor, channel, organisation)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        rows = Household.objects.bulk_create([Household() for _ in households])
+        rows = create_objects([Household() for _ in households])
         people = create_objects(
             [
                 Person(household_id=row.pk, **_values(member))
@@ -134,7 +134,7 @@ def register_households(
         insert_identifiers(people)
         _set_heads(people)
         cases = _create_cases(rows, households, organisation, channel)
-        StatusChange.objects.bulk_create(
+        create_objects(
             [
                 StatusChange(case=c, to_status=Status.REGISTERED, actor=user, at=c.created_at)
                 for c in cases
@@ -181,7 +181,7 @@ def _create_cases(
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Case.objects.bulk_create(cases)
+                return list(create_objects(cases))
         except IntegrityError:
             for case in cases:
                 case.reference = new_reference()

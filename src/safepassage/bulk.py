@@ -46,32 +46,39 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
         None if _is_plain(field) else field.get_db_prep_save  # type: ignore[union-attr, arg-type]
         for field in model_fields
     ]
-    prepared = [
+    prepared = (
         [value if prepare is None else prepare(value, connection)
          for prepare, value in zip(preparers, row, strict=True)]
         for row in rows
-    ]
-    if not prepared:
+    )
+    first = next(prepared, None)
+    if first is None:
         return 0
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(quote(field.column) for field in model_fields)  # type: ignore[union-attr, arg-type]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with connection.wrap_database_errors, cursor.cursor.copy(
-                    f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for values in prepared:
-                    copy.write_row(values)
-        else:
+        if connection.vendor != "postgresql":
             placeholders = ", ".join(["%s"] * len(model_fields))
+            values = [first, *prepared]
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                prepared,
+                values,
             )
-    return len(prepared)
+            return len(values)
+        # Rows are prepared as they are sent: PostgreSQL stores the first ones while the
+        # next ones are encrypted, on the other core.
+        count = 1
+        with connection.wrap_database_errors, cursor.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN") as copy:
+            copy.write_row(first)
+            for values in prepared:
+                copy.write_row(values)
+                count += 1
+    return count
 
 
-def create_objects(objects: Sequence[M]) -> Sequence[M]:
+def create_objects(objects: list[M]) -> list[M]:
     """bulk_create for many new objects of one model with an automatic primary key.
 
     On PostgreSQL the keys are drawn from the table's sequence in one query and the rows sent
