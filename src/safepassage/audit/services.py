@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from safepassage.audit.models import MAX_LANES, AuditEntry, AuditLane
+from safepassage.bulk import create_objects
 
 
 def _actor_fields(actor: Any) -> tuple[int | None, str]:
@@ -45,7 +46,7 @@ def record_many(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEntry]
             )
             entry.hash = prev = entry.compute_hash()
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries)
+        create_objects(entries)
         AuditLane.objects.filter(lane=lane_no).update(seq=seq, head_hash=prev)
     return entries
 

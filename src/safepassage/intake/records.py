@@ -43,6 +43,12 @@ _LANGUAGE_WORDS = {
 
 
 _CATEGORY_VALUES = frozenset(Category.values)
+# Read once: TextChoices.values builds a new list at every access, three times a row.
+_SEX_VALUES = tuple(Sex.values)
+_RELATIONSHIP_VALUES = tuple(Relationship.values)
+_LANGUAGE_VALUES = tuple(Language.values)
+_WORD_SEPARATORS = re.compile(r"[\s\-]+")
+_PHONE_SEPARATORS = re.compile(r"[;,]")
 
 
 def problem(field: str, code: str, message: str, hint: str) -> dict[str, str]:
@@ -50,7 +56,7 @@ def problem(field: str, code: str, message: str, hint: str) -> dict[str, str]:
 
 
 def _word(text: str) -> str:
-    return re.sub(r"[\s\-]+", "_", text.strip().casefold())
+    return _WORD_SEPARATORS.sub("_", text.strip().casefold())
 
 
 def parse_category(text: str, *, field: str = "category") -> tuple[str, dict[str, str] | None]:
@@ -153,7 +159,7 @@ def normalise_person(
             person.birth_date_precision = born.precision
         person.birth_date_text = raw["date_of_birth"]
     if raw["phone"].strip():
-        phones = [p for p in re.split(r"[;,]", raw["phone"]) if p.strip()]
+        phones = [p for p in _PHONE_SEPARATORS.split(raw["phone"]) if p.strip()]
         person.phones = [e for p in phones if (e := attempt(
             "phone", lambda p=p: normalise.normalise_phone(p, field=name("phone"))))]
     if raw["email"].strip():
@@ -165,19 +171,19 @@ def normalise_person(
                 normalise.normalise_document_number(raw[c], field=name(c)))) or "")
 
     sex, error = _choice(raw["sex"], _SEX_WORDS, field=name("sex"), code="sex_unknown",
-                         allowed=Sex.values)
+                         allowed=_SEX_VALUES)
     person.sex = sex or Sex.UNKNOWN
     problems.extend([error] if error else [])
     if raw["relationship_to_head"].strip():
         relation, error = _choice(raw["relationship_to_head"], {}, field=name(
-            "relationship_to_head"), code="relationship_unknown", allowed=Relationship.values)
+            "relationship_to_head"), code="relationship_unknown", allowed=_RELATIONSHIP_VALUES)
         person.relationship_to_head = relation or Relationship.OTHER
         problems.extend([error] if error else [])
     else:
         person.relationship_to_head = Relationship.HEAD if is_first else Relationship.OTHER
     if raw["preferred_language"].strip():
         language, error = _choice(raw["preferred_language"], _LANGUAGE_WORDS, field=name(
-            "preferred_language"), code="language_unknown", allowed=Language.values)
+            "preferred_language"), code="language_unknown", allowed=_LANGUAGE_VALUES)
         person.preferred_language = language or default_language
         problems.extend([error] if error else [])
     else:

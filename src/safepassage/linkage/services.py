@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.audit import services as audit
+from safepassage.bulk import insert_rows
 from safepassage.linkage.features import blocking_key_values, features_of_person
 from safepassage.linkage.models import (
     APART,
@@ -69,18 +70,17 @@ def record_features(persons: Sequence[Person]) -> None:
     or at once (settings.LINKAGE_INSTANT_CHECK = "inline")."""
     if not persons:
         return
-    rows: list[PersonFeatures] = []
-    keys: list[BlockKey] = []
-    for person in persons:
-        data: Any = features_of_person(person)
-        rows.append(PersonFeatures(person=person, data=data))
-        keys.extend(BlockKey(person=person, digest=_digest(v)) for v in blocking_key_values(data))
-    PersonFeatures.objects.bulk_create(rows, batch_size=2000)
-    BlockKey.objects.bulk_create(keys, batch_size=5000)
+    features = {person.pk: features_of_person(person) for person in persons}
+    now = timezone.now()
+    insert_rows(PersonFeatures, ("person", "data", "computed_at"),
+                ((pk, data, now) for pk, data in features.items()))
+    insert_rows(BlockKey, ("person", "digest"),
+                ((pk, _digest(v)) for pk, data in features.items()
+                 for v in blocking_key_values(data)))
     if len(persons) > INSTANT_CHECK_MAX_PERSONS:
         return
     if settings.LINKAGE_INSTANT_CHECK == "inline":
-        check_new_persons(persons=persons, features={r.person_id: _data(r) for r in rows})
+        check_new_persons(persons=persons, features=features)
         return
     from safepassage.linkage import background
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.audit import services as audit
+from safepassage.bulk import create_objects
 from safepassage.messaging.models import (
     Broadcast,
     InboundMessage,
@@ -226,7 +227,7 @@ def _write(
             )
         )
     with transaction.atomic():
-        return Message.objects.bulk_create(rows, batch_size=500)
+        return list(create_objects(rows))
 
 
 # --- Broadcasts ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.audit import services as audit
+from safepassage.bulk import create_objects, insert_rows
 from safepassage.linkage import services as linkage_services
 from safepassage.messaging import services as messaging
 from safepassage.registry.identifiers import identifier_rows
@@ -122,10 +123,10 @@ def register_households(
     _check_may_register(actor, channel, organisation)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        rows = Household.objects.bulk_create([Household() for _ in households])
-        people = Person.objects.bulk_create(
+        rows = create_objects([Household() for _ in households])
+        people = create_objects(
             [
-                Person(household=row, **asdict(member))
+                Person(household_id=row.pk, **_values(member))
                 for row, data in zip(rows, households, strict=True)
                 for member in data.members
             ]
@@ -133,7 +134,7 @@ def register_households(
         insert_identifiers(people)
         _set_heads(people)
         cases = _create_cases(rows, households, organisation, channel)
-        StatusChange.objects.bulk_create(
+        create_objects(
             [
                 StatusChange(case=c, to_status=Status.REGISTERED, actor=user, at=c.created_at)
                 for c in cases
@@ -157,6 +158,14 @@ def register_households(
     return cases
 
 
+_PERSON_FIELDS = tuple(f.name for f in fields(PersonData))
+
+
+def _values(member: PersonData) -> dict[str, Any]:
+    # Not dataclasses.asdict: its deep copy of every value cost more than the insert.
+    return {name: getattr(member, name) for name in _PERSON_FIELDS}
+
+
 def _create_cases(
     rows: list[Household], households: Sequence[HouseholdData],
     organisation: Organisation | None, channel: str,
@@ -172,7 +181,7 @@ def _create_cases(
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Case.objects.bulk_create(cases)
+                return list(create_objects(cases))
         except IntegrityError:
             for case in cases:
                 case.reference = new_reference()
@@ -196,14 +205,9 @@ def _set_heads(people: Sequence[Person]) -> None:
 
 
 def insert_identifiers(people: Sequence[Person]) -> None:
-    """Write the blind indexes of freshly created people (plain SQL: dozens per household)."""
-    rows = [row for p in people for row in identifier_rows(p)]
-    table = Identifier._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (person_id, kind, digest) VALUES (%s, %s, %s)",  # noqa: S608
-            rows,
-        )
+    """Write the blind indexes of freshly created people (dozens per household)."""
+    insert_rows(Identifier, ("person", "kind", "digest"),
+                (row for p in people for row in identifier_rows(p)))
 
 
 def change_case_status(*, actor: Any, case: Case, to_status: str, reason: str = "") -> Case:
