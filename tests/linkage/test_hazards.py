@@ -207,3 +207,21 @@ def test_training_on_records_without_fathers_names_keeps_every_name_comparison()
     result = engine.link(frame)
     compared = [c["output_column_name"] for c in result.model["comparisons"]]
     assert {"given_name", "family_name", "date_of_birth"} <= set(compared)
+
+
+def test_training_on_registrations_without_a_single_duplicate_does_not_fail() -> None:
+    """Every person registered once (the demo's population): the deterministic rules find no
+    match, Splink's prior comes out 0, and training must still finish with every comparison."""
+    from safepassage.linkage.synthetic_frame import synthetic_frame
+
+    frame, truth = synthetic_frame(households=250, seed=9)
+    once = frame[~truth.duplicated().to_numpy()]
+    for rule in (["tazkira"], ["passport"], ["given_key", "father_key", "family_key", "dob_lo"]):
+        shared = once[rule].notna().all(axis=1) & once.duplicated(subset=rule, keep=False)
+        once = once[~shared]
+    result = engine.link(once)
+    pairs = len(once) * (len(once) - 1) / 2
+    assert result.model["probability_two_random_records_match"] == pytest.approx(1 / pairs)
+    compared = [c["output_column_name"] for c in result.model["comparisons"]]
+    assert {"given_name", "family_name", "father_name", "date_of_birth"} <= set(compared)
+    assert not result.pairs["automatic"].any()

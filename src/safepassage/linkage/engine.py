@@ -7,6 +7,7 @@ Django in sight, so the benchmark, the `link` command and the Spark test share o
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import math
@@ -246,14 +247,23 @@ def train(linker: Linker, *, records: int, features: pd.DataFrame | None = None)
     two blockings that each leave the other fields free.
 
     A blocking that yields no pair in `features` (no fathers' names, no tazkiras) is skipped
-    before Splink sees it: Splink 5 drops the comparisons of the blocking's columns from the
-    model when the EM session then fails, which left data without fathers' names (Febrl)
-    compared on no name at all."""
+    before Splink sees it, and a failed EM session is undone: Splink 5 drops the comparisons of
+    the blocking's columns from the model when the session fails, which left data without
+    fathers' names (Febrl) compared on no name at all.
+
+    Data in which the deterministic rules find no match at all (registrations without a single
+    shared tazkira, passport or name-and-birth-date) give a prior of 0, on which every later
+    step fails (log 0): the prior is then one expected match among all pairs, and EM and the
+    decisions work from the evidence."""
     linker.training.estimate_probability_two_random_records_match(
         [block_on("tazkira"), block_on("passport"), "l.given_key = r.given_key AND "
          "l.father_key = r.father_key AND l.family_key = r.family_key AND l.dob_lo = r.dob_lo"],
         recall=0.7,
     )
+    settings = linker._settings_obj  # Splink offers no public setter for the prior
+    all_pairs = max(1.0, records * (records - 1) / 2)
+    if settings._probability_two_random_records_match < 1 / all_pairs:
+        settings._probability_two_random_records_match = 1 / all_pairs
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(5e6, max(1e5, records * 5.0)), seed=1
     )
@@ -262,11 +272,13 @@ def train(linker: Linker, *, records: int, features: pd.DataFrame | None = None)
     for columns in EM_BLOCKINGS:
         if features is not None and not _pairs_on(features, columns):
             continue
+        before = copy.deepcopy(linker._settings_obj)
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns), record_sample_proportion=proportion
             )
-        except SplinkException:  # no pairs on this blocking in these data (no fathers' names)
+        except (SplinkException, ValueError):  # no pairs, or EM gave up on these data
+            linker._settings_obj = before
             continue
         trained += 1
         if trained == 2:
