@@ -281,6 +281,8 @@ SPECTACULAR_SETTINGS |= {
 # their neighbours, so the limits per address are generous; they stop floods, not families.
 INTAKE_REGISTRATIONS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_REGISTRATIONS_PER_HOUR", "60"))
 INTAKE_STATUS_CHECKS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_STATUS_CHECKS_PER_HOUR", "120"))
+# Partner API requests per token and minute (a batch of up to 1,000 households is one request).
+INTAKE_API_REQUESTS_PER_MINUTE = int(os.environ.get("SAFEPASSAGE_API_REQUESTS_PER_MINUTE", "3000"))
 INTAKE_CLIENT_IP_HEADER = os.environ.get("SAFEPASSAGE_CLIENT_IP_HEADER", "")  # behind a proxy
 # Bot check: a form sent sooner than this after it was shown, or from a page older than a day,
 # is held and shown again (a person sends it again; a script gets no reference).

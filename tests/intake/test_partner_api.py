@@ -144,3 +144,19 @@ def test_idempotency_records_hold_the_answer_encrypted(api_token: str) -> None:
         cursor.execute(f"SELECT response FROM {IdempotencyRecord._meta.db_table}")  # noqa: S608
         (stored,) = cursor.fetchone()
     assert stored.startswith("v1:")
+
+
+def test_a_token_over_its_rate_limit_is_told_when_to_retry_and_nothing_is_stored(
+    api_token: str, partner_org: Organisation, settings: Any
+) -> None:
+    settings.INTAKE_API_REQUESTS_PER_MINUTE = 2
+    client = api(api_token)
+    codes = [post(client, "/api/v1/registrations/", household(n)).status_code for n in range(3)]
+    assert codes == [201, 201, 429]
+    refused = post(client, "/api/v1/registrations/", household(9))
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 61
+    assert "throttled" in refused.json()["detail"].lower()
+    assert RawSubmission.objects.count() == 2  # refused before anything was kept
+    other = services.create_api_token(actor=None, organisation=partner_org, name="second")
+    assert post(api(other), "/api/v1/registrations/", household(5)).status_code == 201

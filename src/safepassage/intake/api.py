@@ -6,19 +6,26 @@ from __future__ import annotations
 import hashlib
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 
 from safepassage.accounts import permissions as capabilities
-from safepassage.intake import selectors, services
+from safepassage.intake import selectors, services, throttle
 from safepassage.intake.models import ApiToken, IdempotencyRecord, Outcome, RawSubmission
 from safepassage.intake.serializers import (
     BatchResultSerializer,
@@ -68,7 +75,29 @@ class MayRefer(BasePermission):
         return capabilities.can(request.user, capabilities.REFER_CASES)
 
 
+class PartnerTokenThrottle(BaseThrottle):
+    """At most INTAKE_API_REQUESTS_PER_MINUTE requests a minute per token: one partner's runaway
+    script must not take the registrations of everyone else down with it. A refused request is
+    answered 429 with Retry-After before anything is stored; the client retries it as it is,
+    with the same Idempotency-Key. A batch of up to 1,000 households counts as one request."""
+
+    WINDOW_SECONDS = 60
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        token = request.auth
+        if not isinstance(token, ApiToken):
+            return True
+        return throttle.allow_key(
+            f"token:{token.pk}", scope="api", limit=settings.INTAKE_API_REQUESTS_PER_MINUTE,
+            window_seconds=self.WINDOW_SECONDS,
+        )
+
+    def wait(self) -> float:
+        return float(throttle.seconds_left(self.WINDOW_SECONDS))
+
+
 def _api(view: Any) -> Any:
+    view = throttle_classes([PartnerTokenThrottle])(view)
     view = permission_classes([MayRefer])(view)
     return authentication_classes([PartnerTokenAuthentication])(view)
 

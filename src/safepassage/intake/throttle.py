@@ -23,8 +23,20 @@ def client_address(request: HttpRequest) -> str:
 
 def allow(request: HttpRequest, *, scope: str, limit: int, window_seconds: int) -> bool:
     """Count one request; False once the client made more than `limit` in the window."""
+    return allow_key(client_address(request), scope=scope, limit=limit,
+                     window_seconds=window_seconds)
+
+
+def seconds_left(window_seconds: int) -> int:
+    """How long until the current window ends and counting starts again."""
+    return int(window_seconds - time.time() % window_seconds) + 1
+
+
+def allow_key(client: str, *, scope: str, limit: int, window_seconds: int) -> bool:
+    """Count one request of `client` (an address, a token); False once it made more than
+    `limit` in the window."""
     window = int(time.time() // window_seconds)
-    key = f"intake-throttle:{scope}:{client_address(request)}:{window}"
+    key = f"intake-throttle:{scope}:{client}:{window}"
     cache.add(key, 0, timeout=window_seconds + 5)
     try:
         count = cache.incr(key)
