@@ -32,11 +32,10 @@ __all__ = ["FEATURE_COLUMNS", "link", "score_pairs"]
 
 # Decision thresholds on Splink's match probability. Above AUTO_MERGE a pair is merged without a
 # person; between REVIEW and AUTO_MERGE it goes to the review queue. A wrong merge hides a
-# person from the queue, so the automatic threshold is high. 0.9 would lift recall at scale with
-# precision still >= 0.99 (docs/linkage.md), but then DuckDB and Spark cluster one pair of the
-# Spark test differently (0.968 against 0.26: 6.45 bits, the given-name level; DuckDB's
-# Jaro-Winkler gives 0.804 for the two keys, just over the 0.8 level, Splink's Spark jar most
-# likely just under), so it stays at 0.98 until the two agree.
+# person from the queue, so the automatic threshold is high; name frequencies and the household
+# corroboration (below) bring recall at scale, not a lower threshold (docs/linkage.md). A lower
+# one would also split DuckDB and Spark on one pair of the Spark test (DuckDB's Jaro-Winkler gives
+# 0.804 for its given-name keys, just over the 0.8 level, Splink's Spark jar most likely under).
 AUTO_MERGE_PROBABILITY = 0.98
 REVIEW_PROBABILITY = 0.5
 
@@ -195,8 +194,6 @@ def spark_session(master: str = "local[2]") -> Any:
 def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
     """A saved model with its SQL rewritten for another backend: Splink writes the conditions in
     the dialect it trained on ("l"."name" in DuckDB is a string literal to Spark)."""
-    import copy
-
     import sqlglot
 
     source = model.get("sql_dialect", "duckdb")
@@ -222,8 +219,6 @@ def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
 
 def without_term_frequencies(model: dict[str, Any]) -> dict[str, Any]:
     """A saved model whose exact name levels weigh every name alike."""
-    import copy
-
     plain = copy.deepcopy(model)
     for comparison in plain["comparisons"]:
         for level in comparison["comparison_levels"]:
@@ -385,20 +380,7 @@ def link(
     pairs = pairs[pairs["household_l"] != pairs["household_r"]]
     if explain:
         pairs = with_reasons(pairs, trained)
-    given_weight = pd.Series(0.0, index=pairs.index)  # a model without names: neither
-    if "mw_given_name" in pairs:
-        given_weight = given_weight + pairs["mw_given_name"].fillna(0)
-    if "mw_tf_adj_given_name" in pairs:
-        given_weight = given_weight + pairs["mw_tf_adj_given_name"].fillna(0)
-    given_names_agree = (given_weight > 0).to_numpy()
-    # Brothers: given names far apart (not a spelling variant) and one father. Given names far
-    # apart without a father in common (names swapped, a nickname) are left to the weights.
-    far = _else_weight(trained, "given_name")
-    given_names_disagree = (
-        ((pairs["mw_given_name"] - far).abs() < 1e-6) & (pairs["mw_father_name"] > 0)
-    ).to_numpy() if far is not None and {"mw_given_name", "mw_father_name"} <= set(pairs) else (
-        np.zeros(len(pairs), dtype=bool)
-    )
+    given_names_agree, brothers = _given_name_evidence(pairs, trained)
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -407,10 +389,10 @@ def link(
         pairs, households=households, prior=float(trained["probability_two_random_records_match"]),
         certain=auto_merge_probability, eligible=given_names_agree,
     )
-    # Two given names that disagree are two people often enough (twins, brothers sharing a
-    # birth date, a phone and a father) that a person decides: never an automatic merge.
-    pairs["automatic"] = (pairs["match_probability"] >= auto_merge_probability).to_numpy() & (
-        ~given_names_disagree
+    # Brothers are two people often enough (twins too: one birth date, one phone, one father)
+    # that a person decides: never an automatic merge.
+    pairs["automatic"] = (
+        (pairs["match_probability"] >= auto_merge_probability).to_numpy() & ~brothers
     )
     strong = pairs[pairs["automatic"]]
     accepted = accepted_edges(households=households, pairs=strong)
@@ -427,6 +409,33 @@ def link(
 _PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
 
 
+def field_weight(pairs: pd.DataFrame, name: str) -> pd.Series | None:
+    """A compared field's match weight per pair, with its name-frequency adjustment (Splink 5's
+    `mw_` and `mw_tf_adj_` columns), or None when the pairs do not carry it."""
+    if f"mw_{name}" not in pairs:
+        return None
+    weight = pairs[f"mw_{name}"]
+    if f"mw_tf_adj_{name}" in pairs:
+        weight = weight + pairs[f"mw_tf_adj_{name}"].fillna(0)
+    return weight
+
+
+def _given_name_evidence(pairs: pd.DataFrame, model: dict[str, Any]) -> tuple[Any, Any]:
+    """Two boolean arrays over the pairs: the given names agree (positive weight), and brothers:
+    given names far apart (the last level, not a spelling variant) with one father. Far apart
+    without a father in common (names swapped, a nickname) is left to the weights."""
+    given = field_weight(pairs, "given_name")
+    none = np.zeros(len(pairs), dtype=bool)
+    if given is None:  # a model without names: neither
+        return none, none
+    agree = (given.fillna(0) > 0).to_numpy()
+    far = _else_weight(model, "given_name")
+    if far is None or "mw_father_name" not in pairs:
+        return agree, none
+    brothers = ((pairs["mw_given_name"] - far).abs() < 1e-6) & (pairs["mw_father_name"] > 0)
+    return agree, brothers.to_numpy()
+
+
 def _else_weight(model: dict[str, Any], field: str) -> float | None:
     """The match weight of a comparison's last level ("All other comparisons") in a model."""
     for comparison in model["comparisons"]:
@@ -436,6 +445,7 @@ def _else_weight(model: dict[str, Any], field: str) -> float | None:
             if m and u:
                 return math.log2(m / u)
     return None
+
 
 # Once one person of registration A is matched with certainty to one of registration B, A and B
 # are most likely one family registered twice (by the family and by a relative abroad, say), and
@@ -504,16 +514,15 @@ def with_reasons(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
             len(levels) - 1 - i: lv.get("label_for_charts", "") for i, lv in enumerate(levels)
         }
         fields.append((name, labels))
+    weights = {name: field_weight(pairs, name) for name, _labels in fields}  # Splink 5
     reasons = []
-    for row in pairs.to_dict("records"):
+    for i, row in enumerate(pairs.to_dict("records")):
         explained = []
         for name, labels in fields:
             gamma = int(row.get(f"gamma_{name}", -1))
-            if f"mw_{name}" in row:  # Splink 5 gives each field's match weight
-                weight = float(row[f"mw_{name}"])
-                adjustment = row.get(f"mw_tf_adj_{name}")  # how common the name is
-                if adjustment is not None and not pd.isna(adjustment):
-                    weight += float(adjustment)
+            known = weights[name]
+            if known is not None:
+                weight = float(known.iloc[i])
             else:
                 bf = float(row.get(f"bf_{name}", 1.0))
                 weight = math.log2(bf) if bf > 0 else -99.0
