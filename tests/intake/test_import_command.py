@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -58,26 +59,25 @@ def test_create_org_registers_a_new_partner_on_its_first_import(tmp_path: Path) 
     assert Organisation.objects.filter(name="Veterans Network").count() == 1
 
 
-def test_an_api_token_is_printed_once_and_works(partner_org: Organisation) -> None:
+def _issued_token(organisation: Organisation) -> tuple[str, Any]:
+    """A token printed by `safepassage api-token`, and a client that sends it."""
     from django.test import Client
 
     out = StringIO()
-    call_command("api_token", "--org", partner_org.slug, stdout=out)
+    call_command("api_token", "--org", organisation.slug, stdout=out)
     token = out.getvalue().strip()
+    return token, Client(headers={"Authorization": f"Bearer {token}"})
 
-    client = Client(headers={"Authorization": f"Bearer {token}"})
+
+def test_an_api_token_is_printed_once_and_works(partner_org: Organisation) -> None:
+    _token, client = _issued_token(partner_org)
     assert client.get("/api/v1/registrations/").status_code == 200
 
 
 def test_a_revoked_token_is_refused_from_the_next_request(partner_org: Organisation) -> None:
-    from django.test import Client
-
     from safepassage.audit.models import AuditEntry
 
-    out = StringIO()
-    call_command("api_token", "--org", partner_org.slug, stdout=out)
-    token = out.getvalue().strip()
-    client = Client(headers={"Authorization": f"Bearer {token}"})
+    token, client = _issued_token(partner_org)
     assert client.get("/api/v1/registrations/").status_code == 200
 
     listed = StringIO()

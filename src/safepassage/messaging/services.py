@@ -227,7 +227,7 @@ def _write(
             )
         )
     with transaction.atomic():
-        return list(create_objects(rows))
+        return create_objects(rows)
 
 
 # --- Broadcasts ---------------------------------------------------------------------------

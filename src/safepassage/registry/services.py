@@ -181,7 +181,7 @@ def _create_cases(
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return list(create_objects(cases))
+                return create_objects(cases)
         except IntegrityError:
             for case in cases:
                 case.reference = new_reference()
