@@ -3,6 +3,7 @@ request: the registration leaves a pending check, a thread of the process works 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -36,6 +37,31 @@ def test_a_registration_leaves_a_pending_check_and_wakes_the_checker_after_commi
     assert pair.person_b.household_id == second.household_id
     assert not PendingCheck.objects.exists()
     assert services.run_pending_checks() == 0
+
+
+def test_waiting_registrations_checked_in_one_pass_each_find_their_own_duplicate(
+    in_background: None, make_case: Any,
+) -> None:
+    """The checker scores many waiting registrations in one pass: each is compared with its
+    own candidates, as if checked alone."""
+    first_a = make_case(person())
+    first_b = make_case(person(given_name="Freshta", family_name="Noori", father_name="Wahid",
+                               name_native="فرشته نوری", birth_date=dt.date(1992, 1, 9),
+                               birth_date_text="", sex="female", phones=["+93700111222"],
+                               tazkira_number="140009998888", passport_number="P07777777"))
+    again_a = make_case(person(given_name="Zabihollah", tazkira_number="", passport_number=""))
+    again_b = make_case(person(given_name="Freshteh", family_name="Noori", father_name="Wahid",
+                               name_native="", birth_date=dt.date(1992, 1, 9),
+                               birth_date_text="", sex="female", phones=["+93700111222"],
+                               tazkira_number="", passport_number=""))
+
+    assert services.run_pending_checks(limit=services.CHECKS_PER_PASS) == 4
+
+    pairs = {(p.person_a.household_id, p.person_b.household_id)
+             for p in CandidatePair.objects.select_related("person_a", "person_b")}
+    assert pairs == {(first_a.household_id, again_a.household_id),
+                     (first_b.household_id, again_b.household_id)}
+    assert not PendingCheck.objects.exists()
 
 
 def test_the_command_works_what_is_waiting(in_background: None, make_case: Any,

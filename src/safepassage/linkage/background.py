@@ -62,7 +62,8 @@ def _work() -> None:
         _wakeup.clear()
         try:
             close_old_connections()
-            while not _stopping.is_set() and services.run_pending_checks(limit=1):
+            while not _stopping.is_set() and services.run_pending_checks(
+                    limit=services.CHECKS_PER_PASS):
                 pass
         except Exception as exc:  # keep the thread; the checks stay pending for the next wake
             logger.error("duplicate checks stopped on %s; they stay pending",

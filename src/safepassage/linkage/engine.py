@@ -514,7 +514,10 @@ def with_reasons(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
             len(levels) - 1 - i: lv.get("label_for_charts", "") for i, lv in enumerate(levels)
         }
         fields.append((name, labels))
-    weights = {name: field_weight(pairs, name) for name, _labels in fields}  # Splink 5
+    weights = {}  # Splink 5; as lists: pandas indexing per row cost more than the scoring
+    for name, _labels in fields:
+        weight = field_weight(pairs, name)
+        weights[name] = None if weight is None else weight.tolist()
     reasons = []
     for i, row in enumerate(pairs.to_dict("records")):
         explained = []
@@ -522,7 +525,7 @@ def with_reasons(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
             gamma = int(row.get(f"gamma_{name}", -1))
             known = weights[name]
             if known is not None:
-                weight = float(known.iloc[i])
+                weight = float(known[i])
             else:
                 bf = float(row.get(f"bf_{name}", 1.0))
                 weight = math.log2(bf) if bf > 0 else -99.0
@@ -569,10 +572,13 @@ def _forget_tables(db_api: Any) -> None:
 
 def score_pairs(
     *, left: pd.DataFrame, right: pd.DataFrame, model: dict[str, Any], threshold: float,
-    model_key: str | None = None,
+    model_key: str | None = None, best_per_record: int | None = None,
 ) -> pd.DataFrame:
     """Score every record of `right` (new registrations) against every record of `left` (the
     candidates found by blocking keys), with a trained model; pairs at or above `threshold`.
+    When both frames have a `check_group` column, only records of the same group are compared
+    (several registrations' checks in one pass). With `best_per_record`, only the strongest
+    pairs of each record of `right`.
 
     With `model_key` (a name that changes whenever the model does), the SQL Splink writes for
     the model is kept and reused: building it parses every comparison again, which costs more
@@ -586,15 +592,21 @@ def score_pairs(
     for frame in (left, right):  # no term frequencies: exact names weigh as in the plain model
         for column in TERM_FREQUENCY_COLUMNS:
             frame[f"tf_{column}"] = pd.Series([None] * len(frame), dtype="float64")
+    grouped = "check_group" in left.columns and "check_group" in right.columns
+    join = "l.household <> r.household" + (" AND l.check_group = r.check_group" if grouped
+                                           else "")
     db_api = _instant_db_api()
     try:
         scored = compare_records(
-            left, right, model, db_api, join_condition="l.household <> r.household",
-            sql_cache_key=f"score-pairs:{model_key}" if model_key else None,
+            left, right, model, db_api, join_condition=join,
+            sql_cache_key=f"score-pairs:{grouped}:{model_key}" if model_key else None,
         ).as_pandas_dataframe()
     finally:
         _forget_tables(db_api)
     scored = scored[scored["match_probability"] >= threshold]
+    if best_per_record is not None:
+        scored = (scored.sort_values("match_weight", ascending=False, kind="stable")
+                  .groupby("unique_id_r", sort=False).head(best_per_record))
     if scored.empty:
         return empty
     return with_reasons(scored, model)[[*_PAIR_COLUMNS, "reasons"]].reset_index(drop=True)

@@ -47,6 +47,8 @@ if TYPE_CHECKING:  # pandas and Splink load on first use: registering a househol
 INSTANT_CHECK_MAX_PERSONS = 30
 BLOCK_KEY_KIND = "linkage-block"
 CANDIDATE_LIMIT = 500
+# The duplicate checker scores up to this many waiting registrations in one pass.
+CHECKS_PER_PASS = 50
 # The instant check proposes at most this many pairs per new person, the strongest.
 PAIRS_PER_PERSON = 10
 # Unsupervised training needs enough pairs; below this, a run scores with the current model.
@@ -95,21 +97,23 @@ def pending_checks() -> int:
 
 
 def run_pending_checks(*, limit: int | None = None) -> int:
-    """Check waiting registrations, oldest first, each in its own transaction: the pending row
-    is locked (other workers skip it on PostgreSQL) and deleted with the check's results. The
-    number checked."""
+    """Check waiting registrations, oldest first, up to CHECKS_PER_PASS in one transaction and
+    one scoring: the pending rows are locked (other workers skip them on PostgreSQL) and
+    deleted with the check's results. The number checked."""
     done = 0
     while limit is None or done < limit:
+        take = CHECKS_PER_PASS if limit is None else min(CHECKS_PER_PASS, limit - done)
         with transaction.atomic():
-            pending = (PendingCheck.objects.select_for_update(skip_locked=True)
-                       .order_by("created_at", "household_id").first())
-            if pending is None:
+            pending = list(PendingCheck.objects.select_for_update(skip_locked=True)
+                           .order_by("created_at", "household_id")[:take])
+            if not pending:
                 break
-            persons = list(Person.objects.filter(household_id=pending.household_id))
-            if persons:
-                check_new_persons(persons=persons)
-            pending.delete()
-        done += 1
+            households: dict[int, list[Person]] = {p.household_id: [] for p in pending}
+            for person in Person.objects.filter(household_id__in=households):
+                households[person.household_id].append(person)
+            check_registrations([people for people in households.values() if people])
+            PendingCheck.objects.filter(pk__in=[p.pk for p in pending]).delete()
+        done += len(pending)
     return done
 
 
@@ -143,16 +147,29 @@ def current_model_and_key() -> tuple[dict[str, Any], str]:
     return model, key
 
 
-def _frame(features: dict[int, dict[str, Any]], households: dict[int, int]) -> pd.DataFrame:
+def _frame(
+    features: dict[int, dict[str, Any]], households: dict[int, int],
+    groups: Sequence[tuple[int, int]] | None = None,
+) -> pd.DataFrame:
     """The features as a frame; the engine gives each column its type (engine.typed_features)
-    when it scores or links, so it is not done twice here."""
+    when it scores or links, so it is not done twice here. With `groups` (person, group), one
+    row per pair, in a `check_group` column: the instant check compares a group's new persons
+    with that group's candidates only, and a candidate of two groups appears twice."""
     import pandas as pd
 
     from safepassage.linkage import engine
 
+    columns = ["unique_id", "household", *engine.FEATURE_COLUMNS]
+    if groups is None:
+        return pd.DataFrame.from_records(
+            [{"unique_id": pk, "household": households[pk], **data}
+             for pk, data in features.items()],
+            columns=columns,
+        )
     return pd.DataFrame.from_records(
-        [{"unique_id": pk, "household": households[pk], **data} for pk, data in features.items()],
-        columns=["unique_id", "household", *engine.FEATURE_COLUMNS],
+        [{"unique_id": pk, "household": households[pk], "check_group": group, **features[pk]}
+         for pk, group in groups],
+        columns=[*columns, "check_group"],
     )
 
 
@@ -164,26 +181,28 @@ def _frame(features: dict[int, dict[str, Any]], households: dict[int, int]) -> p
 def check_new_persons(
     *, persons: Sequence[Person], features: dict[int, dict[str, Any]] | None = None
 ) -> list[CandidatePair]:
-    """Compare new persons with the persons already registered who share a blocking key, and
-    record each likely pair as a "possible duplicate" for a caseworker. Never merges."""
+    """Compare new persons (one registration) with the persons already registered who share a
+    blocking key, and record each likely pair as a "possible duplicate" for a caseworker. Never
+    merges."""
+    return check_registrations([persons], features=features)
+
+
+def check_registrations(
+    registrations: Sequence[Sequence[Person]],
+    *, features: dict[int, dict[str, Any]] | None = None,
+) -> list[CandidatePair]:
+    """The instant check of several registrations at once: each registration's new persons
+    against its own candidates, all scored in one pass (Splink's fixed cost per pass is most of
+    a small check's, so a surge's backlog is worked dozens at a time)."""
     from safepassage.linkage import engine
 
-    new_ids = {p.pk for p in persons}
+    new_ids = {p.pk for persons in registrations for p in persons}
     if features is None:
         features = {
             f.person_id: _data(f) for f in PersonFeatures.objects.filter(person_id__in=new_ids)
         }
-    digests = {_digest(v) for data in features.values() for v in blocking_key_values(data)}
-    new_households = {p.household_id for p in persons}
-    # With a common name, thousands of people share a key: keep those who share the most keys
-    # (a phone or a tazkira on top of a name), not the first found.
-    candidate_ids = set(
-        BlockKey.objects.filter(digest__in=digests)
-        .exclude(person_id__in=new_ids)
-        .exclude(person__household_id__in=new_households)
-        .values("person_id").annotate(shared=Count("id")).order_by("-shared", "person_id")
-        .values_list("person_id", flat=True)[:CANDIDATE_LIMIT]
-    )
+    candidates = [_candidates(persons, features) for persons in registrations]
+    candidate_ids = set().union(*candidates)
     if not candidate_ids:
         return []
     existing = {
@@ -192,14 +211,35 @@ def check_new_persons(
     households = dict(
         Person.objects.filter(pk__in=new_ids | candidate_ids).values_list("pk", "household_id")
     )
+    left = [(pk, group) for group, ids in enumerate(candidates) for pk in sorted(ids)]
+    right = [(p.pk, group) for group, persons in enumerate(registrations) for p in persons
+             if p.pk in features]
     model, model_key = current_model_and_key()
     scored = engine.score_pairs(
-        left=_frame(existing, households),
-        right=_frame(features, households),
+        left=_frame(existing, households, groups=left),
+        right=_frame(features, households, groups=right),
         model=model, model_key=model_key,
-        threshold=engine.REVIEW_PROBABILITY,
+        threshold=engine.REVIEW_PROBABILITY, best_per_record=PAIRS_PER_PERSON,
     )
     return _propose(scored, source=CandidatePair.Source.INTAKE)
+
+
+def _candidates(persons: Sequence[Person], features: dict[int, dict[str, Any]]) -> set[int]:
+    """Who a registration's persons are compared with: the persons of other registrations who
+    share a blocking key with one of them. With a common name, thousands share a key: keep
+    those who share the most keys (a phone or a tazkira on top of a name), not the first found."""
+    new_ids = {p.pk for p in persons}
+    digests = {_digest(v) for pk in new_ids if pk in features
+               for v in blocking_key_values(features[pk])}
+    if not digests:
+        return set()
+    return set(
+        BlockKey.objects.filter(digest__in=digests)
+        .exclude(person_id__in=new_ids)
+        .exclude(person__household_id__in={p.household_id for p in persons})
+        .values("person_id").annotate(shared=Count("id")).order_by("-shared", "person_id")
+        .values_list("person_id", flat=True)[:CANDIDATE_LIMIT]
+    )
 
 
 def _propose(scored: pd.DataFrame, *, source: str) -> list[CandidatePair]:
