@@ -22,6 +22,8 @@ run: install system-packages
 	$(SP) migrate --noinput
 	$(SP) compilemessages --ignore=.venv -v0
 	$(SP) demo-data --households 5000 --if-empty
+	$(SP) demo-reregistrations --households 5000 --if-none
+	$(SP) link --if-never-run
 	$(SP) demo-circumstances --if-empty
 	$(SP) rescore
 	$(SP) airlift-demo --if-empty

@@ -30,6 +30,12 @@ def test_import_link_and_export_give_one_cluster_id_per_person(
     call_command("link", stdout=out, stderr=err)
     summary = out.getvalue()
     assert "records:" in summary and "auto-merged:" in summary and "queued for review:" in summary
+    again = io.StringIO()
+    call_command("link", "--if-never-run", stdout=again, stderr=io.StringIO())
+    assert "not run again" in again.getvalue()
+    from safepassage.linkage.models import LinkageRun
+
+    assert LinkageRun.objects.count() == 1
 
     exported = tmp_path / "clusters.csv"
     call_command("export_clusters", "--out", str(exported), stdout=io.StringIO())

@@ -258,6 +258,14 @@ def _render(rng: random.Random, person: SyntheticPerson, *, noise: float) -> dic
     }
 
 
+def render_registration(
+    rng: random.Random, members: Iterable[SyntheticPerson], *, noise: float = 2.0
+) -> list[dict[str, str]]:
+    """The person columns of a household registered again by someone else: written
+    differently, with the noise of a second-hand registration."""
+    return [_render(rng, person, noise=noise) for person in members]
+
+
 def write_csv(rows: Iterable[dict[str, str]], path: str | Path) -> int:
     """Write rows (with or without `truth_person`) to a UTF-8 CSV; return how many were written."""
     count = 0

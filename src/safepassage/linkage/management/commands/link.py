@@ -25,9 +25,18 @@ class Command(BaseCommand):
             "--keep-model", action="store_true",
             help="score with the latest saved model instead of training a new one",
         )
+        parser.add_argument(
+            "--if-never-run", action="store_true",
+            help="do nothing if a linkage run was made before (make run)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from safepassage.linkage.models import LinkageRun
         from safepassage.linkage.services import run_linkage
+
+        if options["if_never_run"] and LinkageRun.objects.exists():
+            self.stdout.write("A linkage run was made before; not run again.")
+            return
 
         spark = None
         if options["backend"] == "spark":
