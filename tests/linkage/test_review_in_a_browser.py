@@ -30,7 +30,12 @@ def test_a_caseworker_merges_a_possible_duplicate_from_the_case_page(
     page.get_by_role("link", name="review").click()
     table = page.locator("table.side-by-side").inner_text()
     assert "Zabihullah" in table and "Zabihollah" in table
-    assert "given_name" in page.content() and "Why they were paired" in page.content()
+    reasons = page.locator("section", has_text="Why they were paired").inner_text()
+    # In words, not the model's column names: the duplicate gave no tazkira.
+    assert "Father's name\tthe same (once spellings are aligned)" in reasons
+    assert "Tazkira\tnot given in one of the two (or both)" in reasons
+    assert "Before any comparison" in reasons
+    assert "given_name" not in reasons and "Exact match" not in reasons
 
     page.get_by_role("button", name="Same person: merge").click()
     expect(page.locator("body")).to_contain_text("now one person")

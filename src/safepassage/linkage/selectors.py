@@ -3,6 +3,7 @@ duplicates, and the clusters for export."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,8 @@ class PairFile:
     left_case: Case
     right_case: Case
     rows: list[tuple[str, str, str]]  # (field label, left value, right value)
-    reasons: list[dict[str, Any]]
+    reasons: list[dict[str, Any]]  # field, level and weight, in words a caseworker reads
+    start_weight: float  # the weight of any pair before its fields are compared
 
 
 def _born(p: Person) -> str:
@@ -77,8 +79,59 @@ def get_pair_file(*, actor: Any, pair_id: int) -> PairFile:
     )
     return PairFile(
         pair=pair, left=left, right=right, left_case=left.household.case,
-        right_case=right.household.case, rows=_rows(left, right), reasons=list(pair.reasons),
+        right_case=right.household.case, rows=_rows(left, right),
+        reasons=[{**r, "field": field_label(r["field"]), "level": level_label(r["level"])}
+                 for r in pair.reasons],
+        start_weight=pair.match_weight - sum(float(r["weight"]) for r in pair.reasons),
     )
+
+
+def field_label(field: str) -> str:
+    """A compared field's name as the pair page shows it."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "given_name": _("Given name"), "family_name": _("Family name"),
+        "father_name": _("Father's name"), "date_of_birth": _("Born"), "sex": _("Sex"),
+        "phone": _("Phone"), "tazkira": _("Tazkira"), "passport": _("Passport"),
+        "email": _("E-mail"), "household": _("Family"),
+    }
+    return labels.get(field, field)
+
+
+def level_label(level: str) -> str:
+    """What a comparison level means, in words: the model's labels are Splink's ("Exact match
+    on given_key", "All other comparisons")."""
+    from django.utils.translation import gettext as _
+
+    exact = re.fullmatch(r"Exact match on (\w+)", level)
+    if exact:
+        column = exact.group(1)
+        if column.endswith("_key"):
+            return _("the same (once spellings are aligned)")
+        if column.endswith("_skel"):
+            return _("the same consonants: another spelling of the name")
+        return _("the same")
+    similar = re.fullmatch(r"Jaro-Winkler distance of \w+ >= ([0-9.]+)", level)
+    if similar:
+        close = float(similar.group(1)) >= 0.9
+        return _("spelled almost the same") if close else _("spelled alike")
+    labels = {
+        "missing": _("not given in one of the two (or both)"),
+        "All other comparisons": _("different"),
+        "same day": _("the same day"),
+        "day and month swapped": _("the same date with day and month swapped"),
+        "imprecise date compatible": _("compatible (one date is only a year or a month)"),
+        "one year or one month apart": _("one year or one month apart"),
+        "within two years": _("within two years"),
+        "same phone, same given name": _("the same phone, and the same given name"),
+        "same phone (a household's)": _("the same phone (a family's shared phone)"),
+        "phones with different country prefixes":
+            _("different, in two countries (a relative abroad may have registered them)"),
+        "another person of both registrations is matched":
+            _("another person of both registrations is the same: one family registered twice"),
+    }
+    return labels.get(level, level)
 
 
 @dataclass
