@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from safepassage.accounts.models import Organisation, Role, User
@@ -19,6 +21,14 @@ from safepassage.registry.services import PersonData, register_household
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A request with ?lang= activates its language in the worker thread, where it would stay
+    for the next test; each test starts in the default language instead."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
