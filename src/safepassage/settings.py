@@ -235,8 +235,9 @@ AUDIT_LANES = int(os.environ.get("SAFEPASSAGE_AUDIT_LANES", "8"))
 # (after the commit, by a thread of the process that registered it: the registrant's answer does
 # not wait for fuzzy matching) or "inline" (inside the registration, slower under a surge).
 LINKAGE_INSTANT_CHECK = os.environ.get("SAFEPASSAGE_DUPLICATE_CHECK", "background")
-if LINKAGE_INSTANT_CHECK not in {"background", "inline"}:
-    raise ImproperlyConfigured("SAFEPASSAGE_DUPLICATE_CHECK must be background or inline.")
+if LINKAGE_INSTANT_CHECK not in {"background", "inline", "worker"}:
+    raise ImproperlyConfigured(
+        "SAFEPASSAGE_DUPLICATE_CHECK must be background, inline or worker.")
 
 # --- credentials: signed facilitation letters and boarding passes ---------------------------------
 # The issuer's name in every token (short: it is in every QR code), the signature algorithm of new

@@ -4,6 +4,7 @@ request: the registration leaves a pending check, a thread of the process works 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from typing import Any
 
@@ -95,3 +96,42 @@ def test_the_checker_thread_finds_the_duplicate_after_the_commit(in_background: 
 
     assert not PendingCheck.objects.exists()
     assert CandidatePair.objects.get().person_b.household_id == second.household_id
+
+
+def test_with_a_checker_process_the_web_process_only_leaves_the_check_waiting(
+    settings: Any, make_case: Any, django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.LINKAGE_INSTANT_CHECK = "worker"
+    make_case(person())
+    with django_capture_on_commit_callbacks() as callbacks:
+        second = make_case(person(given_name="Zabihollah", tazkira_number="",
+                                  passport_number=""))
+    assert background.wake not in callbacks
+    assert PendingCheck.objects.filter(household=second.household).exists()
+    assert not CandidatePair.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_following_checker_works_registrations_as_they_come_until_stopped(
+    settings: Any, make_case: Any,
+) -> None:
+    settings.LINKAGE_INSTANT_CHECK = "worker"
+    stop = threading.Event()
+    checked: list[int] = []
+    follower = threading.Thread(target=lambda: checked.append(
+        services.follow_pending_checks(stop=stop, poll_seconds=0.05)))
+    follower.start()
+    try:
+        make_case(person())
+        second = make_case(person(given_name="Zabihollah", tazkira_number="",
+                                  passport_number=""))
+        deadline = time.monotonic() + 60
+        while not CandidatePair.objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        follower.join(60)
+    assert not follower.is_alive()
+    assert CandidatePair.objects.get().person_b.household_id == second.household_id
+    assert checked == [2]
+    assert not PendingCheck.objects.exists()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import copy
 import math
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,7 +70,8 @@ def record_features(persons: Sequence[Person]) -> None:
     and blocking keys of new persons; a small registration (a web form, an API referral) is then
     checked against the persons already registered: after the commit, by the duplicate checker
     in the background (the default: the registrant's answer does not wait for fuzzy matching),
-    or at once (settings.LINKAGE_INSTANT_CHECK = "inline")."""
+    by a process of its own (settings.LINKAGE_INSTANT_CHECK = "worker": `safepassage
+    check-duplicates --follow`), or at once ("inline")."""
     if not persons:
         return
     features = {person.pk: features_of_person(person) for person in persons}
@@ -89,7 +91,24 @@ def record_features(persons: Sequence[Person]) -> None:
     PendingCheck.objects.bulk_create(
         [PendingCheck(household_id=h) for h in sorted({p.household_id for p in persons})]
     )
-    transaction.on_commit(background.wake)
+    if settings.LINKAGE_INSTANT_CHECK == "background":
+        transaction.on_commit(background.wake)
+
+
+def follow_pending_checks(*, stop: threading.Event, poll_seconds: float = 1.0) -> int:
+    """Work the pending checks as they come, until `stop` is set (the check in hand is
+    finished first): the loop of `safepassage check-duplicates --follow`. The number checked."""
+    done = 0
+    try:
+        while not stop.is_set():
+            close_old_connections()
+            checked = run_pending_checks(limit=CHECKS_PER_PASS)
+            done += checked
+            if not checked:
+                stop.wait(poll_seconds)
+    finally:
+        connection.close()
+    return done
 
 
 def pending_checks() -> int:
