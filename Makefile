@@ -30,7 +30,7 @@ run: install system-packages
 	$(SP) demo-engagements --evacuate-if-none
 	$(SP) demo-users
 	@echo "Open http://127.0.0.1:8000 and sign in with a user above (code: safepassage totp USER)."
-	$(SP) runserver 127.0.0.1:8000
+	bash scripts/serve-demo
 
 test: install system-packages
 	bash scripts/ensure-postgres
