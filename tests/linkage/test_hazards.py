@@ -225,3 +225,33 @@ def test_training_on_registrations_without_a_single_duplicate_does_not_fail() ->
     compared = [c["output_column_name"] for c in result.model["comparisons"]]
     assert {"given_name", "family_name", "father_name", "date_of_birth"} <= set(compared)
     assert not result.pairs["automatic"].any()
+
+
+def test_a_son_of_his_fathers_name_in_a_family_registered_twice_is_not_merged_with_him() -> None:
+    """The fathers of two registrations match with certainty, so the registrations are one
+    family; the son has his father's given name, father's name and phone, but was born 32 years
+    later: the family's prior must not make him his father."""
+    hamid = dict(given_name="Hamid", family_name="Hashimi", father_name="Hamid", sex="male",
+                 phone="+93788716099")
+    records = [
+        ("A-father", "A", {**hamid, "date_of_birth": "07/07/1967",
+                           "tazkira_number": "1397-1880-23395"}),
+        ("A-mother", "A", dict(given_name="Shabana", family_name="Hashimi", father_name="Wahid",
+                               sex="female", phone="+93788716099", date_of_birth="1970")),
+        ("B-father", "B", {**hamid, "date_of_birth": "1967-07-07",
+                           "tazkira_number": "1397 1880 23395"}),
+        ("B-son", "B", {**hamid, "date_of_birth": "27/05/1999"}),
+    ]
+    frame = pd.DataFrame.from_records(
+        [{"unique_id": n, "household": household, **features_of_row(row)}
+         for n, (_name, household, row) in enumerate(records)]
+    )
+    result = engine.link(frame, model=engine.default_model(), explain=True)
+    pairs = result.pairs.set_index(["unique_id_l", "unique_id_r"])
+    assert pairs.loc[(0, 2), "automatic"]  # the fathers
+    # Their names and the family phone give the pair a high probability: a caseworker decides.
+    son_and_father = pairs.loc[(0, 3)]
+    assert not son_and_father["automatic"]
+    assert "household" not in {r["field"] for r in son_and_father["reasons"]}
+    cluster = dict(zip(result.clusters["unique_id"], result.clusters["cluster_id"], strict=True))
+    assert cluster[0] == cluster[2] and cluster[0] != cluster[3]

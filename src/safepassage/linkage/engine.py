@@ -381,18 +381,21 @@ def link(
     if explain:
         pairs = with_reasons(pairs, trained)
     given_names_agree, brothers = _given_name_evidence(pairs, trained)
+    same_generation = ~_born_far_apart(pairs, trained)
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
     households = dict(zip(features["unique_id"], features["household"], strict=True))
     pairs = corroborated_by_household(
         pairs, households=households, prior=float(trained["probability_two_random_records_match"]),
-        certain=auto_merge_probability, eligible=given_names_agree,
+        certain=auto_merge_probability, eligible=given_names_agree & same_generation,
     )
     # Brothers are two people often enough (twins too: one birth date, one phone, one father)
-    # that a person decides: never an automatic merge.
+    # that a person decides: never an automatic merge. Nor a pair born far apart: a son of his
+    # father's name shares his names and the family phone.
     pairs["automatic"] = (
         (pairs["match_probability"] >= auto_merge_probability).to_numpy() & ~brothers
+        & same_generation
     )
     strong = pairs[pairs["automatic"]]
     accepted = accepted_edges(households=households, pairs=strong)
@@ -436,6 +439,16 @@ def _given_name_evidence(pairs: pd.DataFrame, model: dict[str, Any]) -> tuple[An
     return agree, brothers.to_numpy()
 
 
+def _born_far_apart(pairs: pd.DataFrame, model: dict[str, Any]) -> Any:
+    """A boolean array over the pairs: the birth dates are at the last level (more than two
+    years apart, not a typing error). Inside one family that is a father and a son of one name,
+    never one person, so the family's prior does not apply to them."""
+    far = _else_weight(model, "date_of_birth")
+    if far is None or "mw_date_of_birth" not in pairs:
+        return np.zeros(len(pairs), dtype=bool)
+    return ((pairs["mw_date_of_birth"] - far).abs() < 1e-6).to_numpy()
+
+
 def _else_weight(model: dict[str, Any], field: str) -> float | None:
     """The match weight of a comparison's last level ("All other comparisons") in a model."""
     for comparison in model["comparisons"]:
@@ -464,10 +477,11 @@ def corroborated_by_household(
 ) -> pd.DataFrame:
     """Re-weigh the pairs between two registrations that already share a certain pair: the same
     evidence, with SAME_FAMILY_PRIOR as the prior instead of the population's. Only `eligible`
-    pairs (a boolean per pair: their given names agree) gain: inside one family, the family
-    name, the father's name, the phone and for twins the birth date agree between siblings, so
-    only the given name tells them apart. A pair only ever gains; clustering still never puts
-    two people of one registration together. With reasons, the gain is one of them.
+    pairs (a boolean per pair: their given names agree and they were not born far apart) gain:
+    inside one family, the family name, the father's name, the phone and for twins the birth
+    date agree between siblings, so only the given name and the generation tell them apart. A
+    pair only ever gains; clustering still never puts two people of one registration together.
+    With reasons, the gain is one of them.
     """
     if pairs.empty:
         return pairs
