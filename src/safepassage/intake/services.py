@@ -478,6 +478,7 @@ def _import_chunk(
                           for _n, v in rows],
         ))
     counts = {"imported": 0, "unchanged": 0, "quarantined": 0}
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
         results = register_referrals(
             actor=actor, referrals=referrals, channel=Channel.BULK_IMPORT,
@@ -493,6 +494,12 @@ def _import_chunk(
                 counts["quarantined"] += len(rows)
                 quarantine += _quarantine_rows(batch, rows, result.problems)
         QuarantinedRow.objects.bulk_create(quarantine)
+        if outermost and connection.vendor == "postgresql":
+            # The chunk's deferred foreign-key checks (one per row written) run now rather than
+            # at COMMIT: the batch's row below is shared with the other import processes and
+            # stays locked until COMMIT, which must then be short.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         done = sum(len(rows) for rows in households)
         # Increments, not values: two processes may be counting into the same batch.
         ImportBatch.objects.filter(pk=batch.pk).update(
