@@ -531,7 +531,7 @@ def _chunk_keys(households: Chunk) -> set[str]:
 def _import_chunks_side_by_side(
     actor: Any, batch: ImportBatch, chunks: list[Chunk], progress: ProgressCallback | None,
 ) -> None:
-    """Import the chunks in worker processes, two at a time, with the same outcome as one
+    """Import the chunks in worker processes, side by side, with the same outcome as one
     after the other: a chunk that shares an external id or a row with a chunk in progress waits
     for that chunk's commit, so it finds those people registered, as it would have in order.
     Each chunk is still its own transaction, committed with its counts."""
@@ -551,7 +551,9 @@ def _import_chunks_side_by_side(
     ) as pool:
         for chunk in chunks:
             keys = _chunk_keys(chunk)
-            while running and (len(running) >= IMPORT_PROCESSES
+            # One chunk more than there are workers waits in the pool's queue, so that a worker
+            # that commits starts on the next chunk at once instead of waiting for this loop.
+            while running and (len(running) > IMPORT_PROCESSES
                                or any(keys & other for other in running.values())):
                 finish(wait(running, return_when=FIRST_COMPLETED).done)
             running[pool.submit(import_process.import_chunk, batch.pk, actor.pk, chunk)] = keys
