@@ -507,7 +507,8 @@ def main() -> None:
                   - children_before.ru_stime) + server_cpu_seconds(None) - db_before
     summary = json.loads(done.stdout)
     rows.append(blank | {
-        "measure": f"CSV import of {args.rows:,} rows (safepassage import, 2 worker processes)",
+        "measure": f"CSV import of {args.rows:,} rows (safepassage import, "
+                   f"{services.IMPORT_PROCESSES} worker processes)",
         "rate_per_s": round(args.rows / elapsed),
         "ratio": f"{elapsed:.1f} s; imported {summary['imported']}, quarantined "
                  f"{summary['quarantined']}",

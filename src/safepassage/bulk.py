@@ -78,12 +78,38 @@ def insert_rows(model: type[models.Model], fields: Sequence[str],
     return count
 
 
+def draw_keys(objects: Sequence[models.Model]) -> bool:
+    """Give new objects of one model their primary keys before they are written, drawn from
+    the table's sequence in one query, so that rows written together can point at each other
+    (a household at its head, its people at the household) without an UPDATE afterwards.
+    PostgreSQL only: elsewhere the database gives keys at insert time; then nothing is done
+    and the answer is False."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return False
+    if not objects:
+        return True
+    meta = objects[0]._meta
+    pk = meta.pk
+    assert pk is not None and isinstance(pk, models.AutoField | models.BigAutoField)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, pk.column, len(objects)],
+        )
+        keys = [row[0] for row in cursor.fetchall()]
+    for obj, key in zip(objects, keys, strict=True):
+        obj.pk = key
+    return True
+
+
 def create_objects(objects: list[M]) -> list[M]:
     """bulk_create for many new objects of one model with an automatic primary key.
 
-    On PostgreSQL the keys are drawn from the table's sequence in one query and the rows sent
-    by one COPY (insert_rows); elsewhere this is bulk_create itself. Either way each object has
-    its primary key afterwards and fields such as auto_now_add are filled in as by save().
+    On PostgreSQL the keys are drawn from the table's sequence in one query (draw_keys; unless
+    they were drawn already) and the rows sent by one COPY (insert_rows); elsewhere this is
+    bulk_create itself. Either way each object has its primary key afterwards and fields such
+    as auto_now_add are filled in as by save().
     """
     if not objects:
         return objects
@@ -95,14 +121,8 @@ def create_objects(objects: list[M]) -> list[M]:
     pk = meta.pk
     assert pk is not None and isinstance(pk, models.AutoField | models.BigAutoField)
     fields = [f for f in meta.concrete_fields if f is not pk and not f.generated]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, pk.column, len(objects)],
-        )
-        keys = [row[0] for row in cursor.fetchall()]
-    for obj, key in zip(objects, keys, strict=True):
-        obj.pk = key
+    if any(obj.pk is None for obj in objects):
+        draw_keys(objects)
     insert_rows(model, [pk.name, *(f.name for f in fields)],
                 ([obj.pk, *(f.pre_save(obj, True) for f in fields)] for obj in objects))
     for obj in objects:

@@ -1,4 +1,4 @@
-"""A file of many chunks is imported by two processes on PostgreSQL (one after the other
+"""A file of many chunks is imported by several processes on PostgreSQL (one after the other
 elsewhere), with the same outcome as a chunk-by-chunk import: each household once, whole."""
 
 from __future__ import annotations
@@ -57,5 +57,23 @@ def test_a_household_sent_again_with_someone_new_is_held_as_if_imported_in_order
 
     assert (batch.imported, batch.quarantined, batch.unchanged) == (4, 3, 0)
     assert Case.objects.count() == 2
+    codes = {p["code"] for row in QuarantinedRow.objects.all() for p in row.problems}
+    assert "external_id_registered_elsewhere" in codes
+
+
+def test_a_household_sent_again_waits_even_for_a_chunk_still_queued(
+    import_csv: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "ROWS_PER_TRANSACTION", 2)
+    households = [household(n, 2) for n in range(1, services.IMPORT_PROCESSES + 2)]
+    # The last household's chunk may still wait in the pool's queue behind the workers' chunks
+    # when the chunk that repeats it (with a new member) comes up: that one must still wait.
+    last = households[-1]
+    again = [{**row, "household_ref": "again"} for row in [*last, good_row(999)]]
+
+    batch = import_csv(csv_bytes([*(row for h in households for row in h), *again]))
+
+    assert (batch.imported, batch.quarantined, batch.unchanged) == (2 * len(households), 3, 0)
+    assert Case.objects.count() == len(households)
     codes = {p["code"] for row in QuarantinedRow.objects.all() for p in row.problems}
     assert "external_id_registered_elsewhere" in codes

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.audit import services as audit
-from safepassage.bulk import create_objects, insert_rows
+from safepassage.bulk import create_objects, draw_keys, insert_rows
 from safepassage.linkage import services as linkage_services
 from safepassage.messaging import services as messaging
 from safepassage.registry.identifiers import identifier_rows
@@ -123,16 +123,23 @@ def register_households(
     _check_may_register(actor, channel, organisation)
     user = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        rows = create_objects([Household() for _ in households])
-        people = create_objects(
-            [
-                Person(household_id=row.pk, **_values(member))
-                for row, data in zip(rows, households, strict=True)
-                for member in data.members
-            ]
-        )
+        rows = [Household() for _ in households]
+        people = [Person(**_values(member)) for data in households for member in data.members]
+        homes = [row for row, data in zip(rows, households, strict=True) for _m in data.members]
+        if draw_keys(rows) and draw_keys(people):
+            # Keys known beforehand: each household is written with its head in the INSERT.
+            _place(people, homes)
+            heads = _heads(people)
+            for row in rows:
+                row.head_id = heads[row.pk]
+            create_objects(rows)
+            create_objects(people)
+        else:
+            create_objects(rows)
+            _place(people, homes)
+            create_objects(people)
+            _set_heads(_heads(people))
         insert_identifiers(people)
-        _set_heads(people)
         cases = _create_cases(rows, households, organisation, channel)
         create_objects(
             [
@@ -188,7 +195,12 @@ def _create_cases(
     raise IntegrityError("Could not draw unused case references.")
 
 
-def _set_heads(people: Sequence[Person]) -> None:
+def _place(people: Sequence[Person], homes: Sequence[Household]) -> None:
+    for person, home in zip(people, homes, strict=True):
+        person.household_id = home.pk
+
+
+def _heads(people: Sequence[Person]) -> dict[int, int]:
     """The first member marked head leads each household; failing that, its first member."""
     heads: dict[int, int] = {}
     for p in people:
@@ -196,6 +208,11 @@ def _set_heads(people: Sequence[Person]) -> None:
             heads.setdefault(p.household_id, p.pk)
     for p in people:
         heads.setdefault(p.household_id, p.pk)
+    return heads
+
+
+def _set_heads(heads: dict[int, int]) -> None:
+    """Where keys come only with the INSERT: one UPDATE per household, afterwards."""
     table = Household._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
