@@ -4,10 +4,23 @@ day."""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import pandas as pd
+from django.apps import apps as django_apps
 
 from safepassage.linkage import engine
-from safepassage.linkage.features import features_of_row
+from safepassage.linkage.features import blocking_key_values, features_of_row
+from safepassage.linkage.models import BlockKey, CandidatePair, PersonFeatures
+from safepassage.linkage.services import _digest
+from safepassage.registry.services import PersonData
+from tests.conftest import person
+
+_migration = importlib.import_module(
+    "safepassage.linkage.migrations.0003_family_and_birth_day_block_keys"
+)
+add_keys, NEW_KEY = _migration.add_keys, _migration.NEW_KEY
 
 
 def _linked(rows: list[dict[str, str]], *, explain: bool = False) -> engine.LinkageResult:
@@ -44,3 +57,24 @@ def test_one_wrong_digit_in_the_birth_date_still_counts_for_the_person() -> None
     birth = next(r for r in reasons if r["field"] == "date_of_birth")
     assert birth["level"] == "one digit typed wrong"
     assert birth["weight"] > 0
+
+
+def _without_father(**overrides: Any) -> PersonData:
+    return person(father_name="", name_native="", phones=[], tazkira_number="",
+                  passport_number="", **overrides)
+
+
+def test_persons_registered_before_the_family_and_birth_day_key_are_found_through_it(
+    make_case: Any,
+) -> None:
+    make_case(_without_father())
+    new_key = "|".join(NEW_KEY) + "="
+    BlockKey.objects.filter(digest__in=[
+        _digest(v) for f in PersonFeatures.objects.all()
+        for v in blocking_key_values(f.data) if v.startswith(new_key)
+    ]).delete()  # as registered before the key existed
+
+    add_keys(django_apps, None)
+    make_case(_without_father(given_name="Zabiullah", family_name="Stanekzai"))
+
+    assert CandidatePair.objects.count() == 1
