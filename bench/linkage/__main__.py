@@ -108,18 +108,21 @@ def run_synthetic(records: int, *, plain: bool) -> dict[str, Any]:
 def _febrl_features(frame: pd.DataFrame, household: pd.Series) -> pd.DataFrame:
     from safepassage.linkage.features import compute_features
 
+    def text(value: Any) -> str:  # a missing value is NaN, which str() would make "nan"
+        return "" if pd.isna(value) else str(value).strip()
+
     records = []
     for n, (_rec, r) in enumerate(frame.iterrows()):
-        dob = str(r["date_of_birth"] or "")
+        dob = text(r["date_of_birth"])
         try:
             born = dt.date(int(dob[:4]), int(dob[4:6]), int(dob[6:8])) if len(dob) == 8 else None
         except ValueError:
             born = None
         records.append({
             "unique_id": n, "household": household.iloc[n],
-            **compute_features(given_name=str(r["given_name"] or ""),
-                               family_name=str(r["surname"] or ""), birth_date=born,
-                               tazkira_number=str(r["soc_sec_id"] or "")),
+            **compute_features(given_name=text(r["given_name"]),
+                               family_name=text(r["surname"]), birth_date=born,
+                               tazkira_number=text(r["soc_sec_id"])),
         })
     return pd.DataFrame.from_records(records)
 

@@ -142,6 +142,9 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("given_skel", "father_skel", "dob_year"),
     ("given_skel", "family_skel", "dob_year"),
     ("family_skel", "father_skel", "dob_lo"),
+    # Without a father's name (not given, or data that has none): a misspelt given name is
+    # still found through the family name and a birth date known to the day.
+    ("family_skel", "dob_year", "dob_month", "dob_day"),
     ("given_skel", "dob_lo"),
     ("given_skel", "phone"),
     ("phone", "dob_year"),

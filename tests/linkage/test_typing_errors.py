@@ -1,0 +1,80 @@
+"""A person registered twice with typing errors that no single blocking key survives: without a
+father's name, a misspelt given name is still compared through the family name and the birth
+day."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pandas as pd
+from django.apps import apps as django_apps
+
+from safepassage.linkage import engine
+from safepassage.linkage.features import blocking_key_values, features_of_row
+from safepassage.linkage.models import BlockKey, CandidatePair, PersonFeatures
+from safepassage.linkage.services import _digest
+from safepassage.registry.services import PersonData
+from tests.conftest import person
+
+_migration = importlib.import_module(
+    "safepassage.linkage.migrations.0003_family_and_birth_day_block_keys"
+)
+add_keys, NEW_KEY = _migration.add_keys, _migration.NEW_KEY
+
+
+def _linked(rows: list[dict[str, str]], *, explain: bool = False) -> engine.LinkageResult:
+    frame = pd.DataFrame.from_records(
+        [{"unique_id": n, "household": f"H{n}", **features_of_row(row)}
+         for n, row in enumerate(rows)]
+    )
+    return engine.link(frame, model=engine.default_model(), explain=explain)
+
+
+def test_a_misspelt_given_name_without_a_fathers_name_is_proposed_as_a_duplicate() -> None:
+    result = _linked([
+        dict(given_name="Zabihullah", family_name="Ahmadzai", date_of_birth="14/03/1985",
+             sex="male"),
+        dict(given_name="Zabiullah", family_name="Ahmadzai", date_of_birth="1985-03-14",
+             sex="male"),
+    ])
+
+    pair = result.pairs[(result.pairs["unique_id_l"] == 0) & (result.pairs["unique_id_r"] == 1)]
+    assert len(pair) == 1
+    assert pair["match_probability"].iloc[0] >= engine.REVIEW_PROBABILITY
+
+
+def test_one_wrong_digit_in_the_birth_date_still_counts_for_the_person() -> None:
+    rows = [
+        dict(given_name="Zabihullah", family_name="Ahmadzai", father_name="Abdul Rahim",
+             date_of_birth="14/03/1985", sex="male"),
+        dict(given_name="Zabihullah", family_name="Ahmadzai", father_name="Abdul Rahim",
+             date_of_birth="14/03/1995", sex="male"),
+    ]
+
+    reasons = _linked(rows, explain=True).pairs["reasons"].iloc[0]
+
+    birth = next(r for r in reasons if r["field"] == "date_of_birth")
+    assert birth["level"] == "one digit typed wrong"
+    assert birth["weight"] > 0
+
+
+def _without_father(**overrides: Any) -> PersonData:
+    return person(father_name="", name_native="", phones=[], tazkira_number="",
+                  passport_number="", **overrides)
+
+
+def test_persons_registered_before_the_family_and_birth_day_key_are_found_through_it(
+    make_case: Any,
+) -> None:
+    make_case(_without_father())
+    new_key = "|".join(NEW_KEY) + "="
+    BlockKey.objects.filter(digest__in=[
+        _digest(v) for f in PersonFeatures.objects.all()
+        for v in blocking_key_values(f.data) if v.startswith(new_key)
+    ]).delete()  # as registered before the key existed
+
+    add_keys(django_apps, None)
+    make_case(_without_father(given_name="Zabiullah", family_name="Stanekzai"))
+
+    assert CandidatePair.objects.count() == 1
