@@ -122,6 +122,10 @@ def level_label(level: str) -> str:
         "same day": _("the same day"),
         "day and month swapped": _("the same date with day and month swapped"),
         "imprecise date compatible": _("compatible (one date is only a year or a month)"),
+        "one digit typed wrong": _("the same but for one digit typed wrong"),
+        "one character typed wrong": _("the same but for one character typed wrong"),
+        "given and family names swapped":
+            _("given and family names written in each other's place"),
         "one year or one month apart": _("one year or one month apart"),
         "within two years": _("within two years"),
         "same phone, same given name": _("the same phone, and the same given name"),
