@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from safepassage.audit.models import AuditEntry
+from safepassage.audit.selectors import verify_chain
+from safepassage.audit.services import BACKGROUND_LANE
 from safepassage.linkage import background, services
 from safepassage.linkage.models import CandidatePair, PendingCheck
 from tests.conftest import person
@@ -38,6 +41,12 @@ def test_a_registration_leaves_a_pending_check_and_wakes_the_checker_after_commi
     assert pair.person_b.household_id == second.household_id
     assert not PendingCheck.objects.exists()
     assert services.run_pending_checks() == 0
+    # Audited on a lane of its own: the checker runs niced, and registrations must never wait
+    # for it to let go of the head of their lane.
+    entry = AuditEntry.objects.get(action="linkage.possible_duplicate")
+    assert entry.lane == BACKGROUND_LANE
+    assert not AuditEntry.objects.filter(action="case.registered", lane=BACKGROUND_LANE).exists()
+    assert verify_chain() == []
 
 
 def test_waiting_registrations_checked_in_one_pass_each_find_their_own_duplicate(

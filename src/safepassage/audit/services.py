@@ -20,15 +20,24 @@ def _actor_fields(actor: Any) -> tuple[int | None, str]:
     return None, actor if isinstance(actor, str) else ""
 
 
-def record_many(*, actor: Any, events: list[dict[str, Any]]) -> list[AuditEntry]:
+# The lane of work done beside the requests at a lower CPU priority (the duplicate checker):
+# a niced process holding the head of a lane it shared with registrations, starved of CPU by
+# them, would make them wait for it (priority inversion). Registrations never use this lane.
+BACKGROUND_LANE = MAX_LANES
+
+
+def record_many(
+    *, actor: Any, events: list[dict[str, Any]], background: bool = False,
+) -> list[AuditEntry]:
     """Append several entries in one go on one lane: one lock for a whole batch of changes.
 
-    Each event has `action`, and optionally `object_type`, `object_id` and `details`.
+    Each event has `action`, and optionally `object_type`, `object_id` and `details`. Work
+    running beside the requests at a lower priority says `background`: it has a lane of its own.
     """
     if not events:
         return []
     lanes = max(1, min(settings.AUDIT_LANES, MAX_LANES))
-    lane_no = secrets.randbelow(lanes)
+    lane_no = BACKGROUND_LANE if background else secrets.randbelow(lanes)
     actor_id, actor_name = _actor_fields(actor)
     with transaction.atomic():
         AuditLane.objects.get_or_create(lane=lane_no)

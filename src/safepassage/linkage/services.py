@@ -130,7 +130,8 @@ def run_pending_checks(*, limit: int | None = None) -> int:
             households: dict[int, list[Person]] = {p.household_id: [] for p in pending}
             for person in Person.objects.filter(household_id__in=households):
                 households[person.household_id].append(person)
-            check_registrations([people for people in households.values() if people])
+            check_registrations([people for people in households.values() if people],
+                                background=True)
             PendingCheck.objects.filter(pk__in=[p.pk for p in pending]).delete()
         done += len(pending)
     return done
@@ -208,11 +209,12 @@ def check_new_persons(
 
 def check_registrations(
     registrations: Sequence[Sequence[Person]],
-    *, features: dict[int, dict[str, Any]] | None = None,
+    *, features: dict[int, dict[str, Any]] | None = None, background: bool = False,
 ) -> list[CandidatePair]:
     """The instant check of several registrations at once: each registration's new persons
     against its own candidates, all scored in one pass (Splink's fixed cost per pass is most of
-    a small check's, so a surge's backlog is worked dozens at a time)."""
+    a small check's, so a surge's backlog is worked dozens at a time). `background`: checks
+    worked after their registrations' commit, audited on the audit trail's background lane."""
     from safepassage.linkage import engine
 
     new_ids = {p.pk for persons in registrations for p in persons}
@@ -240,7 +242,7 @@ def check_registrations(
         model=model, model_key=model_key,
         threshold=engine.REVIEW_PROBABILITY, best_per_record=PAIRS_PER_PERSON,
     )
-    return _propose(scored, source=CandidatePair.Source.INTAKE)
+    return _propose(scored, source=CandidatePair.Source.INTAKE, background=background)
 
 
 def _candidates(persons: Sequence[Person], features: dict[int, dict[str, Any]]) -> set[int]:
@@ -261,7 +263,7 @@ def _candidates(persons: Sequence[Person], features: dict[int, dict[str, Any]]) 
     )
 
 
-def _propose(scored: pd.DataFrame, *, source: str) -> list[CandidatePair]:
+def _propose(scored: pd.DataFrame, *, source: str, background: bool = False) -> list[CandidatePair]:
     """Record pending pairs, the strongest PAIRS_PER_PERSON of each new person at most (nobody
     reviews two hundred "possible duplicates" of one person; the full run weighs the rest),
     leaving alone any pair already proposed or decided. One query to find them, one to add."""
@@ -303,7 +305,7 @@ def _propose(scored: pd.DataFrame, *, source: str) -> list[CandidatePair]:
         .values_list("pk", "household__case__reference")
     )
     audit.record_many(
-        actor="linkage",
+        actor="linkage", background=background,
         events=[
             {"action": "linkage.possible_duplicate", "object_type": "case",
              "object_id": cases.get(p.person_b_id, ""),
