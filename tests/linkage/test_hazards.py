@@ -255,3 +255,14 @@ def test_a_son_of_his_fathers_name_in_a_family_registered_twice_is_not_merged_wi
     assert "household" not in {r["field"] for r in son_and_father["reasons"]}
     cluster = dict(zip(result.clusters["unique_id"], result.clusters["cluster_id"], strict=True))
     assert cluster[0] == cluster[2] and cluster[0] != cluster[3]
+
+
+def test_one_tazkira_merges_a_person_whose_birth_date_was_written_decades_wrong() -> None:
+    """A birth date far off (a clerk's error, an age guessed) does not stop an automatic merge
+    when the tazkira number is the same: a father and his son never share one."""
+    cluster = _linked([
+        ("first", "A", {**FATHER, "tazkira_number": "1398-0101-12345"}),
+        ("again", "B", {**FATHER, "date_of_birth": "11/09/1985",
+                        "tazkira_number": "1398 0101 12345"}),
+    ])
+    assert cluster["first"] == cluster["again"]

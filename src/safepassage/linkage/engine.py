@@ -451,6 +451,7 @@ def link(
         pairs = with_reasons(pairs, trained)
     given_names_agree, brothers = _given_name_evidence(pairs, trained)
     same_generation = ~_born_far_apart(pairs, trained)
+    same_document = _same_document(pairs, trained)
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -460,11 +461,12 @@ def link(
         certain=auto_merge_probability, eligible=given_names_agree & same_generation,
     )
     # Brothers are two people often enough (twins too: one birth date, one phone, one father)
-    # that a person decides: never an automatic merge. Nor a pair born far apart: a son of his
-    # father's name shares his names and the family phone.
+    # that a person decides: never an automatic merge. Nor a pair born far apart unless one
+    # tazkira or passport number is theirs: a son of his father's name shares his names and the
+    # family phone, not his documents (and a birth date typed wrong is common: Febrl).
     pairs["automatic"] = (
         (pairs["match_probability"] >= auto_merge_probability).to_numpy() & ~brothers
-        & same_generation
+        & (same_generation | same_document)
     )
     strong = pairs[pairs["automatic"]]
     accepted = accepted_edges(households=households, pairs=strong)
@@ -516,6 +518,27 @@ def _born_far_apart(pairs: pd.DataFrame, model: dict[str, Any]) -> Any:
     if far is None or "mw_date_of_birth" not in pairs:
         return np.zeros(len(pairs), dtype=bool)
     return ((pairs["mw_date_of_birth"] - far).abs() < 1e-6).to_numpy()
+
+
+def _same_document(pairs: pd.DataFrame, model: dict[str, Any]) -> Any:
+    """A boolean array over the pairs: the same tazkira or passport number, exactly."""
+    same = np.zeros(len(pairs), dtype=bool)
+    for name in ("tazkira", "passport"):
+        exact = _level_weight(model, name, 0)
+        if exact is not None and f"mw_{name}" in pairs:
+            same |= ((pairs[f"mw_{name}"] - exact).abs() < 1e-6).to_numpy()
+    return same
+
+
+def _level_weight(model: dict[str, Any], field: str, index: int) -> float | None:
+    """The match weight of a comparison's level (0: the first after the null level) in a model."""
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] == field:
+            levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+            m, u = levels[index].get("m_probability"), levels[index].get("u_probability")
+            if m and u:
+                return math.log2(m / u)
+    return None
 
 
 def _else_weight(model: dict[str, Any], field: str) -> float | None:
