@@ -133,6 +133,12 @@ def test_the_review_page_shows_both_records_and_the_weight_of_each_field(
     client, _user = client_for("caseworker")
     queue = client.get("/linkage/review/").content.decode()
     assert f"/linkage/review/{pair.pk}/" in queue
+    # Which cases, and why, at a glance: the references and the strongest evidence in words.
+    assert f"{registered['original'].reference} · {registered['uncertain'].reference}" in queue
+    row = queue[queue.index(f"/linkage/review/{pair.pk}/"):]
+    row = row[:row.index("</tr>")]
+    assert "Born: compatible (one date is only a year or a month)" in row
+    assert "Zabih" not in queue  # no name in the queue
     page = client.get(f"/linkage/review/{pair.pk}/").content.decode()
     assert "Zabihullah" in page and "Zabihollah" in page
     assert "compatible (one date is only a year or a month)" in page  # the birth dates

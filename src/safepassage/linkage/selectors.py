@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from safepassage.accounts import permissions
 from safepassage.audit import services as audit
@@ -19,10 +19,22 @@ REVIEW_PAGE = 100
 
 
 def review_queue(*, actor: Any, status: str = PairStatus.PENDING) -> QuerySet[CandidatePair]:
-    """Pairs waiting for a decision, the likeliest first (no personal data is read here)."""
+    """Pairs waiting for a decision, the likeliest first, with their two case references (no
+    personal data is read here: the references, and the levels the fields reached)."""
     permissions.require(actor, permissions.RESOLVE_DUPLICATES)
-    pairs = CandidatePair.objects.filter(status=status)
+    pairs = CandidatePair.objects.filter(status=status).annotate(
+        case_a=F("person_a__household__case__reference"),
+        case_b=F("person_b__household__case__reference"),
+    )
     return pairs.order_by("-match_probability", "pk")
+
+
+def strongest_reasons(pair: CandidatePair, count: int = 3) -> str:
+    """The fields that weigh most for a pair, in words: what a caseworker reads in the queue
+    to choose which pair to open ("Phone: the same phone …; Born: the same day")."""
+    shown = sorted((r for r in pair.reasons if float(r["weight"]) > 0),
+                   key=lambda r: -float(r["weight"]))[:count]
+    return "; ".join(f"{field_label(r['field'])}: {level_label(r['level'])}" for r in shown)
 
 
 @dataclass

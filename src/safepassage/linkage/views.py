@@ -24,9 +24,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         status = PairStatus.PENDING
     pairs = selectors.review_queue(actor=request.user, status=status)
     page = Paginator(pairs, selectors.REVIEW_PAGE).get_page(request.GET.get("page"))
+    rows = [(pair, selectors.strongest_reasons(pair)) for pair in page.object_list]
     return render(
         request, "linkage/review_queue.html",
-        {"page": page, "status": status, "statuses": PairStatus.choices},
+        {"page": page, "rows": rows, "status": status, "statuses": PairStatus.choices},
     )
 
 
