@@ -232,7 +232,8 @@ def check_registrations(
     households = dict(
         Person.objects.filter(pk__in=new_ids | candidate_ids).values_list("pk", "household_id")
     )
-    left = [(pk, group) for group, ids in enumerate(candidates) for pk in sorted(ids)]
+    left = [(pk, group) for group, ids in enumerate(candidates) for pk in sorted(ids)
+            if pk in existing]
     right = [(p.pk, group) for group, persons in enumerate(registrations) for p in persons
              if p.pk in features]
     model, model_key = current_model_and_key()
