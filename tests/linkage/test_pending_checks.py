@@ -144,3 +144,24 @@ def test_the_following_checker_works_registrations_as_they_come_until_stopped(
     assert CandidatePair.objects.get().person_b.household_id == second.household_id
     assert checked == [2]
     assert not PendingCheck.objects.exists()
+
+
+def test_a_candidate_without_features_does_not_stop_the_checks(
+    in_background: None, make_case: Any,
+) -> None:
+    """A person whose features are missing (a failed backfill, a hand-made fix) is left out of
+    the pass; the registration's other candidates are still weighed and the check is done."""
+    from safepassage.linkage.models import PersonFeatures
+
+    first = make_case(person())
+    broken = make_case(person(given_name="Zabihulla", tazkira_number="", passport_number=""))
+    PersonFeatures.objects.filter(person__household=broken.household).delete()
+    PendingCheck.objects.all().delete()
+    third = make_case(person(given_name="Zabihollah", tazkira_number="", passport_number=""))
+
+    assert services.run_pending_checks() == 1
+
+    pairs = {(p.person_a.household_id, p.person_b.household_id)
+             for p in CandidatePair.objects.select_related("person_a", "person_b")}
+    assert (first.household_id, third.household_id) in pairs
+    assert not PendingCheck.objects.exists()
