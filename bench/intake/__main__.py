@@ -227,16 +227,28 @@ def read_floor(port: int, token: str, seconds: float, reference: str) -> dict[st
                     latencies.append(elapsed)
         conn.close()
 
+    wall = run_clients(client_loop)
+    return {"rate": len(latencies) / wall, **percentiles(latencies)}
+
+
+def run_clients(client_loop: Any) -> float:
+    """CLIENTS threads running `client_loop` side by side; the wall time until all end."""
     started = time.perf_counter()
     threads = [threading.Thread(target=client_loop) for _ in range(CLIENTS)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {"rate": len(latencies) / wall, "p50_ms": 1000 * statistics.median(latencies),
-            "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))]}
+    return time.perf_counter() - started
+
+
+def percentiles(latencies: list[float]) -> dict[str, float]:
+    """p50 and p99 in milliseconds (0 when nothing was answered)."""
+    if not latencies:
+        return {"p50_ms": 0, "p99_ms": 0}
+    ordered = sorted(latencies)
+    return {"p50_ms": 1000 * statistics.median(ordered),
+            "p99_ms": 1000 * ordered[int(0.99 * (len(ordered) - 1))]}
 
 
 def start_checker(env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -295,19 +307,10 @@ def load(port: int, token: str, seconds: float, *, path: str, batch: int,
                 else:
                     errors[0] += 1
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=client_loop) for _ in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
+    wall = run_clients(client_loop)
     return {
         "registrations": registered[0], "seconds": wall, "rate": registered[0] / wall,
-        "requests": len(latencies), "errors": errors[0],
-        "p50_ms": 1000 * statistics.median(latencies) if latencies else 0,
-        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else 0,
+        "requests": len(latencies), "errors": errors[0], **percentiles(latencies),
     }
 
 
