@@ -189,9 +189,16 @@ def normalise_person(
     else:
         person.preferred_language = default_language
     return NormalisedPerson(
-        data=None if problems else person, external_id=raw["external_id"].strip(),
+        data=None if problems else person, external_id=external_id_of(values),
         problems=problems,
     )
+
+
+def external_id_of(values: Mapping[str, Any]) -> str:
+    """A row's external_id as it is kept: at most MAX_LENGTHS characters, stripped ("" for
+    none). A person is known again by it, or without it by the row's fingerprint."""
+    text = values.get("external_id")
+    return ("" if text is None else str(text))[:MAX_LENGTHS["external_id"]].strip()
 
 
 def row_fingerprint(values: Mapping[str, Any]) -> str:

@@ -40,7 +40,7 @@ from safepassage.intake.models import (
 )
 from safepassage.intake.records import (
     COLUMNS,
-    MAX_LENGTHS,
+    external_id_of,
     normalise_person,
     parse_category,
     problem,
@@ -474,8 +474,7 @@ def _import_chunk(
         referrals.append(Referral(
             members=[v for _n, v in rows], category=category,
             member_prefixes=[f"{n}|" for n, _v in rows],
-            fingerprints=["" if v.get("external_id", "").strip() else row_fingerprint(v)
-                          for _n, v in rows],
+            fingerprints=["" if external_id_of(v) else row_fingerprint(v) for _n, v in rows],
         ))
     counts = {"imported": 0, "unchanged": 0, "quarantined": 0}
     outermost = not connection.in_atomic_block
@@ -522,9 +521,8 @@ def _chunk_keys(households: Chunk) -> set[str]:
     keys = set()
     for rows in households:
         for _n, values in rows:
-            external_id = str(values.get("external_id") or "")[:MAX_LENGTHS["external_id"]]
-            keys.add(f"x:{external_id.strip()}" if external_id.strip()
-                     else f"f:{row_fingerprint(values)}")
+            external_id = external_id_of(values)
+            keys.add(f"x:{external_id}" if external_id else f"f:{row_fingerprint(values)}")
     return keys
 
 
