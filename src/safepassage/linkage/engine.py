@@ -503,50 +503,41 @@ def _given_name_evidence(pairs: pd.DataFrame, model: dict[str, Any]) -> tuple[An
     if given is None:  # a model without names: neither
         return none, none
     agree = (given.fillna(0) > 0).to_numpy()
-    far = _else_weight(model, "given_name")
-    if far is None or "mw_father_name" not in pairs:
+    if "mw_father_name" not in pairs:
         return agree, none
-    brothers = ((pairs["mw_given_name"] - far).abs() < 1e-6) & (pairs["mw_father_name"] > 0)
-    return agree, brothers.to_numpy()
+    brothers = _at_level(pairs, model, "given_name", -1) & (pairs["mw_father_name"] > 0).to_numpy()
+    return agree, brothers
 
 
 def _born_far_apart(pairs: pd.DataFrame, model: dict[str, Any]) -> Any:
     """A boolean array over the pairs: the birth dates are at the last level (more than two
     years apart, not a typing error). Inside one family that is a father and a son of one name,
     never one person, so the family's prior does not apply to them."""
-    far = _else_weight(model, "date_of_birth")
-    if far is None or "mw_date_of_birth" not in pairs:
-        return np.zeros(len(pairs), dtype=bool)
-    return ((pairs["mw_date_of_birth"] - far).abs() < 1e-6).to_numpy()
+    return _at_level(pairs, model, "date_of_birth", -1)
 
 
 def _same_document(pairs: pd.DataFrame, model: dict[str, Any]) -> Any:
     """A boolean array over the pairs: the same tazkira or passport number, exactly."""
-    same = np.zeros(len(pairs), dtype=bool)
-    for name in ("tazkira", "passport"):
-        exact = _level_weight(model, name, 0)
-        if exact is not None and f"mw_{name}" in pairs:
-            same |= ((pairs[f"mw_{name}"] - exact).abs() < 1e-6).to_numpy()
-    return same
+    return _at_level(pairs, model, "tazkira", 0) | _at_level(pairs, model, "passport", 0)
+
+
+def _at_level(pairs: pd.DataFrame, model: dict[str, Any], field: str, index: int) -> Any:
+    """A boolean array over the pairs: the field reached the model's level `index` (0: the first
+    after the null level, -1: "All other comparisons"), read from its weight; all False when the
+    pairs or the model do not carry it."""
+    weight = _level_weight(model, field, index)
+    if weight is None or f"mw_{field}" not in pairs:
+        return np.zeros(len(pairs), dtype=bool)
+    return ((pairs[f"mw_{field}"] - weight).abs() < 1e-6).to_numpy()
 
 
 def _level_weight(model: dict[str, Any], field: str, index: int) -> float | None:
-    """The match weight of a comparison's level (0: the first after the null level) in a model."""
+    """The match weight of a comparison's level (0: the first after the null level, -1: the
+    last, "All other comparisons") in a model."""
     for comparison in model["comparisons"]:
         if comparison["output_column_name"] == field:
             levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
             m, u = levels[index].get("m_probability"), levels[index].get("u_probability")
-            if m and u:
-                return math.log2(m / u)
-    return None
-
-
-def _else_weight(model: dict[str, Any], field: str) -> float | None:
-    """The match weight of a comparison's last level ("All other comparisons") in a model."""
-    for comparison in model["comparisons"]:
-        if comparison["output_column_name"] == field:
-            last = comparison["comparison_levels"][-1]
-            m, u = last.get("m_probability"), last.get("u_probability")
             if m and u:
                 return math.log2(m / u)
     return None
