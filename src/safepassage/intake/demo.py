@@ -25,6 +25,8 @@ from safepassage.synthetic.registrations import render_registration
 SHARE = 1 / 12
 # A member of the household is left out of the second registration with this probability.
 MEMBER_LEFT_OUT = 0.2
+# What the audit entry of each such registration says, and how a later run knows they exist.
+MARK = "registered a second time"
 
 
 def load_demo_reregistrations(*, households: int, seed: int) -> int:
@@ -49,7 +51,7 @@ def load_demo_reregistrations(*, households: int, seed: int) -> int:
         referrer = rng.choice([r for r in ALL_REFERRERS if r != household.referrer])
         received = SURGE_START + dt.timedelta(hours=rng.uniform(24, 16 * 24))
         added.append(HouseholdData(people, household.category, registered_at=received,
-                                   audit_details={"demo": "registered a second time"}))
+                                   audit_details={"demo": MARK}))
         referrers.append(referrer)
     with transaction.atomic():
         for referrer in sorted(set(referrers)):
@@ -62,4 +64,4 @@ def load_demo_reregistrations(*, households: int, seed: int) -> int:
 
 def reregistrations_loaded() -> bool:
     return AuditEntry.objects.filter(action="case.registered",
-                                     details__demo="registered a second time").exists()
+                                     details__demo=MARK).exists()
