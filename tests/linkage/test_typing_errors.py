@@ -78,3 +78,20 @@ def test_persons_registered_before_the_family_and_birth_day_key_are_found_throug
     make_case(_without_father(given_name="Zabiullah", family_name="Stanekzai"))
 
     assert CandidatePair.objects.count() == 1
+
+
+def test_given_and_family_names_swapped_count_once_and_less_than_the_names_in_place() -> None:
+    in_place = dict(given_name="Freshta", family_name="Stanikzai", date_of_birth="14/03/1985",
+                    sex="female")
+    swapped = {**in_place, "given_name": "Stanikzai", "family_name": "Freshta"}
+
+    pairs = _linked([in_place, swapped, dict(in_place)], explain=True).pairs.set_index(
+        ["unique_id_l", "unique_id_r"])
+
+    swap, same = pairs.loc[(0, 1)], pairs.loc[(0, 2)]
+    names = {r["field"]: r for r in swap["reasons"]}
+    assert names["given_name"]["level"] == names["family_name"]["level"] == (
+        "given and family names swapped")
+    assert names["given_name"]["weight"] > 0 and names["family_name"]["weight"] == 0
+    assert 0 < swap["match_weight"] < same["match_weight"]
+    assert swap["match_probability"] >= engine.REVIEW_PROBABILITY

@@ -25,6 +25,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
+from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import SplinkException
 
 from safepassage.linkage.features import BLOCKING_KEYS, FEATURE_COLUMNS
@@ -40,7 +41,9 @@ __all__ = ["FEATURE_COLUMNS", "link", "score_pairs"]
 AUTO_MERGE_PROBABILITY = 0.98
 REVIEW_PROBABILITY = 0.5
 
-MODEL_VERSION = "afghan-names-1"
+# 2: the swap of given and family names weighed once (SWAPPED_NAMES_M). A model saved as version 1
+# counts it twice until `safepassage link` trains a new one.
+MODEL_VERSION = "afghan-names-2"
 
 _SPLINK_LOG = logging.getLogger("splink")
 
@@ -62,6 +65,21 @@ SWAPPED_NAMES = (
     "jaro_winkler_similarity(given_key_l, family_key_r) >= 0.92 AND "
     "jaro_winkler_similarity(family_key_l, given_key_r) >= 0.92"
 )
+# The swap is one event seen by both name comparisons, so it is weighed once: in the given name's
+# comparison, with this share of true pairs (m) assumed rather than trained (EM learns nothing
+# from a level that few pairs reach, and the shipped model's data have no swaps), u from the
+# data; the family name's swap level is held at weight 0 (m = u, both fixed). Together a swap
+# then weighs a little less than two exact names, as a weaker sign should.
+SWAPPED_NAMES_M = 0.01
+_NO_WEIGHT = 1e-4
+
+
+def _swapped_names_level(stem: str) -> ComparisonLevelCreator:
+    level = cll.CustomLevel(SWAPPED_NAMES, label_for_charts="given and family names swapped")
+    if stem == "given":
+        return level.configure(m_probability=SWAPPED_NAMES_M, fix_m_probability=True)
+    return level.configure(m_probability=_NO_WEIGHT, u_probability=_NO_WEIGHT,
+                           fix_m_probability=True, fix_u_probability=True)
 
 
 def _name_comparison(stem: str, label: str, *, term_frequencies: bool) -> cl.CustomComparison:
@@ -73,8 +91,7 @@ def _name_comparison(stem: str, label: str, *, term_frequencies: bool) -> cl.Cus
             cll.ExactMatchLevel(
                 key, term_frequency_adjustments=term_frequencies and key in TERM_FREQUENCY_COLUMNS
             ),
-            *([cll.CustomLevel(SWAPPED_NAMES, label_for_charts="given and family names swapped")]
-              if stem in {"given", "family"} else []),
+            *([_swapped_names_level(stem)] if stem in {"given", "family"} else []),
             cll.JaroWinklerLevel(key, 0.92),
             cll.ExactMatchLevel(skel),
             cll.JaroWinklerLevel(key, 0.8),
