@@ -11,7 +11,7 @@ import pandas as pd
 from django.apps import apps as django_apps
 
 from safepassage.linkage import engine
-from safepassage.linkage.features import blocking_key_values, features_of_row
+from safepassage.linkage.features import NAMES_EITHER_WAY, blocking_key_values, features_of_row
 from safepassage.linkage.models import BlockKey, CandidatePair, PersonFeatures
 from safepassage.linkage.services import _digest
 from safepassage.registry.services import PersonData
@@ -21,6 +21,9 @@ _migration = importlib.import_module(
     "safepassage.linkage.migrations.0003_family_and_birth_day_block_keys"
 )
 add_keys, NEW_KEY = _migration.add_keys, _migration.NEW_KEY
+_names_either_way_migration = importlib.import_module(
+    "safepassage.linkage.migrations.0004_names_either_way_block_keys"
+)
 
 
 def _linked(rows: list[dict[str, str]], *, explain: bool = False) -> engine.LinkageResult:
@@ -95,3 +98,29 @@ def test_given_and_family_names_swapped_count_once_and_less_than_the_names_in_pl
     assert names["given_name"]["weight"] > 0 and names["family_name"]["weight"] == 0
     assert 0 < swap["match_weight"] < same["match_weight"]
     assert swap["match_probability"] >= engine.REVIEW_PROBABILITY
+
+
+def test_a_person_registered_again_with_given_and_family_name_swapped_is_found_at_once(
+    make_case: Any,
+) -> None:
+    make_case(_without_father())
+    make_case(_without_father(given_name="Stanikzai", family_name="Zabihullah"))
+
+    pair = CandidatePair.objects.get()
+    assert {r["level"] for r in pair.reasons if r["field"] in {"given_name", "family_name"}} == {
+        "given and family names swapped"}
+
+
+def test_persons_registered_before_the_names_either_way_key_are_found_through_it(
+    make_case: Any,
+) -> None:
+    make_case(_without_father())
+    BlockKey.objects.filter(digest__in=[
+        _digest(v) for f in PersonFeatures.objects.all()
+        for v in blocking_key_values(f.data) if v.startswith(NAMES_EITHER_WAY)
+    ]).delete()  # as registered before the key existed
+
+    _names_either_way_migration.add_keys(django_apps, None)
+    make_case(_without_father(given_name="Stanikzai", family_name="Zabihullah"))
+
+    assert CandidatePair.objects.count() == 1

@@ -154,11 +154,21 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
 )
 
 
+# Given and family name in either order, with the birth date: a person registered once with
+# the two names the other way round shares this key. The full run blocks on the swap itself
+# (engine.BLOCKING_RULES); the instant check's keys are one value each, hence this one.
+NAMES_EITHER_WAY = "names_either_way|dob_lo"
+
+
 def blocking_key_values(features: Mapping[str, Any]) -> list[str]:
-    """One string per blocking rule whose columns are all present in these features."""
+    """One string per blocking rule whose columns are all present in these features, and the
+    names-either-way key."""
     values = []
     for columns in BLOCKING_KEYS:
         parts = [features.get(c) for c in columns]
         if all(p is not None and p != "" for p in parts):
             values.append("|".join(columns) + "=" + "|".join(str(p) for p in parts))
+    given, family, day = (features.get(c) for c in ("given_skel", "family_skel", "dob_lo"))
+    if given and family and day is not None and day != "":
+        values.append(f"{NAMES_EITHER_WAY}={'|'.join(sorted((given, family)))}|{day}")
     return values

@@ -11,10 +11,15 @@ NEW_KEY = ("family_skel", "dob_year", "dob_month", "dob_day")
 
 
 def add_keys(apps: Any, schema_editor: Any) -> None:
+    add_keys_starting_with(apps, "|".join(NEW_KEY) + "=")
+
+
+def add_keys_starting_with(apps: Any, prefix: str) -> None:
+    """Store, for every person's features, the blocking keys whose text begins with `prefix`
+    (a key that features.blocking_key_values gained after they were registered)."""
     from safepassage.linkage.features import blocking_key_values
     from safepassage.linkage.services import _digest
 
-    prefix = "|".join(NEW_KEY) + "="
     person_features = apps.get_model("linkage", "PersonFeatures")
     block_key = apps.get_model("linkage", "BlockKey")
     batch = []
