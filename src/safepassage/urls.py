@@ -15,6 +15,7 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("", registry_views.home, name="home"),
     path("accounts/", include("safepassage.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the staff pages' language
     path("cases/", include("safepassage.registry.urls")),
     path("linkage/", include("safepassage.linkage.urls")),
     path("triage/", include("safepassage.triage.urls")),

@@ -134,7 +134,8 @@ def test_the_review_page_shows_both_records_and_the_weight_of_each_field(
     queue = client.get("/linkage/review/").content.decode()
     assert f"/linkage/review/{pair.pk}/" in queue
     # Which cases, and why, at a glance: the references and the strongest evidence in words.
-    assert f"{registered['original'].reference} · {registered['uncertain'].reference}" in queue
+    assert (f"<bdi>{registered['original'].reference}</bdi> · "
+            f"<bdi>{registered['uncertain'].reference}</bdi>") in queue
     row = queue[queue.index(f"/linkage/review/{pair.pk}/"):]
     row = row[:row.index("</tr>")]
     assert "Born: compatible (one date is only a year or a month)" in row

@@ -1,5 +1,7 @@
 """A caseworker signs in with both factors in a real browser and works the case list."""
 
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -54,3 +56,25 @@ def test_a_wrong_second_factor_keeps_the_door_shut(
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server.url}/cases/")
     assert "/accounts/sign-in/" in page.url
+
+
+def test_a_caseworker_switches_the_staff_pages_to_dari_and_back(
+    page: Any, live_server: Any, make_user: Callable[..., User], make_case: Callable[..., Case]
+) -> None:
+    case = make_case(person())
+    sign_in_with_browser(page, live_server, make_user(Role.CASEWORKER))
+    page.goto(f"{live_server.url}/cases/{case.reference}/")
+
+    page.get_by_label("Language").select_option("fa-af")
+    page.get_by_role("button", name="Change language").click()
+
+    page.wait_for_url(f"**/cases/{case.reference}/")  # back on the page it was chosen on
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("navigation").get_by_role("link", name="پرونده‌ها")).to_be_visible()
+    page.goto(f"{live_server.url}/cases/")
+    expect(page.locator("html")).to_have_attribute("lang", "fa-af")  # the choice is kept
+
+    page.get_by_label("زبان").select_option("en")
+    page.get_by_role("button", name="تغییر زبان").click()
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    expect(page.get_by_role("navigation").get_by_role("link", name="Cases")).to_be_visible()
