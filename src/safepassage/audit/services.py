@@ -39,9 +39,13 @@ def record_many(
     lanes = max(1, min(settings.AUDIT_LANES, MAX_LANES))
     lane_no = BACKGROUND_LANE if background else secrets.randbelow(lanes)
     actor_id, actor_name = _actor_fields(actor)
-    with transaction.atomic():
-        AuditLane.objects.get_or_create(lane=lane_no)
-        lane = AuditLane.objects.select_for_update().get(lane=lane_no)
+    # No savepoint: an entry that cannot be written must undo the change it audits, never be
+    # caught and skipped. The lane's row exists from its first use on: one locking read.
+    with transaction.atomic(savepoint=False):
+        lane = AuditLane.objects.select_for_update().filter(lane=lane_no).first()
+        if lane is None:
+            AuditLane.objects.get_or_create(lane=lane_no)
+            lane = AuditLane.objects.select_for_update().get(lane=lane_no)
         seq, prev = lane.seq, lane.head_hash
         now = dt.datetime.now(dt.UTC)
         entries = []

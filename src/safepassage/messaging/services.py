@@ -226,7 +226,7 @@ def _write(
                 next_attempt_at=due, created_at=now, sent_at=sent_at,
             )
         )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # one statement: a savepoint would add nothing
         return create_objects(rows)
 
 

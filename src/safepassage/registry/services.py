@@ -122,7 +122,9 @@ def register_households(
         raise ValidationError(_("A household needs at least one person."))
     _check_may_register(actor, channel, organisation)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    # No savepoint: a failure here undoes the caller's whole transaction (or its own savepoint,
+    # as intake's retry has); a registration is never half kept.
+    with transaction.atomic(savepoint=False):
         rows = [Household() for _ in households]
         people = [Person(**_values(member)) for data in households for member in data.members]
         homes = [row for row, data in zip(rows, households, strict=True) for _m in data.members]
