@@ -124,3 +124,18 @@ def test_persons_registered_before_the_names_either_way_key_are_found_through_it
     make_case(_without_father(given_name="Stanikzai", family_name="Zabihullah"))
 
     assert CandidatePair.objects.count() == 1
+
+
+def test_a_father_and_son_of_one_name_born_on_the_same_day_of_the_year_are_not_merged() -> None:
+    father = dict(given_name="Mohammad", family_name="Stanikzai", father_name="Abdul Rahman",
+                  date_of_birth="03/05/1960", phone="+93791234567", sex="male")
+    son = {**father, "father_name": "Mohammad", "date_of_birth": "03/05/1990"}  # 30 years on
+    typed_wrong = {**father, "date_of_birth": "03/05/1961"}  # the same man, one digit wrong
+
+    pairs = _linked([father, son, typed_wrong], explain=True).pairs.set_index(
+        ["unique_id_l", "unique_id_r"])
+
+    birth = {r["field"]: r["level"] for r in pairs.loc[(0, 1), "reasons"]}["date_of_birth"]
+    assert birth == "one digit typed wrong"  # 1960 and 1990 differ in one digit
+    assert not pairs.loc[(0, 1), "automatic"]
+    assert pairs.loc[(0, 2), "automatic"]

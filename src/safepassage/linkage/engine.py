@@ -467,7 +467,8 @@ def link(
     if explain:
         pairs = with_reasons(pairs, trained)
     given_names_agree, brothers = _given_name_evidence(pairs, trained)
-    same_generation = ~_born_far_apart(pairs, trained)
+    same_generation = ~_born_far_apart(
+        pairs, trained, features.set_index("unique_id")["dob_year"])
     same_document = _same_document(pairs, trained)
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
@@ -526,11 +527,25 @@ def _given_name_evidence(pairs: pd.DataFrame, model: dict[str, Any]) -> tuple[An
     return agree, brothers
 
 
-def _born_far_apart(pairs: pd.DataFrame, model: dict[str, Any]) -> Any:
+# A year one digit apart from the other by this many years or more (1960 and 1990) is a tens
+# digit typed wrong, or a father and a son of one name born on the same day of the year: the
+# gap of a generation. Either way a person decides, as for dates far apart.
+GENERATION_YEARS = 10
+
+
+def _born_far_apart(pairs: pd.DataFrame, model: dict[str, Any], years: pd.Series) -> Any:
     """A boolean array over the pairs: the birth dates are at the last level (more than two
-    years apart, not a typing error). Inside one family that is a father and a son of one name,
-    never one person, so the family's prior does not apply to them."""
-    return _at_level(pairs, model, "date_of_birth", -1)
+    years apart, not a typing error), or one digit apart with GENERATION_YEARS or more between
+    the years (`years`: the birth year of each unique_id). Inside one family that is a father
+    and a son of one name, never one person, so the family's prior does not apply to them."""
+    far = _at_level(pairs, model, "date_of_birth", -1)
+    typo = _at_level(pairs, model, "date_of_birth",
+                     _level_index(model, "date_of_birth", "one digit typed wrong"))
+    if not typo.any():
+        return far
+    years = pd.to_numeric(years, errors="coerce")  # no year: NaN, never a generation apart
+    gap = (pairs["unique_id_l"].map(years) - pairs["unique_id_r"].map(years)).abs()
+    return far | (typo & (gap.to_numpy(dtype=float) >= GENERATION_YEARS))
 
 
 def _same_document(pairs: pd.DataFrame, model: dict[str, Any]) -> Any:
@@ -546,6 +561,17 @@ def _at_level(pairs: pd.DataFrame, model: dict[str, Any], field: str, index: int
     if weight is None or f"mw_{field}" not in pairs:
         return np.zeros(len(pairs), dtype=bool)
     return ((pairs[f"mw_{field}"] - weight).abs() < 1e-6).to_numpy()
+
+
+def _level_index(model: dict[str, Any], field: str, label: str) -> int:
+    """The index of a comparison's level by its label (as _at_level counts them); -1 (the last
+    level) when the model has no such level."""
+    for comparison in model["comparisons"]:
+        if comparison["output_column_name"] == field:
+            levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+            labels = [lv.get("label_for_charts") for lv in levels]
+            return labels.index(label) if label in labels else -1
+    return -1
 
 
 def _level_weight(model: dict[str, Any], field: str, index: int) -> float | None:

@@ -37,6 +37,50 @@ def strongest_reasons(pair: CandidatePair, count: int = 3) -> str:
     return "; ".join(f"{field_label(r['field'])}: {level_label(r['level'])}" for r in shown)
 
 
+ELSE_LEVEL = "All other comparisons"  # Splink's label of a comparison's last level
+
+
+def held_reasons(pair: CandidatePair, birth_years: tuple[int | None, int | None] = (None, None),
+                 ) -> list[str]:
+    """Why a pending pair waits for a person, in words, read from the levels its fields reached
+    and the two birth years (the rules of engine.link: no automatic merge of brothers, of a
+    pair born far apart or a generation apart without a document in common, or below the
+    threshold; the check at registration only proposes)."""
+    from django.utils.translation import gettext as _
+
+    from safepassage.linkage import engine
+
+    if pair.status != PairStatus.PENDING:
+        return []
+    levels = {r["field"]: r["level"] for r in pair.reasons}
+    weights = {r["field"]: float(r["weight"]) for r in pair.reasons}
+    same_document = any(levels.get(f) == f"Exact match on {f}" for f in ("tazkira", "passport"))
+    held = []
+    if pair.match_probability < engine.AUTO_MERGE_PROBABILITY:
+        held.append(_("Not certain enough to merge without a person (below %(p)s%%).")
+                    % {"p": round(100 * engine.AUTO_MERGE_PROBABILITY)})
+    if levels.get("given_name") == ELSE_LEVEL and weights.get("father_name", 0) > 0:
+        held.append(_("Given names far apart with one father: brothers look like this, so such a "
+                      "pair is never merged automatically."))
+    if levels.get("date_of_birth") == ELSE_LEVEL and not same_document:
+        held.append(_("Born more than two years apart with no tazkira or passport number in "
+                      "common: a father and a son of one name look like this, so such a pair is "
+                      "never merged automatically."))
+    first, second = birth_years
+    if (levels.get("date_of_birth") == "one digit typed wrong" and not same_document
+            and first and second and abs(first - second) >= engine.GENERATION_YEARS):
+        held.append(_("Born on the same day of the year, a generation apart (the years differ "
+                      "in one digit): a typing error, or a father and a son of one name, so such "
+                      "a pair is never merged automatically."))
+    if pair.source == CandidatePair.Source.INTAKE:
+        held.append(_("Found by the check at registration, which proposes pairs and never merges "
+                      "them: the next linkage run merges it if it is certain."))
+    elif not held:
+        held.append(_("Merging it would make one person of two people of one registration, or "
+                      "of two people a person kept apart."))
+    return held
+
+
 @dataclass
 class PairFile:
     pair: CandidatePair
@@ -47,6 +91,12 @@ class PairFile:
     rows: list[tuple[str, str, str]]  # (field label, left value, right value)
     reasons: list[dict[str, Any]]  # field, level and weight, in words a caseworker reads
     start_weight: float  # the weight of any pair before its fields are compared
+    held: list[str]  # why a pending pair waits for a person (held_reasons)
+
+
+def _birth_year(p: Person) -> int | None:
+    born: Any = p.birth_date  # a date (encrypted field)
+    return int(born.year) if born is not None else None
 
 
 def _born(p: Person) -> str:
@@ -95,6 +145,7 @@ def get_pair_file(*, actor: Any, pair_id: int) -> PairFile:
         reasons=[{**r, "field": field_label(r["field"]), "level": level_label(r["level"])}
                  for r in pair.reasons],
         start_weight=pair.match_weight - sum(float(r["weight"]) for r in pair.reasons),
+        held=held_reasons(pair, (_birth_year(left), _birth_year(right))),
     )
 
 
