@@ -43,10 +43,28 @@ PROVINCES = ["Kabul", "Herat", "Balkh", "Nangarhar", "Kandahar", "Bamyan", "Parw
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu_seconds(process_group: int | None) -> float:
-    """CPU time used so far by the app server's processes (one process group) and by the
+# The duplicate checker's connections name themselves (libpq reads PGAPPNAME), so that the CPU
+# of its PostgreSQL backends is counted as the checker's, not as the registrations'.
+CHECKER_APP = "safepassage-checker"
+
+
+def checker_backends() -> set[int]:
+    """The PostgreSQL backends serving the duplicate checker now."""
+    import psycopg
+
+    with psycopg.connect(DB_URL, autocommit=True) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s",
+                            (CHECKER_APP,)).fetchall()
+    return {int(row[0]) for row in rows}
+
+
+def server_cpu_seconds(process_group: int | None, *, checker: set[int] | None = None,
+                       of_checker: bool = False) -> float:
+    """CPU time used so far by one process group (the app server's, or the checker's) and by the
     PostgreSQL backends serving our database: what a registration costs, whatever else the
-    shared machine is doing."""
+    shared machine is doing. `checker`: the checker's backends, counted only `of_checker`, the
+    other backends only when not."""
+    checker = checker or set()
     total = 0
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -58,7 +76,8 @@ def server_cpu_seconds(process_group: int | None) -> float:
             continue
         fields = stat.rsplit(")", 1)[1].split()
         ours = process_group is not None and int(fields[2]) == process_group
-        if ours or (b"postgres" in cmdline and DB_NAME.encode() in cmdline):
+        backend = b"postgres" in cmdline and DB_NAME.encode() in cmdline
+        if ours or (backend and (int(proc.name) in checker) == of_checker):
             total += int(fields[11]) + int(fields[12])
     return total / TICKS
 
@@ -253,7 +272,8 @@ def percentiles(latencies: list[float]) -> dict[str, float]:
 
 def start_checker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([VENV_BIN / "safepassage", "check-duplicates", "--follow"],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+                            env=env | {"PGAPPNAME": CHECKER_APP}, start_new_session=True,
+                            stdout=subprocess.DEVNULL)
 
 
 def pending_checks() -> int:
@@ -444,16 +464,20 @@ def main() -> None:
             ("API: batches of 100 households", "/api/v1/registrations/batch/", 100),
         ):
             print(f"{label}…", file=sys.stderr)
-            cpu_before = server_cpu_seconds(server.pid)
-            checker_before = server_cpu_seconds(checker.pid)
+            backends = checker_backends()
+            cpu_before = server_cpu_seconds(server.pid, checker=backends)
+            checker_before = server_cpu_seconds(checker.pid, checker=backends, of_checker=True)
             result = load(port, token, args.seconds, path=path, batch=batch,
                           start=1_000_000 * batch)
-            cpu = server_cpu_seconds(server.pid) - cpu_before
+            backends |= checker_backends()  # the checker keeps its connection; in case not
+            cpu = server_cpu_seconds(server.pid, checker=backends) - cpu_before
             per_registration = 1000 * cpu / max(result["registrations"], 1)
             result["cpu_ms_per_registration"] = per_registration
+            checker_cpu = server_cpu_seconds(checker.pid, checker=backends,
+                                             of_checker=True) - checker_before
             checks.append(f"{label.split(': ')[1]}: {pending_checks()} duplicate checks "
-                          f"waiting at the end, checker CPU "
-                          f"{server_cpu_seconds(checker.pid) - checker_before:.1f} s")
+                          f"waiting at the end, checker CPU {checker_cpu:.1f} s (its "
+                          "PostgreSQL backend included)")
             rows.append({
                 "measure": f"{label}, {CLIENTS} clients, "
                            f"gunicorn {WORKERS} workers x {THREADS} threads",
@@ -542,7 +566,8 @@ def main() -> None:
         "encryption of every personal field, blind indexes, audit entry and idempotency record, "
         "in two commits. Its duplicate check runs after the commit in a process of its own "
         "(`safepassage check-duplicates --follow`, niced; SAFEPASSAGE_DUPLICATE_CHECK=worker), "
-        "not counted in the server CPU; " + "; ".join(checks) + ". The generated names come "
+        "not counted in the server CPU, nor is its PostgreSQL backend (told apart by its "
+        "application_name); " + "; ".join(checks) + ". The generated names come "
         "from small lists, so each new person shares blocking keys with hundreds: a harsh case "
         "for the check. "
         "Crash run: requests without external_id, so only the Idempotency-Key protects against "
