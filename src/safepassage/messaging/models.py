@@ -67,7 +67,9 @@ class Broadcast(models.Model):
 
 
 class Message(models.Model):
-    case = models.ForeignKey("registry.Case", on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: message_case (case, created_at) serves look-ups by case.
+    case = models.ForeignKey("registry.Case", on_delete=models.CASCADE, related_name="messages",
+                             db_index=False)
     person = models.ForeignKey(
         "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -203,7 +203,10 @@ class Identifier(models.Model):
         PASSPORT = "passport"
         NAME = "name"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers")
+    # No index of its own: identifier_once (person, kind, digest) serves look-ups by person, and
+    # each index more is written for every one of the half-dozen identifiers of each person.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identifiers",
+                               db_index=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     digest = models.CharField(max_length=32)
 
