@@ -41,8 +41,8 @@ __all__ = ["FEATURE_COLUMNS", "link", "score_pairs"]
 AUTO_MERGE_PROBABILITY = 0.98
 REVIEW_PROBABILITY = 0.5
 
-# 2: the swap of given and family names weighed once (SWAPPED_NAMES_M). A model saved as version 1
-# counts it twice until `safepassage link` trains a new one.
+# 2: the swap of given and family names weighed once (SWAPPED_NAMES_M); a model saved as version 1
+# is read that way too (upgraded).
 MODEL_VERSION = "afghan-names-2"
 
 _SPLINK_LOG = logging.getLogger("splink")
@@ -72,6 +72,26 @@ SWAPPED_NAMES = (
 # then weighs a little less than two exact names, as a weaker sign should.
 SWAPPED_NAMES_M = 0.01
 _NO_WEIGHT = 1e-4
+
+
+def upgraded(model: dict[str, Any], version: str) -> dict[str, Any]:
+    """A model saved by an earlier version, brought to this one's rules where they are fixed
+    rather than trained: a version 1 model weighed a swap of given and family names in both name
+    comparisons (the family name's level kept Splink's starting m). The model given is not
+    changed; a model of this version is returned as it is."""
+    if version != "afghan-names-1":
+        return model
+    model = copy.deepcopy(model)
+    fixed = {
+        "given_name": {"m_probability": SWAPPED_NAMES_M, "fix_m_probability": True},
+        "family_name": {"m_probability": _NO_WEIGHT, "u_probability": _NO_WEIGHT,
+                        "fix_m_probability": True, "fix_u_probability": True},
+    }
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("label_for_charts") == "given and family names swapped":
+                level.update(fixed.get(comparison["output_column_name"], {}))
+    return model
 
 
 def _swapped_names_level(stem: str) -> ComparisonLevelCreator:

@@ -161,7 +161,8 @@ def current_model_and_key() -> tuple[dict[str, Any], str]:
     model = _model_cache.get(key)
     if model is None:
         model = (engine.default_model() if latest is None
-                 else dict(LinkageModel.objects.get(pk=latest[0]).splink_model))
+                 else engine.upgraded(dict(LinkageModel.objects.get(pk=latest[0]).splink_model),
+                                      latest[1]))
         _model_cache.clear()
         _model_cache[key] = model
     return model, key
