@@ -25,7 +25,6 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
-from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.exceptions import SplinkException
 
 from safepassage.linkage.features import BLOCKING_KEYS, FEATURE_COLUMNS
@@ -72,6 +71,14 @@ SWAPPED_NAMES = (
 # then weighs a little less than two exact names, as a weaker sign should.
 SWAPPED_NAMES_M = 0.01
 _NO_WEIGHT = 1e-4
+SWAPPED_NAMES_LABEL = "given and family names swapped"
+# The swap level's fixed parameters, by name comparison: what the settings give a new model and
+# what `upgraded` writes into a model saved before they were fixed.
+_SWAPPED_NAMES_FIXED: dict[str, dict[str, Any]] = {
+    "given_name": {"m_probability": SWAPPED_NAMES_M, "fix_m_probability": True},
+    "family_name": {"m_probability": _NO_WEIGHT, "u_probability": _NO_WEIGHT,
+                    "fix_m_probability": True, "fix_u_probability": True},
+}
 
 
 def upgraded(model: dict[str, Any], version: str) -> dict[str, Any]:
@@ -82,24 +89,11 @@ def upgraded(model: dict[str, Any], version: str) -> dict[str, Any]:
     if version != "afghan-names-1":
         return model
     model = copy.deepcopy(model)
-    fixed = {
-        "given_name": {"m_probability": SWAPPED_NAMES_M, "fix_m_probability": True},
-        "family_name": {"m_probability": _NO_WEIGHT, "u_probability": _NO_WEIGHT,
-                        "fix_m_probability": True, "fix_u_probability": True},
-    }
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
-            if level.get("label_for_charts") == "given and family names swapped":
-                level.update(fixed.get(comparison["output_column_name"], {}))
+            if level.get("label_for_charts") == SWAPPED_NAMES_LABEL:
+                level.update(_SWAPPED_NAMES_FIXED.get(comparison["output_column_name"], {}))
     return model
-
-
-def _swapped_names_level(stem: str) -> ComparisonLevelCreator:
-    level = cll.CustomLevel(SWAPPED_NAMES, label_for_charts="given and family names swapped")
-    if stem == "given":
-        return level.configure(m_probability=SWAPPED_NAMES_M, fix_m_probability=True)
-    return level.configure(m_probability=_NO_WEIGHT, u_probability=_NO_WEIGHT,
-                           fix_m_probability=True, fix_u_probability=True)
 
 
 def _name_comparison(stem: str, label: str, *, term_frequencies: bool) -> cl.CustomComparison:
@@ -111,7 +105,9 @@ def _name_comparison(stem: str, label: str, *, term_frequencies: bool) -> cl.Cus
             cll.ExactMatchLevel(
                 key, term_frequency_adjustments=term_frequencies and key in TERM_FREQUENCY_COLUMNS
             ),
-            *([_swapped_names_level(stem)] if stem in {"given", "family"} else []),
+            *([cll.CustomLevel(SWAPPED_NAMES, label_for_charts=SWAPPED_NAMES_LABEL)
+               .configure(**_SWAPPED_NAMES_FIXED[label])]
+              if label in _SWAPPED_NAMES_FIXED else []),
             cll.JaroWinklerLevel(key, 0.92),
             cll.ExactMatchLevel(skel),
             cll.JaroWinklerLevel(key, 0.8),
