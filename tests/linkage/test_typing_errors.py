@@ -62,6 +62,15 @@ def test_one_wrong_digit_in_the_birth_date_still_counts_for_the_person() -> None
     assert birth["weight"] > 0
 
 
+def _forget_keys_starting_with(prefix: str) -> None:
+    """Delete the stored blocking keys whose text begins with `prefix`, as for persons
+    registered before blocking_key_values gave them."""
+    BlockKey.objects.filter(digest__in=[
+        _digest(v) for f in PersonFeatures.objects.all()
+        for v in blocking_key_values(f.data) if v.startswith(prefix)
+    ]).delete()
+
+
 def _without_father(**overrides: Any) -> PersonData:
     return person(father_name="", name_native="", phones=[], tazkira_number="",
                   passport_number="", **overrides)
@@ -71,11 +80,7 @@ def test_persons_registered_before_the_family_and_birth_day_key_are_found_throug
     make_case: Any,
 ) -> None:
     make_case(_without_father())
-    new_key = "|".join(NEW_KEY) + "="
-    BlockKey.objects.filter(digest__in=[
-        _digest(v) for f in PersonFeatures.objects.all()
-        for v in blocking_key_values(f.data) if v.startswith(new_key)
-    ]).delete()  # as registered before the key existed
+    _forget_keys_starting_with("|".join(NEW_KEY) + "=")  # as registered before the key existed
 
     add_keys(django_apps, None)
     make_case(_without_father(given_name="Zabiullah", family_name="Stanekzai"))
@@ -115,10 +120,7 @@ def test_persons_registered_before_the_names_either_way_key_are_found_through_it
     make_case: Any,
 ) -> None:
     make_case(_without_father())
-    BlockKey.objects.filter(digest__in=[
-        _digest(v) for f in PersonFeatures.objects.all()
-        for v in blocking_key_values(f.data) if v.startswith(NAMES_EITHER_WAY)
-    ]).delete()  # as registered before the key existed
+    _forget_keys_starting_with(NAMES_EITHER_WAY)  # as registered before the key existed
 
     _names_either_way_migration.add_keys(django_apps, None)
     make_case(_without_father(given_name="Stanikzai", family_name="Zabihullah"))
