@@ -109,6 +109,57 @@ def make_case(db: Any) -> Callable[..., Case]:
     return make
 
 
+# --- The background runner -------------------------------------------------------------------
+
+
+def run_ready_tasks(queue_names: str = "*") -> int:
+    """Run in this process, one after the other, the tasks ready now, as a `run-tasks` worker
+    would (without its heartbeat thread, which would not see this test's transaction, nor its
+    closing of old connections, which would close the test's). The number run."""
+    from django.db import transaction
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(queue_names=queue_names.split(","), interval=0, batch=True,
+                    backend_name="default", startup_delay=False, max_tasks=None,
+                    worker_id="test-worker", excluded_queue_names=[])
+    ready = DBTaskResult.objects.ready()
+    if queue_names != "*":
+        ready = ready.filter(queue_name__in=queue_names.split(","))
+    done = 0
+    while True:
+        with transaction.atomic():
+            result = ready.get_locked()
+            if result is None:
+                return done
+            result.claim(worker.worker_id)
+        worker.run_task(result)
+        done += 1
+
+
+def command_in_a_process(*arguments: str, **environment: str) -> Any:
+    """Start `safepassage ARGUMENTS` in a process of its own, on this test's database, with the
+    data keys this process holds now (other tests rotate them in memory)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    from safepassage.protection.keys import load_keyring, write_key_file
+
+    root = Path(__file__).resolve().parents[1]
+    name = f"process-{os.getpid()}-{next(_counter)}"
+    write_key_file(settings.VAR_DIR / f"test-data-keys-{name}.json", load_keyring())
+    s = connection.settings_dict
+    url = (f"sqlite:///{s['NAME']}" if connection.vendor == "sqlite"
+           else f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTEST_XDIST_WORKER": name,
+           "DATABASE_URL": url, "PYTHONPATH": f"{root / 'src'}:{root}", **environment}
+    return subprocess.Popen([sys.executable, "-m", "safepassage.cli", *arguments], cwd=root,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
 # --- A real browser: Playwright driving Debian's Chromium -------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

@@ -11,5 +11,10 @@ DATA_KEY_FILE = VAR_DIR / f"test-data-keys-{_worker}.json"
 DATA_KEYS_ENV = ""
 INDEX_KEY_ENV = ""
 # Tests see a registration's possible duplicates at once; tests/linkage/test_pending_checks.py
-# runs the default, the checker in the background.
+# runs the default, the check in the background runner.
 LINKAGE_INSTANT_CHECK = "inline"
+# A test's own heartbeat thread (a command running its task in the test's process) would wait
+# on the test's open transaction: it beats only in the worker processes that tests start, which
+# set a short lease in their environment.
+if "SAFEPASSAGE_TASK_LEASE_SECONDS" not in os.environ:
+    RUNNER_LEASE_SECONDS = 600.0

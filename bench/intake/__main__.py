@@ -95,9 +95,9 @@ def environment(var_dir: Path) -> dict[str, str]:
         "SAFEPASSAGE_LOG_LEVEL": "WARNING", "SAFEPASSAGE_DEBUG": "0",
         # The bench measures what the server can take, not a partner's share of it.
         "SAFEPASSAGE_API_REQUESTS_PER_MINUTE": "100000000",
-        # Duplicate checks in a process of their own (niced), as a production deployment runs
-        # them: `safepassage check-duplicates --follow`, started beside gunicorn.
-        "SAFEPASSAGE_DUPLICATE_CHECK": "worker",
+        # Duplicate checks after the commit, by a worker of the background runner (niced) started
+        # beside gunicorn, as a production deployment runs them: `safepassage run-tasks`.
+        "SAFEPASSAGE_DUPLICATE_CHECK": "background",
         "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}", "DJANGO_SETTINGS_MODULE": "safepassage.settings",
     }
 
@@ -271,7 +271,8 @@ def percentiles(latencies: list[float]) -> dict[str, float]:
 
 
 def start_checker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([VENV_BIN / "safepassage", "check-duplicates", "--follow"],
+    return subprocess.Popen(["nice", "-n", "10", VENV_BIN / "safepassage", "run-tasks",
+                             "--queue-name", "default"],
                             env=env | {"PGAPPNAME": CHECKER_APP}, start_new_session=True,
                             stdout=subprocess.DEVNULL)
 
@@ -565,7 +566,8 @@ def main() -> None:
         "Each API registration = 1 household of 1 to 5 people, with raw submission kept, "
         "encryption of every personal field, blind indexes, audit entry and idempotency record, "
         "in two commits. Its duplicate check runs after the commit in a process of its own "
-        "(`safepassage check-duplicates --follow`, niced; SAFEPASSAGE_DUPLICATE_CHECK=worker), "
+        "(a worker of the background runner, `safepassage run-tasks --queue-name default`, "
+        "niced), "
         "not counted in the server CPU, nor is its PostgreSQL backend (told apart by its "
         "application_name); " + "; ".join(checks) + ". The generated names come "
         "from small lists, so each new person shares blocking keys with hundreds: a harsh case "

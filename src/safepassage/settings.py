@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+    "safepassage.runner",
     "safepassage.protection",
     "safepassage.accounts",
     "safepassage.audit",
@@ -232,12 +235,37 @@ LOGGING = {
 AUDIT_LANES = int(os.environ.get("SAFEPASSAGE_AUDIT_LANES", "8"))
 
 # The instant duplicate check of a small registration (a form, an API referral): "background"
-# (after the commit, by a thread of the process that registered it: the registrant's answer does
-# not wait for fuzzy matching) or "inline" (inside the registration, slower under a surge).
+# (after the commit, by the background runner: the registrant's answer does not wait for fuzzy
+# matching) or "inline" (inside the registration, slower under a surge).
 LINKAGE_INSTANT_CHECK = os.environ.get("SAFEPASSAGE_DUPLICATE_CHECK", "background")
-if LINKAGE_INSTANT_CHECK not in {"background", "inline", "worker"}:
+if LINKAGE_INSTANT_CHECK not in {"background", "inline"}:
     raise ImproperlyConfigured(
-        "SAFEPASSAGE_DUPLICATE_CHECK must be background, inline or worker.")
+        "SAFEPASSAGE_DUPLICATE_CHECK must be background or inline (the background runner, "
+        "`safepassage run-tasks`, does the checks that used to need a process of their own).")
+
+# --- the background runner (docs/decisions/0030-background-runner.md) ------------------------
+# Django's tasks API (the django-tasks backport) with its database backend: tasks are rows of our
+# own database, worked by `safepassage run-tasks`. A broker-backed backend replaces it here.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SAFEPASSAGE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "imports"],
+    }
+}
+# A worker not seen for this long is taken for dead, and its task is taken up by another; after
+# this many workers died on one task, it is given up with its reason.
+RUNNER_LEASE_SECONDS = float(os.environ.get("SAFEPASSAGE_TASK_LEASE_SECONDS", "30"))
+RUNNER_MAX_CLAIMS = 3
+# Periodic tasks: seconds between two runs.
+RUNNER_SCHEDULE = {
+    "safepassage.dashboard.tasks.refresh_dashboard":
+        float(os.environ.get("SAFEPASSAGE_DASHBOARD_REFRESH_SECONDS", "30")),
+    # Checks whose wake-up was lost (a web process killed just after a commit).
+    "safepassage.linkage.tasks.check_duplicates": 60.0,
+    "safepassage.runner.tasks.prune_finished_tasks": 24 * 3600.0,
+}
+RUNNER_KEEP_SUCCEEDED_DAYS = 7
+RUNNER_KEEP_FAILED_DAYS = 30
 
 # --- credentials: signed facilitation letters and boarding passes ---------------------------------
 # The issuer's name in every token (short: it is in every QR code), the signature algorithm of new
@@ -289,7 +317,10 @@ INTAKE_CLIENT_IP_HEADER = os.environ.get("SAFEPASSAGE_CLIENT_IP_HEADER", "")  # 
 # is held and shown again (a person sends it again; a script gets no reference).
 INTAKE_FORM_MIN_SECONDS = float(os.environ.get("SAFEPASSAGE_FORM_MIN_SECONDS", "3"))
 INTAKE_FORM_MAX_AGE_SECONDS = 24 * 3600
-INTAKE_IMPORT_IN_BACKGROUND = os.environ.get("SAFEPASSAGE_IMPORT_IN_BACKGROUND", "1") == "1"
+# Rows of a spreadsheet imported in one transaction (whole households): a killed import resumes
+# after its last committed chunk.
+INTAKE_IMPORT_ROWS_PER_TRANSACTION = int(
+    os.environ.get("SAFEPASSAGE_IMPORT_ROWS_PER_TRANSACTION", "1000"))
 INTAKE_IMPORT_MAX_BYTES = 50_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000_000  # a batch of 1,000 registrations is about 1 MB
 # The project-wide stylesheet lives in safepassage/static, which is not an app: without this line
@@ -297,5 +328,6 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000_000  # a batch of 1,000 registrations is ab
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # --- dashboard: how old (seconds) the aggregates behind the operations picture may be before a
-# page view recomputes them; `safepassage refresh-dashboard --every 30` keeps them fresh instead.
+# page view recomputes them; the background runner refreshes them every
+# SAFEPASSAGE_DASHBOARD_REFRESH_SECONDS (RUNNER_SCHEDULE) so that no page view waits.
 DASHBOARD_MAX_AGE_SECONDS = float(os.environ.get("SAFEPASSAGE_DASHBOARD_MAX_AGE_SECONDS", "60"))

@@ -51,9 +51,8 @@ def import_csv(partner_org: Organisation) -> Callable[..., Any]:
 
     def run(data: bytes, filename: str = "referrals.csv") -> Any:
         actor = services.service_account(partner_org)
-        batch = services.start_import(actor=actor, organisation=partner_org, data=data,
-                                      filename=filename)
-        return services.run_import(actor=actor, batch=batch)
+        return services.start_import(actor=actor, organisation=partner_org, data=data,
+                                     filename=filename, wait=True)
 
     return run
 

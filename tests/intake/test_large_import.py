@@ -24,9 +24,9 @@ def household(n: int, size: int, **overrides: str) -> list[dict[str, str]]:
 
 
 def test_a_file_of_many_chunks_registers_each_household_once_and_whole(
-    import_csv: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+    import_csv: Callable[..., Any], settings: Any,
 ) -> None:
-    monkeypatch.setattr(services, "ROWS_PER_TRANSACTION", 4)
+    settings.INTAKE_IMPORT_ROWS_PER_TRANSACTION = 4
     rows = [row for n in range(1, 13) for row in household(n, 1 + n % 3)]
     rows += household(13, 2, date_of_birth="31/02/1985")  # quarantined whole
     # Household 2 again, chunks later: known by then, as it would be one chunk at a time.
@@ -45,9 +45,9 @@ def test_a_file_of_many_chunks_registers_each_household_once_and_whole(
 
 
 def test_a_household_sent_again_with_someone_new_is_held_as_if_imported_in_order(
-    import_csv: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+    import_csv: Callable[..., Any], settings: Any,
 ) -> None:
-    monkeypatch.setattr(services, "ROWS_PER_TRANSACTION", 2)
+    settings.INTAKE_IMPORT_ROWS_PER_TRANSACTION = 2
     first, second = household(1, 2), household(2, 2)
     # Household 1 again with a third member, in a chunk that may start before household 1's
     # chunk is committed: it must wait, find household 1 registered, and be quarantined.
@@ -62,9 +62,9 @@ def test_a_household_sent_again_with_someone_new_is_held_as_if_imported_in_order
 
 
 def test_a_household_sent_again_waits_even_for_a_chunk_still_queued(
-    import_csv: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+    import_csv: Callable[..., Any], settings: Any,
 ) -> None:
-    monkeypatch.setattr(services, "ROWS_PER_TRANSACTION", 2)
+    settings.INTAKE_IMPORT_ROWS_PER_TRANSACTION = 2
     households = [household(n, 2) for n in range(1, services.IMPORT_PROCESSES + 2)]
     # The last household's chunk may still wait in the pool's queue behind the workers' chunks
     # when the chunk that repeats it (with a new member) comes up: that one must still wait.

@@ -1,22 +1,25 @@
 """By default the duplicate check of a small registration runs after its commit, off the
-request: the registration leaves a pending check, a thread of the process works it."""
+request: the registration leaves a pending check and wakes the background runner, which works
+it (and looks every minute for checks whose wake-up was lost)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.selectors import verify_chain
 from safepassage.audit.services import BACKGROUND_LANE
-from safepassage.linkage import background, services
+from safepassage.linkage import services
 from safepassage.linkage.models import CandidatePair, PendingCheck
-from tests.conftest import person
+from safepassage.runner import services as runner
+from tests.conftest import person, run_ready_tasks
+
+CHECK_TASK = "safepassage.linkage.tasks.check_duplicates"
 
 
 @pytest.fixture
@@ -24,18 +27,21 @@ def in_background(settings: Any) -> None:
     settings.LINKAGE_INSTANT_CHECK = "background"
 
 
-def test_a_registration_leaves_a_pending_check_and_wakes_the_checker_after_commit(
+def test_a_registration_leaves_a_pending_check_and_wakes_the_runner_after_commit(
     in_background: None, make_case: Any, django_capture_on_commit_callbacks: Any,
 ) -> None:
-    make_case(person())
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
+        make_case(person())
+    with django_capture_on_commit_callbacks(execute=True):
         second = make_case(person(given_name="Zabihollah", tazkira_number="",
                                   passport_number=""))
-    assert background.wake in callbacks
     assert PendingCheck.objects.filter(household=second.household).exists()
     assert not CandidatePair.objects.exists()
+    # One task for the burst: the second wake-up found the first one's task still waiting.
+    assert DBTaskResult.objects.ready().get().task_path == CHECK_TASK
 
-    assert services.run_pending_checks() == 2
+    assert run_ready_tasks() == 1
+    assert DBTaskResult.objects.get().return_value == 2
 
     pair = CandidatePair.objects.get()
     assert pair.person_b.household_id == second.household_id
@@ -93,56 +99,19 @@ def test_a_large_batch_is_left_to_the_full_linkage_run(in_background: None,
     assert not PendingCheck.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_checker_thread_finds_the_duplicate_after_the_commit(in_background: None,
-                                                                 make_case: Any) -> None:
-    make_case(person())
-    second = make_case(person(given_name="Zabihollah", tazkira_number="", passport_number=""))
-
-    deadline = time.monotonic() + 60
-    while PendingCheck.objects.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-
-    assert not PendingCheck.objects.exists()
-    assert CandidatePair.objects.get().person_b.household_id == second.household_id
-
-
-def test_with_a_checker_process_the_web_process_only_leaves_the_check_waiting(
-    settings: Any, make_case: Any, django_capture_on_commit_callbacks: Any,
+def test_a_check_whose_wake_up_was_lost_is_found_by_the_runners_periodic_check(
+    in_background: None, make_case: Any, django_capture_on_commit_callbacks: Any,
 ) -> None:
-    settings.LINKAGE_INSTANT_CHECK = "worker"
     make_case(person())
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=False):  # the web process died at commit
         second = make_case(person(given_name="Zabihollah", tazkira_number="",
                                   passport_number=""))
-    assert background.wake not in callbacks
-    assert PendingCheck.objects.filter(household=second.household).exists()
-    assert not CandidatePair.objects.exists()
+    assert not DBTaskResult.objects.exists()
 
+    assert CHECK_TASK in runner.enqueue_due_schedules()
+    run_ready_tasks()
 
-@pytest.mark.django_db(transaction=True)
-def test_the_following_checker_works_registrations_as_they_come_until_stopped(
-    settings: Any, make_case: Any,
-) -> None:
-    settings.LINKAGE_INSTANT_CHECK = "worker"
-    stop = threading.Event()
-    checked: list[int] = []
-    follower = threading.Thread(target=lambda: checked.append(
-        services.follow_pending_checks(stop=stop, poll_seconds=0.05)))
-    follower.start()
-    try:
-        make_case(person())
-        second = make_case(person(given_name="Zabihollah", tazkira_number="",
-                                  passport_number=""))
-        deadline = time.monotonic() + 60
-        while not CandidatePair.objects.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        follower.join(60)
-    assert not follower.is_alive()
     assert CandidatePair.objects.get().person_b.household_id == second.household_id
-    assert checked == [2]
     assert not PendingCheck.objects.exists()
 
 

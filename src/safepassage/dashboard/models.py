@@ -47,8 +47,8 @@ class Snapshot(models.Model):
     """The registry's aggregates at one moment, so that no one waits for a million-row GROUP BY.
 
     Holds counts only (no personal data). The page uses the latest snapshot if it is younger
-    than DASHBOARD_MAX_AGE_SECONDS and computes a new one otherwise; `safepassage
-    refresh-dashboard --every 30` keeps one fresh in the background.
+    than DASHBOARD_MAX_AGE_SECONDS and computes a new one otherwise; the background runner
+    keeps one fresh (dashboard.tasks.refresh_dashboard, every 30 s by default).
     """
 
     computed_at = models.DateTimeField(db_index=True)

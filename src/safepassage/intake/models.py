@@ -153,6 +153,7 @@ class ImportBatch(models.Model):
     quarantined = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     unknown_columns = models.JSONField(default=list, blank=True)
+    rows_per_chunk = models.PositiveIntegerField(default=0)  # fixed by the first attempt
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -166,6 +167,19 @@ class ImportBatch(models.Model):
             "unchanged": self.unchanged, "rows": self.total_rows,
             "unknown_columns": self.unknown_columns,
         }
+
+
+class ImportChunk(models.Model):
+    """A chunk of a batch (whole households, settings.INTAKE_IMPORT_ROWS_PER_TRANSACTION rows)
+    committed with its rows: an import taken up again after its worker died skips these, so no
+    row is imported, counted or quarantined twice."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["batch", "number"],
+                                               name="import_chunk_once")]
 
 
 class QuarantinedRow(models.Model):

@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -26,11 +27,12 @@ from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation, Role, User
 from safepassage.audit import services as audit
 from safepassage.bulk import insert_rows
-from safepassage.intake import import_process
+from safepassage.intake import import_process, tasks
 from safepassage.intake.models import (
     ApiToken,
     ExternalReference,
     ImportBatch,
+    ImportChunk,
     Outcome,
     QuarantinedRow,
     RawSubmission,
@@ -49,6 +51,8 @@ from safepassage.intake.records import (
 from safepassage.intake.spreadsheets import SpreadsheetError, read_sheet
 from safepassage.registry.models import REFERENCE_ALPHABET, Case, Channel, Language, Person
 from safepassage.registry.services import HouseholdData, register_households
+from safepassage.runner import background as runner
+from safepassage.runner.services import run_here
 
 # --------------------------------------------------------------------------------------------
 # Raw submissions
@@ -379,8 +383,8 @@ def authenticate_api_token(clear: str) -> ApiToken | None:
 # --------------------------------------------------------------------------------------------
 
 ProgressCallback = Callable[[int], object]
-ROWS_PER_TRANSACTION = 1000
-# A chunk: whole households, about ROWS_PER_TRANSACTION rows, imported in one transaction.
+# A chunk: whole households, about settings.INTAKE_IMPORT_ROWS_PER_TRANSACTION rows, imported in
+# one transaction.
 Chunk = list[list[tuple[int, dict[str, str]]]]
 # Processes importing chunks side by side on PostgreSQL: the import's own CPU then runs on two
 # cores, and each process works while PostgreSQL stores what the other sent.
@@ -395,16 +399,46 @@ def _check_may_import(actor: Any, organisation: Organisation) -> None:
 
 
 def start_import(
-    *, actor: Any, organisation: Organisation, data: bytes, filename: str,
+    *, actor: Any, organisation: Organisation, data: bytes, filename: str, wait: bool = False,
+    progress: ProgressCallback | None = None, on_start: Callable[[int], object] | None = None,
 ) -> ImportBatch:
-    """Keep the file as received (committed), and a batch to follow its import."""
+    """Keep the file as received (committed) and a batch to follow its import, then import it:
+    in the background runner (intake.tasks.import_spreadsheet), never in a web process; with
+    `wait`, here, to the end (the command line), still recorded as the runner's task, so that a
+    worker finishes the import if this process is killed."""
     _check_may_import(actor, organisation)
     submission = receive_submission(
         channel=Channel.BULK_IMPORT, body=data, organisation=organisation, filename=filename,
         content_type="text/csv" if not filename.lower().endswith(".xlsx") else "application/xlsx",
     )
-    return ImportBatch.objects.create(organisation=organisation, submission=submission,
-                                      started_by=actor)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(organisation=organisation, submission=submission,
+                                           started_by=actor)
+        if not wait:
+            runner.enqueue(tasks.import_spreadsheet, batch.pk, actor.pk)
+            return batch
+    with run_here(tasks.import_spreadsheet, batch.pk, actor.pk) as here:
+        batch = run_import(actor=actor, batch=batch, progress=progress, on_start=on_start)
+        here.return_value = batch.summary()
+    return batch
+
+
+def give_up_import(*, batch_id: int, reason: str) -> None:
+    """The runner will not try the import again: the batch is failed, with why and what to do.
+    The rows already imported stay; importing the file again skips them."""
+    with transaction.atomic():
+        batch = (ImportBatch.objects.select_for_update().select_related("submission")
+                 .filter(pk=batch_id).exclude(state=ImportBatch.State.DONE).first())
+        if batch is None:
+            return
+        batch.state, batch.finished_at = ImportBatch.State.FAILED, timezone.now()
+        batch.error = _("The import stopped: %(reason)s. The rows imported so far are kept; "
+                        "importing the same file again finishes it without registering anyone "
+                        "twice.") % {"reason": reason}
+        batch.save(update_fields=["state", "finished_at", "error"])
+        close_submission(batch.submission,
+                         outcome=Outcome.PARTLY if batch.imported else Outcome.REJECTED,
+                         detail={**batch.summary(), "error": "import_stopped"})
 
 
 def run_import(
@@ -412,7 +446,8 @@ def run_import(
     on_start: Callable[[int], object] | None = None,
 ) -> ImportBatch:
     """Import the batch's file: valid households registered, invalid rows quarantined with
-    their problems, rows already imported counted as unchanged. Re-running it is harmless.
+    their problems, rows already imported counted as unchanged. Re-running it is harmless, and
+    a batch stopped half way (its worker killed) resumes after its last committed chunk.
 
     A household is imported whole or not at all: when one of its rows has a problem, its other
     rows wait in quarantine too, so that a family is never registered with someone missing."""
@@ -423,12 +458,14 @@ def run_import(
     except SpreadsheetError as error:
         batch.state, batch.error, batch.finished_at = ImportBatch.State.FAILED, str(error), \
             timezone.now()
-        batch.save()
+        batch.save(update_fields=["state", "error", "finished_at"])
         close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "unreadable"})
         return batch
     batch.total_rows, batch.unknown_columns = len(sheet.rows), sheet.unknown_columns
+    batch.rows_per_chunk = batch.rows_per_chunk or settings.INTAKE_IMPORT_ROWS_PER_TRANSACTION
     batch.state = ImportBatch.State.RUNNING
-    batch.save()
+    # Not the counters: chunks committed by an earlier attempt are counted in them already.
+    batch.save(update_fields=["total_rows", "unknown_columns", "rows_per_chunk", "state"])
     if on_start:
         on_start(batch.total_rows)
 
@@ -439,21 +476,24 @@ def run_import(
     chunks: list[Chunk] = [[]]
     rows_in_chunk = 0
     for rows in households.values():
-        if rows_in_chunk >= ROWS_PER_TRANSACTION:
+        if rows_in_chunk >= batch.rows_per_chunk:
             chunks.append([])
             rows_in_chunk = 0
         chunks[-1].append(rows)
         rows_in_chunk += len(rows)
-    if len(chunks) > 1 and _may_import_side_by_side():
-        _import_chunks_side_by_side(actor, batch, chunks, progress)
+    done = set(batch.chunks.values_list("number", flat=True))
+    to_import = [(n, chunk) for n, chunk in enumerate(chunks) if chunk and n not in done]
+    if progress:
+        progress(sum(len(rows) for n in done if n < len(chunks) for rows in chunks[n]))
+    if len(to_import) > 1 and _may_import_side_by_side():
+        _import_chunks_side_by_side(actor, batch, to_import, progress)
     else:
-        for chunk in chunks:
-            if chunk:
-                _import_chunk(actor, batch, chunk, progress)
+        for number, chunk in to_import:
+            _import_chunk(actor, batch, number, chunk, progress)
     batch.refresh_from_db(fields=["imported", "unchanged", "quarantined", "processed_rows"])
 
     batch.state, batch.finished_at = ImportBatch.State.DONE, timezone.now()
-    batch.save()
+    batch.save(update_fields=["state", "finished_at"])
     with transaction.atomic():
         outcome = (Outcome.UNCHANGED if not (batch.imported or batch.quarantined)
                    else Outcome.REJECTED if not (batch.imported or batch.unchanged)
@@ -465,7 +505,8 @@ def run_import(
 
 
 def _import_chunk(
-    actor: Any, batch: ImportBatch, households: Chunk, progress: ProgressCallback | None,
+    actor: Any, batch: ImportBatch, number: int, households: Chunk,
+    progress: ProgressCallback | None,
 ) -> None:
     referrals = []
     for rows in households:
@@ -478,7 +519,10 @@ def _import_chunk(
         ))
     counts = {"imported": 0, "unchanged": 0, "quarantined": 0}
     outermost = not connection.in_atomic_block
+    done = sum(len(rows) for rows in households)
     with transaction.atomic():
+        if not _claim_chunk(batch, number):
+            return  # committed meanwhile by an attempt taken for dead (it was only slow)
         results = register_referrals(
             actor=actor, referrals=referrals, channel=Channel.BULK_IMPORT,
             organisation=batch.organisation,
@@ -499,7 +543,6 @@ def _import_chunk(
             # stays locked until COMMIT, which must then be short.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        done = sum(len(rows) for rows in households)
         # Increments, not values: two processes may be counting into the same batch.
         ImportBatch.objects.filter(pk=batch.pk).update(
             processed_rows=F("processed_rows") + done,
@@ -507,6 +550,17 @@ def _import_chunk(
         )
     if progress:
         progress(done)
+
+
+def _claim_chunk(batch: ImportBatch, number: int) -> bool:
+    """Record the chunk as imported, in its own transaction: false when another attempt has
+    (on PostgreSQL, an attempt still running makes this wait for its outcome)."""
+    try:
+        with transaction.atomic():
+            ImportChunk.objects.create(batch=batch, number=number)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _may_import_side_by_side() -> bool:
@@ -527,7 +581,8 @@ def _chunk_keys(households: Chunk) -> set[str]:
 
 
 def _import_chunks_side_by_side(
-    actor: Any, batch: ImportBatch, chunks: list[Chunk], progress: ProgressCallback | None,
+    actor: Any, batch: ImportBatch, chunks: list[tuple[int, Chunk]],
+    progress: ProgressCallback | None,
 ) -> None:
     """Import the chunks in worker processes, side by side, with the same outcome as one
     after the other: a chunk that shares an external id or a row with a chunk in progress waits
@@ -547,14 +602,15 @@ def _import_chunks_side_by_side(
         max_workers=IMPORT_PROCESSES, mp_context=context, initializer=import_process.start,
         initargs=(connection.settings_dict["NAME"], translation.get_language()),
     ) as pool:
-        for chunk in chunks:
+        for number, chunk in chunks:
             keys = _chunk_keys(chunk)
             # One chunk more than there are workers waits in the pool's queue, so that a worker
             # that commits starts on the next chunk at once instead of waiting for this loop.
             while running and (len(running) > IMPORT_PROCESSES
                                or any(keys & other for other in running.values())):
                 finish(wait(running, return_when=FIRST_COMPLETED).done)
-            running[pool.submit(import_process.import_chunk, batch.pk, actor.pk, chunk)] = keys
+            running[pool.submit(import_process.import_chunk, batch.pk, actor.pk, number,
+                                chunk)] = keys
         while running:
             finish(wait(running, return_when=FIRST_COMPLETED).done)
 

@@ -4,14 +4,11 @@ languages), and the staff page for spreadsheet imports with their quarantine rep
 from __future__ import annotations
 
 import csv
-import logging
-import threading
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -26,8 +23,8 @@ from safepassage.intake import selectors, services, throttle
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
 from safepassage.registry.models import Channel, Relationship, Status
+from safepassage.runner import selectors as runner
 
-logger = logging.getLogger(__name__)
 ROWS_SHOWN, ROWS_MAX = 5, 20
 
 
@@ -176,32 +173,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
         else:
             batch = services.start_import(actor=user, organisation=organisation,
                                           data=upload.read(), filename=upload.name or "upload")
-            _run_import(user, batch)
             return redirect("intake:import-detail", batch_id=batch.pk)
     batches = selectors.imports_visible_to(user)[:50]
     return render(request, "intake/import_list.html",
                   {"batches": batches, "organisations": organisations})
-
-
-def _run_import(user: Any, batch: ImportBatch) -> None:
-    """Large files are imported in a thread while the page shows the progress; a crash leaves
-    the batch unfinished, and importing the same file again is harmless."""
-    if not settings.INTAKE_IMPORT_IN_BACKGROUND:
-        services.run_import(actor=user, batch=batch)
-        return
-
-    def work() -> None:
-        try:
-            services.run_import(actor=user, batch=ImportBatch.objects.get(pk=batch.pk))
-        except Exception:
-            logger.exception("import %s failed", batch.pk)
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                state=ImportBatch.State.FAILED,
-                error="The import stopped on an internal error; importing the file again is safe.")
-        finally:
-            connection.close()
-
-    threading.Thread(target=work, name=f"import-{batch.pk}", daemon=True).start()
 
 
 def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
@@ -217,6 +192,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     running = batch.state in {ImportBatch.State.QUEUED, ImportBatch.State.RUNNING}
     return render(request, "intake/import_detail.html", {
         "batch": batch, "running": running,
+        "no_worker": running and not runner.a_worker_is_alive(queue_name="imports"),
         "quarantine": [] if running else list(batch.quarantine.all()[:500]),
     })
 

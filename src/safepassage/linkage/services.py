@@ -9,13 +9,13 @@ the reason "duplicate of SP-…", which the undo reverses.
 from __future__ import annotations
 
 import copy
+import functools
 import math
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.audit import services as audit
 from safepassage.bulk import insert_rows
+from safepassage.linkage import tasks
 from safepassage.linkage.features import blocking_key_values, features_of_person
 from safepassage.linkage.models import (
     APART,
@@ -39,6 +40,7 @@ from safepassage.linkage.models import (
 )
 from safepassage.protection.cipher import blind_index
 from safepassage.registry.models import Case, Person, Status
+from safepassage.runner import background as runner
 
 if TYPE_CHECKING:  # pandas and Splink load on first use: registering a household stays light
     import pandas as pd
@@ -68,10 +70,10 @@ def _digest(value: str) -> str:
 def record_features(persons: Sequence[Person]) -> None:
     """The intake hook, inside the registration's transaction: compute and store the features
     and blocking keys of new persons; a small registration (a web form, an API referral) is then
-    checked against the persons already registered: after the commit, by the duplicate checker
-    in the background (the default: the registrant's answer does not wait for fuzzy matching),
-    by a process of its own (settings.LINKAGE_INSTANT_CHECK = "worker": `safepassage
-    check-duplicates --follow`), or at once ("inline")."""
+    checked against the persons already registered: after the commit, by the background runner
+    (the default: the registrant's answer does not wait for fuzzy matching; a pending row written
+    here, with the registration, keeps the check if the wake-up is lost), or at once
+    (settings.LINKAGE_INSTANT_CHECK = "inline")."""
     if not persons:
         return
     features = {person.pk: features_of_person(person) for person in persons}
@@ -86,29 +88,10 @@ def record_features(persons: Sequence[Person]) -> None:
     if settings.LINKAGE_INSTANT_CHECK == "inline":
         check_new_persons(persons=persons, features=features)
         return
-    from safepassage.linkage import background
-
     PendingCheck.objects.bulk_create(
         [PendingCheck(household_id=h) for h in sorted({p.household_id for p in persons})]
     )
-    if settings.LINKAGE_INSTANT_CHECK == "background":
-        transaction.on_commit(background.wake)
-
-
-def follow_pending_checks(*, stop: threading.Event, poll_seconds: float = 1.0) -> int:
-    """Work the pending checks as they come, until `stop` is set (the check in hand is
-    finished first): the loop of `safepassage check-duplicates --follow`. The number checked."""
-    done = 0
-    try:
-        while not stop.is_set():
-            close_old_connections()
-            checked = run_pending_checks(limit=CHECKS_PER_PASS)
-            done += checked
-            if not checked:
-                stop.wait(poll_seconds)
-    finally:
-        connection.close()
-    return done
+    transaction.on_commit(functools.partial(runner.wake, tasks.check_duplicates))
 
 
 def pending_checks() -> int:

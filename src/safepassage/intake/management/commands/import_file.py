@@ -1,8 +1,10 @@
 """`safepassage import FILE --org NAME [--json]`: import a partner spreadsheet (CSV or XLSX).
 
-A progress bar goes to stderr; stdout gets one line, `imported N, quarantined N, unchanged N`,
-or the same as JSON. The exit status is 0 even when rows were quarantined (they are kept and
-reported), 1 when the file could not be read at all.
+It runs here, to the end (as the background runner's task: if this process is killed, a
+`safepassage run-tasks` worker finishes the import). A progress bar goes to stderr; stdout gets
+one line, `imported N, quarantined N, unchanged N`, or the same as JSON. The exit status is 0
+even when rows were quarantined (they are kept and reported), 1 when the file could not be read
+at all.
 """
 
 import json
@@ -54,12 +56,11 @@ class Command(BaseCommand):
         else:
             actor = services.service_account(organisation)
 
-        batch = services.start_import(actor=actor, organisation=organisation,
-                                      data=path.read_bytes(), filename=path.name)
         bar = tqdm(unit="row", disable=None, file=sys.stderr)
         try:
-            batch = services.run_import(
-                actor=actor, batch=batch, progress=bar.update,
+            batch = services.start_import(
+                actor=actor, organisation=organisation, data=path.read_bytes(),
+                filename=path.name, wait=True, progress=bar.update,
                 on_start=lambda total: bar.reset(total=total),
             )
         finally:

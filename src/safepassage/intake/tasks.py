@@ -1,0 +1,23 @@
+"""Intake's background work: importing a partner's spreadsheet, out of the web process."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from safepassage.accounts.models import User
+from safepassage.intake import services
+from safepassage.intake.models import ImportBatch
+from safepassage.runner.background import background_task
+
+
+def _import_given_up(reason: str, batch_id: int, *_started_by: object) -> None:
+    services.give_up_import(batch_id=batch_id, reason=reason)
+
+
+@background_task(queue_name="imports", retries=2, give_up_on=(PermissionDenied,),
+                 on_give_up=_import_given_up)
+def import_spreadsheet(batch_id: int, started_by: int) -> dict[str, object]:
+    """Import the batch's file (services.run_import) as the user who started it. Taken up
+    again after its worker died, it resumes after the last chunk committed."""
+    batch = ImportBatch.objects.select_related("organisation", "submission").get(pk=batch_id)
+    return services.run_import(actor=User.objects.get(pk=started_by), batch=batch).summary()
