@@ -114,3 +114,22 @@ def test_periodic_tasks_are_enqueued_when_due_once_and_never_piled_up() -> None:
     assert run_ready_tasks() == len(settings.RUNNER_SCHEDULE)
     assert DBTaskResult.objects.filter(status=TaskResultStatus.SUCCESSFUL).count() == len(
         settings.RUNNER_SCHEDULE)
+
+
+def test_an_import_that_no_retry_can_mend_is_failed_at_once_with_the_reason(
+    make_user: Callable[..., Any], make_organisation: Callable[..., Organisation],
+) -> None:
+    caseworker = make_user(Role.CASEWORKER)
+    batch = intake.start_import(actor=caseworker, organisation=make_organisation(),
+                                data=csv_bytes([good_row(1)]), filename="a.csv")
+    caseworker.role = Role.GATE_AGENT  # moved to the airport before the worker got to it
+    caseworker.save(update_fields=["role"])
+
+    assert run_ready_tasks() == 1
+
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.FAILED
+    assert batch.error.startswith("The import stopped: the person who started it may no longer "
+                                  "import files for this organisation.")
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()  # no retry
+    assert not Case.objects.exists()

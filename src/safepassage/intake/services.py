@@ -452,6 +452,8 @@ def run_import(
     A household is imported whole or not at all: when one of its rows has a problem, its other
     rows wait in quarantine too, so that a family is never registered with someone missing."""
     _check_may_import(actor, batch.organisation)
+    if batch.state == ImportBatch.State.DONE:
+        return batch  # finished by an attempt that was taken for dead (it was only slow)
     submission = batch.submission
     try:
         sheet = read_sheet(payload_bytes(submission), filename=submission.filename)

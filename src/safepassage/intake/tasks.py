@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 
 from safepassage.accounts.models import User
 from safepassage.intake import services
@@ -14,8 +15,11 @@ def _import_given_up(reason: str, batch_id: int, *_started_by: object) -> None:
     services.give_up_import(batch_id=batch_id, reason=reason)
 
 
-@background_task(queue_name="imports", retries=2, give_up_on=(PermissionDenied,),
-                 on_give_up=_import_given_up)
+@background_task(
+    queue_name="imports", retries=2, on_give_up=_import_given_up,
+    give_up_on=((PermissionDenied, gettext_lazy(
+        "the person who started it may no longer import files for this organisation")),),
+)
 def import_spreadsheet(batch_id: int, started_by: int) -> dict[str, object]:
     """Import the batch's file (services.run_import) as the user who started it. Taken up
     again after its worker died, it resumes after the last chunk committed."""

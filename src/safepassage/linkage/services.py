@@ -91,7 +91,9 @@ def record_features(persons: Sequence[Person]) -> None:
     PendingCheck.objects.bulk_create(
         [PendingCheck(household_id=h) for h in sorted({p.household_id for p in persons})]
     )
-    transaction.on_commit(functools.partial(runner.wake, tasks.check_duplicates))
+    # Robust: a wake-up that fails must not turn a committed registration into an error page;
+    # the pending row waits for the runner's periodic check.
+    transaction.on_commit(functools.partial(runner.wake, tasks.check_duplicates), robust=True)
 
 
 def pending_checks() -> int:

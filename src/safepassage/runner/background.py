@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
@@ -29,6 +30,8 @@ logger = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
+# Errors that no retry can mend, each with the reason given up, in words for people.
+Hopeless = tuple[tuple[type[Exception], StrOrPromise], ...]
 # The attempt number travels with a retried task's keyword arguments, under a name no task uses.
 ATTEMPT = "_attempt"
 
@@ -38,7 +41,7 @@ class BackgroundTask(Task[P, T]):
     retries: int = 3
     backoff_seconds: float = 30.0
     max_backoff_seconds: float = 3600.0
-    give_up_on: tuple[type[Exception], ...] = ()
+    give_up_on: Hopeless = ()
     on_give_up: Callable[..., None] | None = None
 
     def call(self, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -50,10 +53,12 @@ class BackgroundTask(Task[P, T]):
             # task up at once, without spending an attempt.
             self._enqueue_again(args, kwargs, attempt=attempt, delay=0.0)
             raise
-        except self.give_up_on:
-            self.give_up(_("it cannot succeed as it is"), *args, **kwargs)
-            raise
-        except Exception:
+        except Exception as error:
+            hopeless = next((str(reason) for kind, reason in self.give_up_on
+                             if isinstance(error, kind)), "")
+            if hopeless:
+                self.give_up(hopeless, *args, **kwargs)
+                raise
             if attempt > self.retries or not self.get_backend().supports_defer:
                 self.give_up(_("it failed %(n)s times on an internal error") % {"n": attempt},
                              *args, **kwargs)
@@ -86,12 +91,13 @@ class BackgroundTask(Task[P, T]):
 
 def background_task(
     *, queue_name: str = "default", priority: int = 0, retries: int = 3,
-    backoff_seconds: float = 30.0, give_up_on: tuple[type[Exception], ...] = (),
+    backoff_seconds: float = 30.0, give_up_on: Hopeless = (),
     on_give_up: Callable[..., None] | None = None,
 ) -> Callable[[Callable[P, T]], BackgroundTask[P, T]]:
     """Declare a module-level function as a background task. `on_give_up(reason, *args,
-    **kwargs)` is called once when the task will not be tried again; `give_up_on` lists the
-    errors that no retry can mend (a permission withdrawn), given up at once."""
+    **kwargs)` is called once when the task will not be tried again, with the reason in words
+    for people; `give_up_on` pairs the errors that no retry can mend (a permission withdrawn)
+    with that reason: they are given up at once."""
 
     def declare(func: Callable[P, T]) -> BackgroundTask[P, T]:
         return BackgroundTask(

@@ -39,6 +39,9 @@ class RunnerWorker(Worker):
 
 class Command(BaseCommand):
     help = "Run the background tasks (imports, duplicate checks, dashboard figures) until stopped."
+    # A worker restarted after a crash should take its tasks up at once, not first import every
+    # URLconf and template setting to check them (`safepassage check` and the web server do).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue-name", default="*",
