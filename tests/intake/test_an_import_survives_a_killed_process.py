@@ -26,7 +26,7 @@ from tests.intake.conftest import csv_bytes, good_row
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 LEASE = 2.0
-ROWS_PER_CHUNK = 20
+ROWS_PER_CHUNK = 10
 FAST = {"SAFEPASSAGE_TASK_LEASE_SECONDS": str(LEASE),
         "SAFEPASSAGE_IMPORT_ROWS_PER_TRANSACTION": str(ROWS_PER_CHUNK)}
 IMPORT_TASK = "safepassage.intake.tasks.import_spreadsheet"
@@ -37,7 +37,7 @@ def referrals() -> tuple[bytes, int, int]:
     in quarantine): the file, the rows to import and the rows to quarantine."""
     rows: list[dict[str, str]] = []
     imported = quarantined = 0
-    for n in range(1, 121):
+    for n in range(1, 61):
         size = 1 + n % 3
         bad = n % 10 == 0
         for k in range(size):
