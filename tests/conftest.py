@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation, Role, User
 from safepassage.accounts.services import create_staff_user
 from safepassage.registry.models import Case, Channel, Relationship, Sex
@@ -101,8 +102,9 @@ def make_case(db: Any) -> Callable[..., Case]:
         organisation: Organisation | None = None,
         channel: str = Channel.DEMO,
     ) -> Case:
+        actor = permissions.PUBLIC_FORM if channel == Channel.WEB_FORM else permissions.DEMO
         return register_household(
-            actor=None, members=list(members) or [person()], category=category,
+            actor=actor, members=list(members) or [person()], category=category,
             channel=channel, organisation=organisation,
         )
 

@@ -435,12 +435,13 @@ def main() -> None:
     import django
 
     django.setup()
+    from safepassage.accounts import permissions
     from safepassage.accounts.models import Organisation
     from safepassage.intake import services
 
     organisation = Organisation.objects.create(name="Bench partner", slug="bench-partner")
-    token = _token = services.create_api_token(actor=None, organisation=organisation,
-                                               name="bench")
+    token = _token = services.create_api_token(actor=permissions.OPERATOR,
+                                               organisation=organisation, name="bench")
     from django.db import connection
 
     connection.close()

@@ -84,6 +84,7 @@ def _wait_for_servers() -> None:
 
 def _population(n: int) -> tuple[list[Any], list[Any]]:
     """n households reachable by SMS only and n by e-mail only (registered once, then kept)."""
+    from safepassage.accounts import permissions
     from safepassage.registry.models import Case, Channel
     from safepassage.registry.services import HouseholdData, PersonData, register_households
 
@@ -102,7 +103,8 @@ def _population(n: int) -> tuple[list[Any], list[Any]]:
                     CATEGORY[kind])
                 for i in range(start, min(start + 1000, n))
             ]
-            register_households(actor=None, households=households, channel=Channel.DEMO)
+            register_households(actor=permissions.DEMO, households=households,
+                                channel=Channel.DEMO)
     return cases("sms"), cases("email")
 
 
@@ -116,13 +118,14 @@ def _clear_outbox() -> None:
 def _enqueue(cases: list[Any]) -> float:
     from django.db import transaction
 
+    from safepassage.accounts import permissions
     from safepassage.messaging.services import queue_messages
 
     started = time.perf_counter()
     with transaction.atomic():
         for start in range(0, len(cases), 2000):
-            queue_messages(actor=None, cases=cases[start:start + 2000], kind="status_changed",
-                           context={"status": "under_review"})
+            queue_messages(actor=permissions.DEMO, cases=cases[start:start + 2000],
+                           kind="status_changed", context={"status": "under_review"})
     return time.perf_counter() - started
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation, Role
 from safepassage.dashboard import selectors
 from safepassage.registry.models import Case, Channel, Status
@@ -44,7 +45,8 @@ def registry(make_organisation: Callable[..., Organisation]) -> list[Case]:
     for org in [None, 0, 1]:  # one batch per referrer, as an import would
         rows = [row for row in CASES if row[3] == org]
         batch = register_households(
-            actor=None, channel=Channel.DEMO, organisation=orgs[org] if org is not None else None,
+            actor=permissions.DEMO, channel=Channel.DEMO,
+            organisation=orgs[org] if org is not None else None,
             households=[HouseholdData([person(given_name=f"Member{i}") for i in range(size)],
                                       category, registered_at=start + dt.timedelta(days=day))
                         for category, _status, size, _org, day in rows],
@@ -121,7 +123,7 @@ def test_the_figures_take_a_fixed_number_of_queries_whatever_the_number_of_cases
     supervisor = make_user(Role.SUPERVISOR)
     with django_assert_max_num_queries(12) as few:
         selectors.operations_picture(actor=supervisor)
-    register_households(actor=None, channel=Channel.DEMO, households=[
+    register_households(actor=permissions.DEMO, channel=Channel.DEMO, households=[
         HouseholdData([person(given_name=f"New{i}")], "journalist") for i in range(20)])
     with django_assert_max_num_queries(len(few.captured_queries)):
         selectors.operations_picture(actor=supervisor)

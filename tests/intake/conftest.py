@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.intake import services
 from safepassage.intake.records import COLUMNS
@@ -42,7 +43,8 @@ def partner_org(make_organisation: Callable[..., Organisation]) -> Organisation:
 
 @pytest.fixture
 def api_token(partner_org: Organisation) -> str:
-    return services.create_api_token(actor=None, organisation=partner_org, name="tests")
+    return services.create_api_token(actor=permissions.OPERATOR, organisation=partner_org,
+                                     name="tests")
 
 
 @pytest.fixture

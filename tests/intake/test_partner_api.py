@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.intake import services
 from safepassage.intake.models import IdempotencyRecord, RawSubmission
@@ -112,8 +113,8 @@ def test_a_partner_sees_the_status_of_its_own_referrals_only(
     api_token: str, make_organisation: Callable[..., Organisation],
 ) -> None:
     mine = post(api(api_token), "/api/v1/registrations/", household(1)).json()["reference"]
-    other_token = services.create_api_token(actor=None, organisation=make_organisation(),
-                                            name="other")
+    other_token = services.create_api_token(actor=permissions.OPERATOR,
+                                            organisation=make_organisation(), name="other")
     theirs = post(api(other_token), "/api/v1/registrations/", household(2)).json()["reference"]
 
     listing = api(api_token).get("/api/v1/registrations/").json()
@@ -158,5 +159,6 @@ def test_a_token_over_its_rate_limit_is_told_when_to_retry_and_nothing_is_stored
     assert 1 <= int(refused.headers["Retry-After"]) <= 61
     assert "throttled" in refused.json()["detail"].lower()
     assert RawSubmission.objects.count() == 2  # refused before anything was kept
-    other = services.create_api_token(actor=None, organisation=partner_org, name="second")
+    other = services.create_api_token(actor=permissions.OPERATOR, organisation=partner_org,
+                                      name="second")
     assert post(api(other), "/api/v1/registrations/", household(5)).status_code == 201

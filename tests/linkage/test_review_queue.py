@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from safepassage.accounts import permissions
 from safepassage.audit.models import AuditEntry
 from safepassage.linkage import services
 from safepassage.linkage.models import CandidatePair, Merge, PairStatus, PersonCluster
@@ -51,7 +52,7 @@ def cluster(case: Case) -> int:
 
 
 def test_a_run_merges_the_certain_pair_and_queues_the_uncertain_one(registered: Any) -> None:
-    run = services.run_linkage(actor="test")
+    run = services.run_linkage(actor=permissions.LINKAGE)
     assert (run.records, run.auto_merged) == (4, 1)
     assert pair_of(registered["original"], registered["certain"]).status == PairStatus.AUTO_MERGED
     assert pair_of(registered["original"], registered["uncertain"]).status == PairStatus.PENDING
@@ -64,7 +65,7 @@ def test_a_run_merges_the_certain_pair_and_queues_the_uncertain_one(registered: 
 def test_confirming_merges_and_withdraws_the_duplicate_case_with_its_reason(
     registered: Any, make_user: Any
 ) -> None:
-    services.run_linkage(actor="test")
+    services.run_linkage(actor=permissions.LINKAGE)
     caseworker = make_user("caseworker")
     pair = pair_of(registered["original"], registered["uncertain"])
     services.confirm_pair(actor=caseworker, pair=pair)
@@ -80,7 +81,7 @@ def test_confirming_merges_and_withdraws_the_duplicate_case_with_its_reason(
 def test_undo_separates_the_persons_and_reopens_the_withdrawn_case(
     registered: Any, make_user: Any
 ) -> None:
-    services.run_linkage(actor="test")
+    services.run_linkage(actor=permissions.LINKAGE)
     caseworker = make_user("caseworker")
     pair = pair_of(registered["original"], registered["uncertain"])
     services.confirm_pair(actor=caseworker, pair=pair)
@@ -94,10 +95,10 @@ def test_undo_separates_the_persons_and_reopens_the_withdrawn_case(
 
 def test_an_automatic_merge_can_be_undone_and_is_not_redone(registered: Any,
                                                             make_user: Any) -> None:
-    services.run_linkage(actor="test")
+    services.run_linkage(actor=permissions.LINKAGE)
     pair = pair_of(registered["original"], registered["certain"])
     services.undo_merge(actor=make_user("supervisor"), pair=pair)
-    services.run_linkage(actor="test")
+    services.run_linkage(actor=permissions.LINKAGE)
     assert pair_of(registered["original"], registered["certain"]).status == PairStatus.UNDONE
     assert cluster(registered["original"]) != cluster(registered["certain"])
 
@@ -105,11 +106,11 @@ def test_an_automatic_merge_can_be_undone_and_is_not_redone(registered: Any,
 def test_a_rejected_pair_is_never_proposed_or_merged_again(
     registered: Any, make_user: Any, make_case: Any
 ) -> None:
-    services.run_linkage(actor="test")
+    services.run_linkage(actor=permissions.LINKAGE)
     pair = pair_of(registered["original"], registered["uncertain"])
     services.reject_pair(actor=make_user("caseworker"), pair=pair)
     make_case(person(**UNCERTAIN))  # the instant check proposes the new one, not the old pair
-    services.run_linkage(actor="test")
+    services.run_linkage(actor=permissions.LINKAGE)
     assert CandidatePair.objects.get(pk=pair.pk).status == PairStatus.REJECTED
     assert CandidatePair.objects.filter(person_a_id=pair.person_a_id,
                                         person_b_id=pair.person_b_id).count() == 1
@@ -118,7 +119,7 @@ def test_a_rejected_pair_is_never_proposed_or_merged_again(
 
 
 def test_a_partner_may_not_decide_on_pairs(registered: Any, make_user: Any) -> None:
-    services.run_linkage(actor="test")
+    services.run_linkage(actor=permissions.LINKAGE)
     pair = pair_of(registered["original"], registered["uncertain"])
     with pytest.raises(PermissionDenied):
         services.confirm_pair(actor=make_user("partner"), pair=pair)
@@ -128,7 +129,7 @@ def test_a_partner_may_not_decide_on_pairs(registered: Any, make_user: Any) -> N
 def test_the_review_page_shows_both_records_and_the_weight_of_each_field(
     registered: Any, client_for: Any
 ) -> None:
-    services.run_linkage(actor="test")
+    services.run_linkage(actor=permissions.LINKAGE)
     pair = pair_of(registered["original"], registered["uncertain"])
     client, _user = client_for("caseworker")
     queue = client.get("/linkage/review/").content.decode()

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from safepassage.accounts import permissions
 from safepassage.messaging.models import Message, State, Via
 from safepassage.protection.keys import load_keyring, write_key_file
 from safepassage.registry.models import Channel
@@ -48,7 +49,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(sms_prov
     households = [HouseholdData([person(phones=[f"+937900{n:05d}"], email="",
                                         preferred_language="en")], "interpreter")
                   for n in range(120)]
-    register_households(actor=None, households=households, channel=Channel.DEMO)
+    register_households(actor=permissions.DEMO, households=households, channel=Channel.DEMO)
     sms_provider.state.delay_ms = 5  # slow enough to be caught mid-batch
 
     worker = _worker(sms_provider.url)

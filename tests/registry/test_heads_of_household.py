@@ -4,6 +4,7 @@ SQLite)."""
 
 import pytest
 
+from safepassage.accounts import permissions
 from safepassage.registry.models import Channel, Relationship
 from safepassage.registry.services import HouseholdData, register_households
 from tests.conftest import person
@@ -24,7 +25,7 @@ def test_the_member_marked_head_leads_each_household_of_a_batch() -> None:
         HouseholdData(category="citizen", members=[person(given_name="Nasrin")]),
     ]
 
-    cases = register_households(actor=None, households=households, channel=Channel.DEMO)
+    cases = register_households(actor=permissions.DEMO, households=households, channel=Channel.DEMO)
 
     heads = []
     for case in cases:

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
+from safepassage.accounts import permissions
 from safepassage.triage import selectors, services
 
 
 @pytest.fixture(autouse=True)
 def default_rules_in_force(db: Any) -> None:
     if selectors.active_rule_set() is None:
-        services.import_rule_set(actor="test", publish=True,
+        services.import_rule_set(actor=permissions.OPERATOR, publish=True,
                                  text=services.DEFAULT_RULES_FILE.read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Role, User
 from safepassage.registry.models import Case, Relationship
 from safepassage.triage import selectors, services
@@ -38,7 +39,7 @@ def test_a_rule_that_did_not_apply_is_not_named(
 ) -> None:
     caseworker = make_user(Role.CASEWORKER)
     case = make_case(category="citizen")
-    services.rescore_cases(actor="test", case_ids=[case.pk])
+    services.rescore_cases(actor=permissions.TRIAGE, case_ids=[case.pk])
 
     why = selectors.explain_case(actor=caseworker, case=case)
 
@@ -52,7 +53,7 @@ def test_an_interpreter_without_verified_service_is_told_no_rule_makes_them_elig
 ) -> None:
     caseworker = make_user(Role.CASEWORKER)
     case = make_case(category="interpreter")
-    services.rescore_cases(actor="test", case_ids=[case.pk])
+    services.rescore_cases(actor=permissions.TRIAGE, case_ids=[case.pk])
 
     why = selectors.explain_case(actor=caseworker, case=case)
 
@@ -87,7 +88,7 @@ def test_a_household_of_children_alone_counts_as_unaccompanied_from_birth_dates(
                      birth_date_latest=dt.date(today.year - 18, 12, 31),
                      birth_date_precision="year")
     case = make_case(teen, brother, category="journalist")
-    services.rescore_cases(actor="test", case_ids=[case.pk])
+    services.rescore_cases(actor=permissions.TRIAGE, case_ids=[case.pk])
 
     why = selectors.explain_case(actor=make_user(Role.CASEWORKER), case=case)
 
@@ -99,7 +100,7 @@ def test_time_already_waiting_counts_from_registration(
 ) -> None:
     case = make_case(category="permanent_resident")
     later = case.created_at + dt.timedelta(days=8)
-    services.rescore_cases(actor="test", case_ids=[case.pk], now=later)
+    services.rescore_cases(actor=permissions.TRIAGE, case_ids=[case.pk], now=later)
 
     why = selectors.explain_case(actor=make_user(Role.CASEWORKER), case=case)
 

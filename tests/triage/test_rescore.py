@@ -9,6 +9,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Role, User
 from safepassage.audit.models import AuditEntry
 from safepassage.registry.models import Case, Relationship, Status
@@ -37,7 +38,7 @@ def test_scoring_all_at_once_gives_each_case_the_verdict_it_gets_alone(
                                  code=Circumstance.SPECIFIC_THREAT)
     alone = {}
     for case in cases:
-        services.rescore_cases(actor="test", case_ids=[case.pk])
+        services.rescore_cases(actor=permissions.TRIAGE, case_ids=[case.pk])
         alone[case.pk] = selectors.explain_case(actor=caseworker, case=case).summary
     Assessment.objects.all().delete()
 
@@ -55,8 +56,8 @@ def test_rescoring_changes_no_status_and_audits_each_changed_priority(
     make_case: Callable[..., Case]
 ) -> None:
     cases = [make_case(category="citizen") for _ in range(3)] + [make_case(category="other")]
-    services.rescore_cases(actor="command:rescore")
-    summary = services.rescore_cases(actor="command:rescore")
+    services.rescore_cases(actor=permissions.TRIAGE)
+    summary = services.rescore_cases(actor=permissions.TRIAGE)
 
     assert summary.changed == 0
     assert {c.status for c in Case.objects.all()} == {Status.REGISTERED}

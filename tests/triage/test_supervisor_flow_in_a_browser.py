@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Role, User
 from safepassage.registry.models import Case
 from safepassage.triage import services
@@ -23,7 +24,7 @@ def test_a_supervisor_edits_a_rule_publishes_rescores_and_sees_the_new_explanati
     make_case: Callable[..., Case],
 ) -> None:
     case = make_case(category="woman_leader")
-    services.rescore_cases(actor="test")
+    services.rescore_cases(actor=permissions.TRIAGE)
     supervisor = make_user(Role.SUPERVISOR)
     sign_in_with_browser(page, live_server, supervisor)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Role
 from safepassage.registry.models import Case
 from safepassage.triage import selectors, services
@@ -100,7 +101,7 @@ def test_a_supervisor_overrides_from_the_case_page(
 ) -> None:
     client, _user = client_for(Role.SUPERVISOR)
     case = make_case(category="other")
-    services.rescore_cases(actor="test")
+    services.rescore_cases(actor=permissions.TRIAGE)
     response = client.post(f"/triage/cases/{case.reference}/override/",
                            {"eligible": "yes", "priority": "2", "reason": ""}, follow=True)
     assert "Reason for the override: This field is required." in response.content.decode()
@@ -115,7 +116,7 @@ def test_a_partner_sees_neither_the_rules_nor_the_triage_panel(
 ) -> None:
     client, partner = client_for(Role.PARTNER)
     case = make_case(category="citizen", organisation=partner.organisation)
-    services.rescore_cases(actor="test")
+    services.rescore_cases(actor=permissions.TRIAGE)
     assert client.get("/triage/").status_code == 403
     page = client.get(f"/cases/{case.reference}/").content.decode()
     assert "Eligibility and priority" not in page

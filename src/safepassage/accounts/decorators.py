@@ -2,18 +2,32 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
+from safepassage.accounts.models import User
 
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+P = ParamSpec("P")
+
+
+class StaffRequest(HttpRequest):
+    """A request that staff_required let through: its user is a signed-in staff User, the actor
+    the page's services are called with."""
+
+    user: User
+
+
+def staff_required(
+    view: Callable[Concatenate[StaffRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user: Any = request.user
-        if not (user.is_authenticated and user.is_verified()):
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        user = request.user
+        # django_otp's middleware gives the user the device of this session's second factor.
+        if not (isinstance(user, User) and getattr(user, "otp_device", None) is not None):
             return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
+        return view(cast(StaffRequest, request), *args, **kwargs)
 
     return wrapper

@@ -1,4 +1,9 @@
-"""What each role may do, in one table, checked by services and selectors (never only by views).
+"""Who may do what, in one place: the capabilities of each staff role and of each system actor.
+
+An actor is a staff user or a system actor: work SafePassage does by itself (the public form,
+the demo data, the linkage run, triage scoring, a command run by the server's operator), each
+declared below once with the capabilities that work needs and nothing more. Services and
+selectors check capabilities here, never only in views; the audit log names the actor.
 
 Partner referrers see their own organisation's referrals only; a case of another organisation is
 reported as not found, so its existence is not revealed.
@@ -6,11 +11,13 @@ reported as not found, so its existence is not revealed.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TypeAlias, TypeGuard
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from safepassage.accounts.models import Role
+from safepassage.accounts.models import Role, User
 
 VIEW_CASES = "view_cases"
 READ_PERSON_FILE = "read_person_file"
@@ -29,10 +36,18 @@ READ_ENGAGEMENTS = "read_engagements"
 VIEW_DASHBOARD = "view_dashboard"
 READ_AUDIT = "read_audit"
 EDIT_RULES = "edit_rules"
+SCORE_CASES = "score_cases"  # run the rules over cases and write their priorities
 READ_TRIAGE = "read_triage"  # see why a case has its eligibility and priority
 IMPORT_FILES = "import_files"
 ADMINISTER = "administer"
+MANAGE_API_TOKENS = "manage_api_tokens"
 MANAGE_COMMITMENTS = "manage_commitments"
+# Held by system actors only: no staff role registers through the public form, loads the
+# demo or speaks for the SMS gateway.
+REGISTER_FROM_PUBLIC_FORM = "register_from_public_form"
+LOAD_DEMO_DATA = "load_demo_data"
+RECEIVE_REPLIES = "receive_replies"
+RECORD_OPT_OUTS = "record_opt_outs"
 
 _STAFF_CASEWORK = {VIEW_CASES, READ_PERSON_FILE, REVIEW_CASES, RESOLVE_DUPLICATES, IMPORT_FILES,
                    READ_TRIAGE}
@@ -42,8 +57,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CASEWORKER: frozenset(_STAFF_CASEWORK | {ISSUE_CREDENTIALS}),
     Role.SUPERVISOR: frozenset(
         _STAFF_CASEWORK
-        | {DECIDE_ELIGIBILITY, APPROVE_MERGES, ISSUE_CREDENTIALS, EDIT_RULES, VIEW_DASHBOARD}
-        | {READ_ENGAGEMENTS, SEND_BROADCASTS, MANAGE_COMMITMENTS}
+        | {DECIDE_ELIGIBILITY, APPROVE_MERGES, ISSUE_CREDENTIALS, EDIT_RULES, SCORE_CASES}
+        | {VIEW_DASHBOARD, READ_ENGAGEMENTS, SEND_BROADCASTS, MANAGE_COMMITMENTS}
     ),
     Role.AIRLIFT_OFFICER: frozenset(
         {VIEW_CASES, READ_PERSON_FILE, MANAGE_FLIGHTS, BOARD_PASSENGERS, ISSUE_CREDENTIALS}
@@ -56,22 +71,103 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(
         _STAFF_CASEWORK
         | {DECIDE_ELIGIBILITY, APPROVE_MERGES, READ_AUDIT, VIEW_DASHBOARD, ADMINISTER}
-        | {MANAGE_FLIGHTS, ISSUE_CREDENTIALS, EDIT_RULES, READ_ENGAGEMENTS, SEND_BROADCASTS}
-        | {MANAGE_COMMITMENTS}
+        | {MANAGE_FLIGHTS, ISSUE_CREDENTIALS, EDIT_RULES, SCORE_CASES, READ_ENGAGEMENTS}
+        | {SEND_BROADCASTS, MANAGE_COMMITMENTS, MANAGE_API_TOKENS}
     ),
 }
 
 
-def can(user: Any, capability: str) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+# --- System actors ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SystemActor:
+    """Work the system does by itself, named in the audit log.
+
+    Only the instances declared in this module count: a SystemActor made anywhere else has no
+    capability at all, so no caller can grant itself one by constructing an actor.
+    """
+
+    name: str
+    capabilities: frozenset[str]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+SYSTEM_ACTORS: dict[str, SystemActor] = {}
+
+
+def _declare(name: str, *capabilities: str) -> SystemActor:
+    if name in SYSTEM_ACTORS:
+        raise ValueError(f"The system actor {name!r} is declared twice.")
+    actor = SYSTEM_ACTORS[name] = SystemActor(name=name, capabilities=frozenset(capabilities))
+    return actor
+
+
+# The anonymous public form: it registers a household, and nothing else.
+PUBLIC_FORM = _declare("public-form", REGISTER_FROM_PUBLIC_FORM)
+# The generated people, flights and meetings of `make run`.
+DEMO = _declare("demo", LOAD_DEMO_DATA)
+# The full linkage run merges pairs above the automatic threshold; the instant check proposes.
+LINKAGE = _declare("linkage", APPROVE_MERGES)
+# Scoring under the rule set in force: new cases as they are registered, all of them nightly.
+TRIAGE = _declare("triage", SCORE_CASES)
+# Replies received by SMS, and the STOP and START keywords in them.
+SMS_GATEWAY = _declare("sms-gateway", RECEIVE_REPLIES, RECORD_OPT_OUTS)
+# The public status check: a successful check is audited under this name.
+STATUS_PAGE = _declare("status-page")
+# Creates the first signing key of each purpose when a document or a list first needs one.
+SIGNING_KEYS = _declare("signing-keys")
+# A command run by the server's operator (shell access to the server is trusted that far).
+OPERATOR = _declare("command-line", EDIT_RULES, SCORE_CASES, MANAGE_API_TOKENS, VIEW_DASHBOARD)
+
+Actor: TypeAlias = User | SystemActor
+
+
+def check_actor(actor: Actor) -> None:
+    """Refuse anything that is not an actor: a string or None is a programming error (TypeError),
+    an anonymous visitor is refused as anyone without the capability would be."""
+    if isinstance(actor, User):
+        return
+    if isinstance(actor, SystemActor):
+        if SYSTEM_ACTORS.get(actor.name) is not actor:
+            raise PermissionDenied(f"“{actor.name}” is not a declared system actor.")
+        return
+    if isinstance(actor, AnonymousUser):
+        raise PermissionDenied("Sign in first.")
+    raise TypeError(
+        "actor must be a User or a SystemActor declared in accounts.permissions, "
+        f"not {type(actor).__name__} {actor!r}"
+    )
+
+
+def can(actor: Actor | AnonymousUser, capability: str) -> bool:
+    if isinstance(actor, AnonymousUser):
         return False
-    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+    check_actor(actor)
+    if isinstance(actor, SystemActor):
+        return capability in actor.capabilities
+    if not actor.is_active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(actor.role, frozenset())
 
 
-def require(user: Any, capability: str) -> None:
-    if not can(user, capability):
+def require(actor: Actor, capability: str) -> None:
+    if not can(actor, capability):
         raise PermissionDenied(f"Your role may not {capability.replace('_', ' ')}.")
 
 
-def is_partner(user: Any) -> bool:
-    return getattr(user, "role", None) == Role.PARTNER
+def is_partner(actor: Actor) -> TypeGuard[User]:
+    return isinstance(actor, User) and actor.role == Role.PARTNER
+
+
+def user_of(actor: Actor) -> User | None:
+    """The staff user acting, for the "by whom" columns of the records; None for the system."""
+    check_actor(actor)
+    return actor if isinstance(actor, User) else None
+
+
+def actor_name(actor: Actor) -> str:
+    check_actor(actor)
+    return actor.get_username() if isinstance(actor, User) else actor.name

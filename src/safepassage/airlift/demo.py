@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from safepassage.accounts import permissions
 from safepassage.airlift.models import Flight, Operator, TravelReadiness
 from safepassage.audit import services as audit
 from safepassage.registry.models import Case, Status
@@ -64,6 +65,6 @@ def load_demo_airlift(*, seed: int = 2021) -> tuple[int, int]:
             )
             for case in cases
         ])
-        audit.record(actor="demo", action="airlift.demo_loaded",
+        audit.record(actor=permissions.DEMO, action="airlift.demo_loaded",
                      details={"flights": len(flights), "readiness": len(readiness)})
     return len(flights), len(readiness)

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.airlift.models import Flight, PlanRun, Seat
 from safepassage.audit import services as audit
 from safepassage.registry.models import Person
 
 
-def flights_for(*, actor: Any) -> QuerySet[Flight]:
+def flights_for(*, actor: Actor) -> QuerySet[Flight]:
     if not permissions.can(actor, permissions.BOARD_PASSENGERS):
         permissions.require(actor, permissions.MANAGE_FLIGHTS)
     live = ~Q(passengers__gate=Seat.Gate.NO_SHOW)
@@ -29,16 +30,16 @@ def flights_for(*, actor: Any) -> QuerySet[Flight]:
     ).order_by("departs_at", "code")
 
 
-def get_flight(*, actor: Any, flight_id: int) -> Flight:
+def get_flight(*, actor: Actor, flight_id: int) -> Flight:
     return flights_for(actor=actor).get(pk=flight_id)
 
 
-def latest_plan(*, actor: Any) -> PlanRun | None:
+def latest_plan(*, actor: Actor) -> PlanRun | None:
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     return PlanRun.objects.select_related("flight").first()
 
 
-def get_plan(*, actor: Any, plan_id: int) -> PlanRun:
+def get_plan(*, actor: Actor, plan_id: int) -> PlanRun:
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     return PlanRun.objects.select_related("flight").get(pk=plan_id)
 
@@ -85,7 +86,7 @@ def _latin_upper(text: str) -> str:
 
 
 def flight_manifest(
-    *, actor: Any, flight: Flight, purpose: str = "view"
+    *, actor: Actor, flight: Flight, purpose: str = "view"
 ) -> list[ManifestHousehold]:
     """The passengers of a flight, household by household (head first). Audited."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
@@ -142,7 +143,7 @@ class GateRow:
     gate_label: str
 
 
-def gate_list(*, actor: Any, flight: Flight) -> list[GateRow]:
+def gate_list(*, actor: Actor, flight: Flight) -> list[GateRow]:
     permissions.require(actor, permissions.BOARD_PASSENGERS)
     seats = list(
         Seat.objects.filter(flight=flight).select_related("case__household__head").order_by("pk")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.airlift.models import (
     OPEN_STATUSES,
     Flight,
@@ -55,7 +56,7 @@ def _check_categories(categories: Iterable[str]) -> list[str]:
 
 def create_flight(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     destination: str,
     departs_at: dt.datetime,
@@ -86,7 +87,7 @@ def create_flight(
 
 
 def set_readiness(
-    *, actor: Any, case: Case, ready_at: dt.datetime, extra_seats: int = 0
+    *, actor: Actor, case: Case, ready_at: dt.datetime, extra_seats: int = 0
 ) -> TravelReadiness:
     """Record that a household may travel from ready_at (documents verified)."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
@@ -134,7 +135,7 @@ def _offer(flight: Flight) -> FlightOffer:
 
 def plan_manifests(
     *,
-    actor: Any,
+    actor: Actor,
     reason: str = PlanRun.Reason.PLAN,
     flight: Flight | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
@@ -166,7 +167,8 @@ def plan_manifests(
         plan = plan_flights(demands, [_offer(f) for f in flights], previous=previous,
                             time_limit=time_limit)
         run = PlanRun.objects.create(
-            reason=reason, flight=flight, actor=actor, objective=plan.objective,
+            reason=reason, flight=flight, actor=permissions.user_of(actor),
+            objective=plan.objective,
             bound=plan.bound, households_placed=plan.placed,
             people_placed=sum(d.people for d in demands if d.id in plan.assignments),
             seconds=plan.seconds, method=plan.method,
@@ -192,7 +194,7 @@ def plan_manifests(
 
 def _apply(
     *,
-    actor: Any,
+    actor: Actor,
     run: PlanRun,
     plan_assignments: dict[Any, Any],
     demands: list[HouseholdDemand],
@@ -244,9 +246,10 @@ def _apply(
     tell_flight(actor=actor, kind=Kind.FLIGHT_CHANGED, seated=changed)
 
 
-def revoke_passes_of_left_seats(*, actor: Any, seats: Sequence[Seat]) -> None:
+def revoke_passes_of_left_seats(*, actor: Actor, seats: Sequence[Seat]) -> None:
     """A household moved off a flight (or off every flight) keeps no boarding pass in force for
     it: the next verifier export shows the old pass as revoked."""
+    permissions.check_actor(actor)
     if not seats:
         return
     from safepassage.credentials import services as credentials
@@ -273,8 +276,9 @@ def departure_text(flight: Flight) -> str:
     return f"{timezone.localtime(flight.departs_at):%d/%m/%Y %H:%M}"
 
 
-def tell_flight(*, actor: Any, kind: str, seated: Sequence[tuple[Case, Flight]]) -> None:
+def tell_flight(*, actor: Actor, kind: str, seated: Sequence[tuple[Case, Flight]]) -> None:
     """Queue a flight notice to each household, in the caller's transaction."""
+    permissions.check_actor(actor)
     if not seated:
         return
     messaging.queue_messages(
@@ -284,7 +288,9 @@ def tell_flight(*, actor: Any, kind: str, seated: Sequence[tuple[Case, Flight]])
     )
 
 
-def cancel_flight(*, actor: Any, flight: Flight, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRun:
+def cancel_flight(
+    *, actor: Actor, flight: Flight, time_limit: float = DEFAULT_TIME_LIMIT
+) -> PlanRun:
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     if not flight.is_open:
         raise ValidationError(_("Only a planned or delayed flight can be cancelled here."))
@@ -298,7 +304,7 @@ def cancel_flight(*, actor: Any, flight: Flight, time_limit: float = DEFAULT_TIM
 
 
 def delay_flight(
-    *, actor: Any, flight: Flight, departs_at: dt.datetime,
+    *, actor: Actor, flight: Flight, departs_at: dt.datetime,
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> PlanRun:
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
@@ -315,7 +321,7 @@ def delay_flight(
 
 
 def change_seats(
-    *, actor: Any, flight: Flight, seats: int, time_limit: float = DEFAULT_TIME_LIMIT
+    *, actor: Actor, flight: Flight, seats: int, time_limit: float = DEFAULT_TIME_LIMIT
 ) -> PlanRun:
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     if seats < 0:
@@ -332,7 +338,7 @@ def change_seats(
                               time_limit=time_limit)
 
 
-def set_flight_status(*, actor: Any, flight: Flight, status: str) -> Flight:
+def set_flight_status(*, actor: Actor, flight: Flight, status: str) -> Flight:
     """Open boarding, or mark a flight departed (its seats are then settled)."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     allowed = {
@@ -358,7 +364,7 @@ GATE_EVENTS: dict[str, str | None] = {
 }
 
 
-def record_gate(*, actor: Any, seat: Seat, event: str) -> Seat:
+def record_gate(*, actor: Actor, seat: Seat, event: str) -> Seat:
     """Check-in, boarding or no-show of a whole household at the gate."""
     permissions.require(actor, permissions.BOARD_PASSENGERS)
     if event not in GATE_EVENTS:
@@ -374,7 +380,8 @@ def record_gate(*, actor: Any, seat: Seat, event: str) -> Seat:
         if to_status is not None:
             change_case_status(actor=actor, case=seat.case, to_status=to_status,
                                reason=_("Recorded at the gate of %(f)s.") % {"f": seat.flight})
-        seat.gate, seat.gate_at, seat.gate_actor = event, timezone.now(), actor
+        seat.gate, seat.gate_at = event, timezone.now()
+        seat.gate_actor = permissions.user_of(actor)
         seat.save(update_fields=["gate", "gate_at", "gate_actor"])
         audit.record(actor=actor, action="airlift.gate", object_type="case",
                      object_id=seat.case.reference,
@@ -404,7 +411,7 @@ def standby_cases(flight: Flight) -> list[Case]:
     )
 
 
-def fill_from_standby(*, actor: Any, flight: Flight) -> list[Seat]:
+def fill_from_standby(*, actor: Actor, flight: Flight) -> list[Seat]:
     """Give seats freed by no-shows to the stand-by list, in priority order, whole households
     only: one that does not fit is passed over for the next that does."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
@@ -441,7 +448,7 @@ class PassesIssued:
     already_held: int
 
 
-def issue_boarding_passes(*, actor: Any, flight: Flight) -> PassesIssued:
+def issue_boarding_passes(*, actor: Actor, flight: Flight) -> PassesIssued:
     """A boarding pass for each household holding a seat on the flight (not a no-show) that has
     none in force for this flight and day; each household issued one hears "boarding pass
     ready". Clicking twice issues nothing twice. All or nothing: one household's pass that

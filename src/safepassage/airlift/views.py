@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safepassage.accounts import permissions
-from safepassage.accounts.decorators import staff_required
+from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.airlift import exports, selectors, services
 from safepassage.airlift.forms import DelayForm, FlightForm, SeatsForm
 from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
@@ -25,7 +24,7 @@ def _flight_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     action into a message on the page it came from, never an error page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, flight_id: int) -> HttpResponse:
+    def wrapper(request: StaffRequest, flight_id: int) -> HttpResponse:
         try:
             flight = selectors.get_flight(actor=request.user, flight_id=flight_id)
         except Flight.DoesNotExist as exc:
@@ -40,8 +39,8 @@ def _errors(exc: ValidationError) -> str:
 
 
 @staff_required
-def flight_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def flight_list(request: StaffRequest) -> HttpResponse:
+    user = request.user
     permissions.require(user, permissions.MANAGE_FLIGHTS)
     form = FlightForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -63,7 +62,7 @@ def flight_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: StaffRequest) -> HttpResponse:
     run = services.plan_manifests(actor=request.user)
     messages.success(request, _("Plan made: %(n)s households placed.")
                      % {"n": run.households_placed})
@@ -71,7 +70,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: StaffRequest, plan_id: int) -> HttpResponse:
     try:
         run = selectors.get_plan(actor=request.user, plan_id=plan_id)
     except PlanRun.DoesNotExist as exc:
@@ -80,7 +79,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @_flight_view
-def flight_detail(request: HttpRequest, flight: Flight) -> HttpResponse:
+def flight_detail(request: StaffRequest, flight: Flight) -> HttpResponse:
     manifest = selectors.flight_manifest(actor=request.user, flight=flight)
     return render(request, "airlift/flight_detail.html", {
         "flight": flight, "manifest": manifest, "delay_form": DelayForm(),
@@ -91,7 +90,7 @@ def flight_detail(request: HttpRequest, flight: Flight) -> HttpResponse:
 
 @_flight_view
 @require_POST
-def boarding_passes(request: HttpRequest, flight: Flight) -> HttpResponse:
+def boarding_passes(request: StaffRequest, flight: Flight) -> HttpResponse:
     try:
         done = services.issue_boarding_passes(actor=request.user, flight=flight)
     except PermissionDenied:
@@ -105,13 +104,13 @@ def boarding_passes(request: HttpRequest, flight: Flight) -> HttpResponse:
     return redirect("airlift:flight-detail", flight_id=flight.pk)
 
 
-def _replanned(request: HttpRequest, run: PlanRun) -> HttpResponse:
+def _replanned(request: StaffRequest, run: PlanRun) -> HttpResponse:
     messages.success(request, _("Re-planned: %(n)s households changed flight.")
                      % {"n": len(run.moves)})
     return redirect("airlift:plan-detail", plan_id=run.pk)
 
 
-def _change_and_replan(request: HttpRequest, flight: Flight,
+def _change_and_replan(request: StaffRequest, flight: Flight,
                        change: Callable[[], PlanRun]) -> HttpResponse:
     """Apply a change to a flight (it re-plans the households it affects) and show the moves,
     or say on the flight's page why the change was refused."""
@@ -125,14 +124,14 @@ def _change_and_replan(request: HttpRequest, flight: Flight,
 
 @_flight_view
 @require_POST
-def cancel(request: HttpRequest, flight: Flight) -> HttpResponse:
+def cancel(request: StaffRequest, flight: Flight) -> HttpResponse:
     return _change_and_replan(
         request, flight, lambda: services.cancel_flight(actor=request.user, flight=flight))
 
 
 @_flight_view
 @require_POST
-def delay(request: HttpRequest, flight: Flight) -> HttpResponse:
+def delay(request: StaffRequest, flight: Flight) -> HttpResponse:
     form = DelayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("New departure: give a date and time, e.g. 2021-08-24 14:30."))
@@ -143,7 +142,7 @@ def delay(request: HttpRequest, flight: Flight) -> HttpResponse:
 
 @_flight_view
 @require_POST
-def seats(request: HttpRequest, flight: Flight) -> HttpResponse:
+def seats(request: StaffRequest, flight: Flight) -> HttpResponse:
     form = SeatsForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Seats: give a whole number from 0 to 2000."))
@@ -154,7 +153,7 @@ def seats(request: HttpRequest, flight: Flight) -> HttpResponse:
 
 @_flight_view
 @require_POST
-def flight_status(request: HttpRequest, flight: Flight) -> HttpResponse:
+def flight_status(request: StaffRequest, flight: Flight) -> HttpResponse:
     status = request.POST.get("status", "")
     if status not in FlightStatus.values:
         messages.error(request, _("Choose boarding or departed."))
@@ -167,7 +166,7 @@ def flight_status(request: HttpRequest, flight: Flight) -> HttpResponse:
 
 
 @_flight_view
-def manifest_csv(request: HttpRequest, flight: Flight) -> HttpResponse:
+def manifest_csv(request: StaffRequest, flight: Flight) -> HttpResponse:
     manifest = selectors.flight_manifest(actor=request.user, flight=flight, purpose="csv")
     response = HttpResponse(exports.manifest_csv(manifest), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="manifest-{flight.code}.csv"'
@@ -175,7 +174,7 @@ def manifest_csv(request: HttpRequest, flight: Flight) -> HttpResponse:
 
 
 @_flight_view
-def manifest_pdf(request: HttpRequest, flight: Flight) -> HttpResponse:
+def manifest_pdf(request: StaffRequest, flight: Flight) -> HttpResponse:
     manifest = selectors.flight_manifest(actor=request.user, flight=flight, purpose="pdf")
     response = HttpResponse(exports.manifest_pdf(flight, manifest), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="manifest-{flight.code}.pdf"'
@@ -183,7 +182,7 @@ def manifest_pdf(request: HttpRequest, flight: Flight) -> HttpResponse:
 
 
 @staff_required
-def gate_index(request: HttpRequest) -> HttpResponse:
+def gate_index(request: StaffRequest) -> HttpResponse:
     flights = selectors.flights_for(actor=request.user).exclude(
         status__in=[FlightStatus.CANCELLED, FlightStatus.DEPARTED]
     )
@@ -191,8 +190,8 @@ def gate_index(request: HttpRequest) -> HttpResponse:
 
 
 @_flight_view
-def gate(request: HttpRequest, flight: Flight) -> HttpResponse:
-    user: Any = request.user
+def gate(request: StaffRequest, flight: Flight) -> HttpResponse:
+    user = request.user
     can_fill = permissions.can(user, permissions.MANAGE_FLIGHTS)
     return render(request, "airlift/gate.html", {
         "flight": flight, "rows": selectors.gate_list(actor=user, flight=flight),
@@ -203,7 +202,7 @@ def gate(request: HttpRequest, flight: Flight) -> HttpResponse:
 
 @_flight_view
 @require_POST
-def gate_record(request: HttpRequest, flight: Flight) -> HttpResponse:
+def gate_record(request: StaffRequest, flight: Flight) -> HttpResponse:
     try:
         seat = Seat.objects.select_related("case", "flight").get(
             pk=int(request.POST.get("seat", "0")), flight=flight
@@ -225,7 +224,7 @@ def gate_record(request: HttpRequest, flight: Flight) -> HttpResponse:
 
 @_flight_view
 @require_POST
-def standby_fill(request: HttpRequest, flight: Flight) -> HttpResponse:
+def standby_fill(request: StaffRequest, flight: Flight) -> HttpResponse:
     try:
         filled = services.fill_from_standby(actor=request.user, flight=flight)
     except ValidationError as exc:

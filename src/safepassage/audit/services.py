@@ -9,15 +9,16 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit.models import MAX_LANES, AuditEntry, AuditLane
 from safepassage.bulk import create_objects
 
 
-def _actor_fields(actor: Any) -> tuple[int | None, str]:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    if user is not None:
-        return user.pk, user.get_username()
-    return None, actor if isinstance(actor, str) else ""
+def _actor_fields(actor: Actor) -> tuple[int | None, str]:
+    """Who, as the chain keeps it: a user's id and name, or a system actor's name alone."""
+    user = permissions.user_of(actor)
+    return (user.pk if user else None), permissions.actor_name(actor)
 
 
 # The lane of work done beside the requests at a lower CPU priority (the duplicate checker):
@@ -27,18 +28,18 @@ BACKGROUND_LANE = MAX_LANES
 
 
 def record_many(
-    *, actor: Any, events: list[dict[str, Any]], background: bool = False,
+    *, actor: Actor, events: list[dict[str, Any]], background: bool = False,
 ) -> list[AuditEntry]:
     """Append several entries in one go on one lane: one lock for a whole batch of changes.
 
     Each event has `action`, and optionally `object_type`, `object_id` and `details`. Work
     running beside the requests at a lower priority says `background`: it has a lane of its own.
     """
+    actor_id, actor_name = _actor_fields(actor)
     if not events:
         return []
     lanes = max(1, min(settings.AUDIT_LANES, MAX_LANES))
     lane_no = BACKGROUND_LANE if background else secrets.randbelow(lanes)
-    actor_id, actor_name = _actor_fields(actor)
     # No savepoint: an entry that cannot be written must undo the change it audits, never be
     # caught and skipped. The lane's row exists from its first use on: one locking read.
     with transaction.atomic(savepoint=False):
@@ -66,7 +67,7 @@ def record_many(
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     object_type: str = "",
     object_id: Any = "",

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.credentials import token as tk
 from safepassage.credentials import verification
+from safepassage.credentials.documents import (
+    DocumentFacts,
+    boarding_pass_pdf,
+    facilitation_letter_pdf,
+)
 from safepassage.credentials.models import Credential, CredentialKind, KeyPurpose, SigningKey
 from safepassage.registry import selectors as registry_selectors
 
@@ -46,12 +51,12 @@ def trust_store_from_database() -> verification.TrustStore:
     return verification.TrustStore.of(keys, revoked_hashes())
 
 
-def credentials_of_case(*, actor: Any, reference: str) -> list[Credential]:
+def credentials_of_case(*, actor: Actor, reference: str) -> list[Credential]:
     case = registry_selectors.get_case(actor=actor, reference=reference)
     return list(Credential.objects.filter(case=case).select_related("issued_by"))
 
 
-def get_credential_for_download(*, actor: Any, token_id: str) -> Credential:
+def get_credential_for_download(*, actor: Actor, token_id: str) -> Credential:
     """A credential whose PDF the actor may download. Audited, since the PDF names people."""
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
     credential = Credential.objects.select_related("case").get(token_id=token_id)
@@ -64,14 +69,8 @@ def get_credential_for_download(*, actor: Any, token_id: str) -> Credential:
     return credential
 
 
-def credential_pdf(*, actor: Any, token_id: str) -> tuple[str, bytes]:
+def credential_pdf(*, actor: Actor, token_id: str) -> tuple[str, bytes]:
     """The printable PDF of a credential and its file name (reference and kind, never a name)."""
-    from safepassage.credentials.documents import (
-        DocumentFacts,
-        boarding_pass_pdf,
-        facilitation_letter_pdf,
-    )
-
     credential = get_credential_for_download(actor=actor, token_id=token_id)
     sign1 = tk.decode_text(credential.token)
     claims = tk.Claims.from_cbor(sign1.payload)

@@ -19,11 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.credentials import token as tk
 from safepassage.credentials import verification
 from safepassage.credentials.models import Credential, CredentialKind, KeyPurpose, SigningKey
 from safepassage.credentials.qr import TokenTooLarge, make_qr
+from safepassage.credentials.selectors import revoked_hashes, trusted_keys
 from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
 from safepassage.registry import selectors as registry_selectors
@@ -50,16 +52,16 @@ def default_alg() -> int:
 # --- keys ---------------------------------------------------------------------------------------
 
 
-def _create_key(*, purpose: str, alg: int, actor: Any) -> SigningKey:
+def _create_key(*, purpose: str, alg: int, actor: Actor) -> SigningKey:
     private = tk.generate_private_key(alg)
     der = tk.public_key_der(private)
     key = SigningKey.objects.create(
         issuer=issuer_name(), purpose=purpose, kid=tk.kid_for(der).hex(), alg=tk.ALG_NAMES[alg],
         public_key=base64.b64encode(der).decode("ascii"), private_key=tk.private_key_pem(private),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=permissions.user_of(actor),
     )
     audit.record(
-        actor=actor or "system", action="credentials.key_created", object_type="signing_key",
+        actor=actor, action="credentials.key_created", object_type="signing_key",
         object_id=key.kid, details={"purpose": purpose, "alg": key.alg, "issuer": key.issuer},
     )
     return key
@@ -76,14 +78,14 @@ def active_signing_key(*, purpose: str = KeyPurpose.TOKENS) -> SigningKey:
     alg = default_alg() if purpose == KeyPurpose.TOKENS else tk.ALG_EDDSA
     try:
         with transaction.atomic():
-            return _create_key(purpose=purpose, alg=alg, actor=None)
+            return _create_key(purpose=purpose, alg=alg, actor=permissions.SIGNING_KEYS)
     except IntegrityError:
         # Another request created it first (one active key per issuer and purpose): use that one.
         return active.get()
 
 
 def rotate_signing_key(
-    *, actor: Any, alg: str = "", purpose: str = KeyPurpose.TOKENS
+    *, actor: Actor, alg: str = "", purpose: str = KeyPurpose.TOKENS
 ) -> SigningKey:
     """A new key with a new kid. The old key signs nothing more but stays in the trust list until
     the last document it could have signed has expired."""
@@ -152,7 +154,7 @@ def _signed_text(key: SigningKey, payload: tk.Payload, *, token_id: bytes,
                                    "is too long. Shorten the Latin spelling of the name."})
 
 
-def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
+def _issue(*, actor: Actor, reference: str, kind: str, flight_number: str = "",
            departure_date: dt.date | None = None, expires_at: dt.datetime) -> Credential:
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
     case = registry_selectors.get_case(actor=actor, reference=reference)
@@ -185,10 +187,10 @@ def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
             token_id=token_id.hex(), kind=kind, case=case, signing_key=key,
             flight_number=flight_number, departure_date=departure_date,
             language=head.preferred_language, token=text, issued_at=now,
-            expires_at=expires_at, issued_by=actor,
+            expires_at=expires_at, issued_by=permissions.user_of(actor),
         )
         for old in replaced:
-            old.revoked_at, old.revoked_by = now, actor
+            old.revoked_at, old.revoked_by = now, permissions.user_of(actor)
             old.revocation_reason, old.replaced_by = "replaced", credential
             old.save(update_fields=["revoked_at", "revoked_by", "revocation_reason",
                                     "replaced_by"])
@@ -204,7 +206,7 @@ def _issue(*, actor: Any, reference: str, kind: str, flight_number: str = "",
     return credential
 
 
-def issue_facilitation_letter(*, actor: Any, reference: str) -> Credential:
+def issue_facilitation_letter(*, actor: Actor, reference: str) -> Credential:
     """A facilitation letter for the household of a case; replaces and revokes the previous one."""
     return _issue(actor=actor, reference=reference, kind=CredentialKind.LETTER,
                   expires_at=timezone.now() + letter_lifetime())
@@ -220,10 +222,11 @@ def normalise_flight_number(text: str) -> str:
     return flight
 
 
-def issue_boarding_pass(*, actor: Any, reference: str, flight_number: str,
+def issue_boarding_pass(*, actor: Actor, reference: str, flight_number: str,
                         departure_date: dt.date) -> Credential:
     """A boarding pass for one household on one flight (flight number and departure date as plain
     values). Re-issuing for the same flight replaces and revokes the previous pass."""
+    permissions.require(actor, permissions.ISSUE_CREDENTIALS)
     flight = normalise_flight_number(flight_number)
     today = timezone.localdate()
     if departure_date < today:
@@ -242,7 +245,7 @@ def issue_boarding_pass(*, actor: Any, reference: str, flight_number: str,
     return credential
 
 
-def revoke_credential(*, actor: Any, token_id: str, reason: str = "withdrawn") -> Credential:
+def revoke_credential(*, actor: Actor, token_id: str, reason: str = "withdrawn") -> Credential:
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
     with transaction.atomic():
         credential = Credential.objects.select_for_update().select_related("case").get(
@@ -250,7 +253,8 @@ def revoke_credential(*, actor: Any, token_id: str, reason: str = "withdrawn") -
         )
         registry_selectors.get_case(actor=actor, reference=credential.case.reference)
         if credential.revoked_at is None:
-            credential.revoked_at, credential.revoked_by = timezone.now(), actor
+            credential.revoked_at = timezone.now()
+            credential.revoked_by = permissions.user_of(actor)
             credential.revocation_reason = reason[:64]
             credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
             audit.record(
@@ -275,13 +279,28 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
-def export_trust_documents(*, actor: Any = None) -> TrustDocuments:
+def export_trust_documents(*, actor: Actor) -> TrustDocuments:
+    """The signed trust list and revocation list, exported by a user or a command: audited."""
+    permissions.check_actor(actor)
+    documents, keys, revoked = _signed_lists()
+    audit.record(
+        actor=actor, action="credentials.lists_exported", object_type="signing_key",
+        object_id=documents.anchor.kid, details={"keys": keys, "revoked": revoked},
+    )
+    return documents
+
+
+def trust_documents() -> TrustDocuments:
     """The signed trust list and revocation list as verifiers load them, signed by the anchor.
 
-    Audited when an actor (a user or a command) asks; the public verifier page passes none.
+    Public documents (public keys, hashes of revoked token ids): the verifier page serves them
+    to anyone, unaudited; an export by staff or a command goes through export_trust_documents.
     """
-    from safepassage.credentials.selectors import revoked_hashes, trusted_keys
+    return _signed_lists()[0]
 
+
+def _signed_lists() -> tuple[TrustDocuments, int, int]:
+    """The documents, and how many keys and revoked tokens they list."""
     active_signing_key()  # a fresh install trusts its first key from the start
     anchor = active_signing_key(purpose=KeyPurpose.LISTS)
     now = timezone.now()
@@ -302,9 +321,4 @@ def export_trust_documents(*, actor: Any = None) -> TrustDocuments:
          "hash": "sha256(token id)[:16] hex", "revoked": revoked},
         key=key, alg=alg, kid=kid,
     )
-    if actor is not None:  # not for each anonymous download of the verifier page
-        audit.record(
-            actor=actor, action="credentials.lists_exported", object_type="signing_key",
-            object_id=anchor.kid, details={"keys": len(keys), "revoked": len(revoked)},
-        )
-    return TrustDocuments(trust_list, revocation_list, anchor)
+    return TrustDocuments(trust_list, revocation_list, anchor), len(keys), len(revoked)

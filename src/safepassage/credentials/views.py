@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from safepassage.accounts.decorators import staff_required
+from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.credentials import selectors, services
 from safepassage.credentials.forms import BoardingPassForm
 from safepassage.credentials.models import Credential
@@ -23,7 +23,7 @@ def _errors(exc: ValidationError) -> str:
     return "; ".join(exc.messages)
 
 
-def _issue(request: HttpRequest, reference: str, issue: Any) -> HttpResponse:
+def _issue(request: StaffRequest, reference: str, issue: Any) -> HttpResponse:
     try:
         credential = issue()
     except Case.DoesNotExist as exc:
@@ -40,14 +40,14 @@ def _issue(request: HttpRequest, reference: str, issue: Any) -> HttpResponse:
 
 @staff_required
 @require_POST
-def issue_letter(request: HttpRequest, reference: str) -> HttpResponse:
+def issue_letter(request: StaffRequest, reference: str) -> HttpResponse:
     return _issue(request, reference, lambda: services.issue_facilitation_letter(
         actor=request.user, reference=reference))
 
 
 @staff_required
 @require_POST
-def issue_boarding_pass(request: HttpRequest, reference: str) -> HttpResponse:
+def issue_boarding_pass(request: StaffRequest, reference: str) -> HttpResponse:
     form = BoardingPassForm(request.POST)
     if not form.is_valid():
         messages.error(request, "; ".join(
@@ -61,7 +61,7 @@ def issue_boarding_pass(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 @require_GET
-def download_pdf(request: HttpRequest, token_id: str) -> HttpResponse:
+def download_pdf(request: StaffRequest, token_id: str) -> HttpResponse:
     try:
         filename, pdf = selectors.credential_pdf(actor=request.user, token_id=token_id)
     except (Credential.DoesNotExist, Case.DoesNotExist) as exc:
@@ -75,7 +75,7 @@ def download_pdf(request: HttpRequest, token_id: str) -> HttpResponse:
 @require_GET
 def verifier(request: HttpRequest) -> HttpResponse:
     """The offline verifier with today's lists. Public: it holds public keys and hashes only."""
-    html = render_verifier_html(services.export_trust_documents())
+    html = render_verifier_html(services.trust_documents())
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     if request.GET.get("download"):
         response["Content-Disposition"] = 'attachment; filename="safepassage-verifier.html"'

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
+from safepassage.accounts.permissions import Actor
 from safepassage.airlift.models import Flight, FlightStatus, Seat
 from safepassage.dashboard.models import Commitment, Counts, Snapshot
 from safepassage.linkage.models import PersonCluster
@@ -341,7 +342,7 @@ class Picture:
     compute_seconds: float
 
 
-def operations_picture(*, actor: Any, as_of: dt.date | None = None) -> Picture:
+def operations_picture(*, actor: Actor, as_of: dt.date | None = None) -> Picture:
     """Everything the dashboard shows, for leadership and auditors."""
     permissions.require(actor, permissions.VIEW_DASHBOARD)
     return picture(as_of=as_of)

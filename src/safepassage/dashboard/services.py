@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.dashboard.models import Commitment, Counts
 
 
 def record_commitment(
-    *, actor: Any, title: str, target: int, counts: str, deadline: dt.date | None = None,
+    *, actor: Actor, title: str, target: int, counts: str, deadline: dt.date | None = None,
     announced_on: dt.date | None = None,
 ) -> Commitment:
     permissions.require(actor, permissions.MANAGE_COMMITMENTS)
@@ -30,7 +30,7 @@ def record_commitment(
         raise ValidationError(errors)
     with transaction.atomic():
         commitment = Commitment(title=title.strip(), target=target, counts=counts,
-                                deadline=deadline, created_by=actor)
+                                deadline=deadline, created_by=permissions.user_of(actor))
         if announced_on:
             commitment.announced_on = announced_on
         commitment.save()

@@ -10,16 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any
 
 from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.dashboard import selectors
 from safepassage.dashboard.selectors import Picture, Progress
+from safepassage.engagements.models import FollowUp
 from safepassage.engagements.selectors import open_follow_ups
 
 logging.getLogger("fontTools").setLevel(logging.WARNING)  # it narrates every font subset
@@ -184,18 +185,18 @@ class Report(FPDF):
         return text
 
 
-def build_situation_report(*, actor: Any | None, day: dt.date) -> bytes:
-    """The PDF for `day`. actor None means the server's operator running the command."""
-    if actor is not None:
-        permissions.require(actor, permissions.VIEW_DASHBOARD)
+def build_situation_report(*, actor: Actor, day: dt.date) -> bytes:
+    """The PDF for `day`."""
+    permissions.require(actor, permissions.VIEW_DASHBOARD)
     picture = selectors.picture(as_of=day)
-    pdf = render(picture, day)
-    audit.record(actor=actor or "command-line", action="dashboard.sitrep", object_type="report",
+    pdf = render(picture, day, follow_ups=list(
+        open_follow_ups(actor=actor, on=day).order_by("due_on", "pk")[:30]))
+    audit.record(actor=actor, action="dashboard.sitrep", object_type="report",
                  object_id=day.isoformat(), details={"bytes": len(pdf)})
     return pdf
 
 
-def render(picture: Picture, day: dt.date) -> bytes:
+def render(picture: Picture, day: dt.date, *, follow_ups: list[FollowUp]) -> bytes:
     pdf = Report(day)
     pdf.add_page()
     pdf.set_font(pdf.family, "B", 18)
@@ -264,7 +265,6 @@ def render(picture: Picture, day: dt.date) -> bytes:
         pdf.line_of_text("No flights that day.")
 
     pdf.heading("Open follow-ups of the diplomatic log")
-    follow_ups = list(open_follow_ups(actor=None, on=day).order_by("due_on", "pk")[:30])
     if follow_ups:
         pdf.grid(["Due", "Action", "Owner", "Meeting"],
                   [[f.due_on.isoformat() if f.due_on else "-", f.action, f.owner,

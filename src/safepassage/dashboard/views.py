@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
-from safepassage.accounts.decorators import staff_required
+from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.audit import services as audit
 from safepassage.dashboard import charts, selectors, services
 from safepassage.dashboard.exports import TABLES
@@ -27,7 +27,7 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
 
 
 @staff_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: StaffRequest) -> HttpResponse:
     form, as_of = _as_of(request)
     picture = selectors.operations_picture(actor=request.user, as_of=as_of)
     labels = {key: str(label) for key, label, _s in selectors.STAGES}
@@ -69,7 +69,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def export_csv(request: HttpRequest, chart: str) -> HttpResponse:
+def export_csv(request: StaffRequest, chart: str) -> HttpResponse:
     if chart not in TABLES:
         raise Http404
     _form, as_of = _as_of(request)
@@ -88,7 +88,7 @@ def export_csv(request: HttpRequest, chart: str) -> HttpResponse:
 
 
 @staff_required
-def new_commitment(request: HttpRequest) -> HttpResponse:
+def new_commitment(request: StaffRequest) -> HttpResponse:
     if not permissions.can(request.user, permissions.MANAGE_COMMITMENTS):
         raise PermissionDenied
     form = CommitmentForm(request.POST or None)
@@ -106,7 +106,7 @@ def new_commitment(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def situation_report(request: HttpRequest) -> HttpResponse:
+def situation_report(request: StaffRequest) -> HttpResponse:
     from safepassage.dashboard.sitrep import build_situation_report
 
     _form, day = _as_of(request)

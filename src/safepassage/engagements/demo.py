@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from safepassage.accounts import permissions
 from safepassage.audit import services as audit
 from safepassage.dashboard.models import Commitment, Counts
 from safepassage.engagements.models import (
@@ -144,5 +145,6 @@ def load_demo_engagements(*, seed: int = 2021) -> int:
                   " Our interpreter noted a change of tone on the embassy compound question."),
         )
         created += 1
-    audit.record(actor="demo", action="engagement.demo_loaded", details={"meetings": created})
+    audit.record(actor=permissions.DEMO, action="engagement.demo_loaded",
+                 details={"meetings": created})
     return created

@@ -10,27 +10,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.engagements.models import FollowUp, Meeting, Memo, Subject
 
 SEARCH_LIMIT = 100
 
 
-def meetings_visible_to(actor: Any) -> QuerySet[Meeting]:
+def meetings_visible_to(actor: Actor) -> QuerySet[Meeting]:
     permissions.require(actor, permissions.READ_ENGAGEMENTS)
     return Meeting.objects.all()
 
 
-def meeting_list(*, actor: Any) -> QuerySet[Meeting]:
+def meeting_list(*, actor: Actor) -> QuerySet[Meeting]:
     return meetings_visible_to(actor).prefetch_related("subjects")
 
 
-def get_meeting(*, actor: Any, pk: int) -> Meeting:
+def get_meeting(*, actor: Actor, pk: int) -> Meeting:
     """One meeting with its memos decrypted; reading the memos is audited."""
     meeting = (
         meetings_visible_to(actor)
@@ -51,14 +51,14 @@ class SubjectHistory:
     last_on: dt.date | None
 
 
-def subjects_with_counts(*, actor: Any) -> QuerySet[Subject]:
+def subjects_with_counts(*, actor: Actor) -> QuerySet[Subject]:
     meetings_visible_to(actor)
     return Subject.objects.annotate(
         raised_in=Count("raised"), last_on=Max("raised__meeting__held_on")
     ).order_by("kind", "-raised_in", "title")
 
 
-def subject_history(*, actor: Any, pk: int) -> SubjectHistory:
+def subject_history(*, actor: Actor, pk: int) -> SubjectHistory:
     """Every meeting where a topic, demand or concern came up: "raised in 9 of 13, last on …".
 
     Meetings are counted from the first one where it was raised (earlier meetings could not
@@ -72,9 +72,12 @@ def subject_history(*, actor: Any, pk: int) -> SubjectHistory:
                           meetings[-1].held_on if meetings else None)
 
 
-def open_follow_ups(*, actor: Any | None, on: dt.date | None = None) -> QuerySet[FollowUp]:
-    """Follow-ups not done (by `on`, if given), soonest due first. actor None: server command."""
-    if actor is not None:
+def open_follow_ups(*, actor: Actor, on: dt.date | None = None) -> QuerySet[FollowUp]:
+    """Follow-ups not done (by `on`, if given), soonest due first.
+
+    Who may view the dashboard may see them too (the situation report lists them): an action,
+    its owner and its date, not the memos of the meeting."""
+    if not permissions.can(actor, permissions.VIEW_DASHBOARD):
         meetings_visible_to(actor)
     found = FollowUp.objects.select_related("meeting")
     if on is None:
@@ -98,13 +101,14 @@ def _haystack(meeting: Meeting) -> str:
     return " ".join(parts).casefold()
 
 
-def search_meetings(*, actor: Any, text: str) -> list[Meeting]:
+def search_meetings(*, actor: Actor, text: str) -> list[Meeting]:
     """Meetings where every word typed appears (as the start of a word) anywhere in the record:
     place, people, topics, demands, concerns, commitments, follow-ups and the encrypted memos."""
+    visible = meetings_visible_to(actor)
     words = _words(text)
     if not words:
         return []
-    meetings = meetings_visible_to(actor).prefetch_related(
+    meetings = visible.prefetch_related(
         "subjects", "undertakings", "follow_ups", Prefetch("memos", Memo.objects.all())
     )
     found = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.engagements.models import (
     FollowUp,
@@ -43,7 +43,7 @@ def subject_for(*, kind: str, title: str) -> Subject:
 
 def record_meeting(
     *,
-    actor: Any,
+    actor: Actor,
     held_on: dt.date,
     place: str,
     counterpart: str,
@@ -80,7 +80,8 @@ def record_meeting(
         meeting = Meeting.objects.create(
             held_on=held_on, place=place.strip(), format=format,
             our_participants=our_participants.strip(), counterpart=counterpart.strip(),
-            partner_states=partner_states.strip(), summary=summary.strip(), created_by=actor,
+            partner_states=partner_states.strip(), summary=summary.strip(),
+            created_by=permissions.user_of(actor),
         )
         subjects = {
             subject_for(kind=kind, title=title).pk
@@ -100,7 +101,7 @@ def record_meeting(
         )
         if memo.strip():
             Memo.objects.create(meeting=meeting, title=memo_title.strip() or _("Memo"),
-                                body=memo.strip(), created_by=actor)
+                                body=memo.strip(), created_by=permissions.user_of(actor))
         audit.record(actor=actor, action="engagement.recorded", object_type="meeting",
                      object_id=str(meeting.pk),
                      details={"subjects": len(subjects), "follow_ups": len(follow_ups),
@@ -108,20 +109,20 @@ def record_meeting(
     return meeting
 
 
-def add_memo(*, actor: Any, meeting: Meeting, title: str, body: str) -> Memo:
+def add_memo(*, actor: Actor, meeting: Meeting, title: str, body: str) -> Memo:
     permissions.require(actor, permissions.LOG_ENGAGEMENTS)
     if not body.strip():
         raise ValidationError({"body": _("The memo is empty; write or paste its text.")})
     with transaction.atomic():
         memo = Memo.objects.create(meeting=meeting, title=title.strip() or _("Memo"),
-                                   body=body.strip(), created_by=actor)
+                                   body=body.strip(), created_by=permissions.user_of(actor))
         audit.record(actor=actor, action="engagement.memo_added", object_type="meeting",
                      object_id=str(meeting.pk), details={"memo": memo.pk})
     return memo
 
 
 def mark_follow_up_done(
-    *, actor: Any, follow_up: FollowUp, done_on: dt.date | None = None
+    *, actor: Actor, follow_up: FollowUp, done_on: dt.date | None = None
 ) -> FollowUp:
     permissions.require(actor, permissions.LOG_ENGAGEMENTS)
     with transaction.atomic():

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safepassage.accounts import permissions
-from safepassage.accounts.decorators import staff_required
+from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.engagements import selectors, services
 from safepassage.engagements.forms import MeetingForm, SearchForm
 from safepassage.engagements.models import FollowUp, Kind, Meeting, Subject
 
 
 @staff_required
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: StaffRequest) -> HttpResponse:
     """Browse with GET; search with POST, so the words searched stay out of URLs and logs."""
     form = SearchForm(request.POST or None)
     searched = request.method == "POST" and form.is_valid()
@@ -35,7 +35,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def new_meeting(request: HttpRequest) -> HttpResponse:
+def new_meeting(request: StaffRequest) -> HttpResponse:
     if not permissions.can(request.user, permissions.LOG_ENGAGEMENTS):
         raise PermissionDenied
     form = MeetingForm(request.POST or None)
@@ -53,7 +53,7 @@ def new_meeting(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         meeting = selectors.get_meeting(actor=request.user, pk=pk)
     except Meeting.DoesNotExist as exc:
@@ -67,7 +67,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def subject_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+def subject_timeline(request: StaffRequest, pk: int) -> HttpResponse:
     try:
         history = selectors.subject_history(actor=request.user, pk=pk)
     except Subject.DoesNotExist as exc:
@@ -77,7 +77,7 @@ def subject_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_done(request: StaffRequest, pk: int) -> HttpResponse:
     permissions.require(request.user, permissions.LOG_ENGAGEMENTS)
     follow_up = get_object_or_404(FollowUp, pk=pk)
     services.mark_follow_up_done(actor=request.user, follow_up=follow_up)

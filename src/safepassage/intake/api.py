@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from safepassage.accounts import permissions as capabilities
+from safepassage.accounts.models import User
 from safepassage.intake import selectors, services, throttle
 from safepassage.intake.models import ApiToken, IdempotencyRecord, Outcome, RawSubmission
 from safepassage.intake.serializers import (
@@ -72,7 +73,8 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):
 
 class MayRefer(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
-        return capabilities.can(request.user, capabilities.REFER_CASES)
+        user = request.user  # None without a token (REST_FRAMEWORK's UNAUTHENTICATED_USER)
+        return isinstance(user, User) and capabilities.can(user, capabilities.REFER_CASES)
 
 
 class PartnerTokenThrottle(BaseThrottle):
@@ -111,6 +113,14 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 def _token(request: Request) -> ApiToken:
     return cast(ApiToken, request.auth)
+
+
+def _partner(request: Request) -> User:
+    """The partner account the token acts as (PartnerTokenAuthentication let it through)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated()
+    return user
 
 
 def _idempotency_key(request: Request) -> str:
@@ -214,7 +224,7 @@ def _register(request: Request) -> Response:
         if not shape.is_valid():
             return _shape_rejected(submission, shape.errors)
         result = services.register_referrals(
-            actor=request.user, referrals=_referrals([shape.validated_data]),
+            actor=_partner(request), referrals=_referrals([shape.validated_data]),
             channel=Channel.PARTNER_API, organisation=_token(request).organisation,
             submission=submission,
         )[0]
@@ -241,7 +251,7 @@ def register_batch(request: Request) -> Response:
             referral.member_prefixes = [f"registrations[{n}].{p}"
                                         for p in referral.member_prefixes]
         results = services.register_referrals(
-            actor=request.user, referrals=referrals, channel=Channel.PARTNER_API,
+            actor=_partner(request), referrals=referrals, channel=Channel.PARTNER_API,
             organisation=_token(request).organisation, submission=submission,
         )
         body: dict[str, Any] = {k: sum(r.outcome == k for r in results)
@@ -256,7 +266,7 @@ def _referral_list(request: Request) -> Response:
     external_id = request.query_params.get("external_id", "")
     if "\x00" in external_id or len(external_id) > 100:
         raise exceptions.ValidationError({"external_id": "Up to 100 characters, no NUL."})
-    cases = selectors.referrals_of(actor=request.user, external_id=external_id)
+    cases = selectors.referrals_of(actor=_partner(request), external_id=external_id)
     paginator = LimitOffsetPagination()
     paginator.default_limit, paginator.max_limit = 100, 1000
     page = paginator.paginate_queryset(cases, request) or []
@@ -267,7 +277,7 @@ def _referral_list(request: Request) -> Response:
 @api_view(["GET"])
 @_api
 def referral_detail(request: Request, reference: str) -> Response:
-    case = selectors.referral(actor=request.user, reference=reference)
+    case = selectors.referral(actor=_partner(request), reference=reference)
     if case is None:
         raise exceptions.NotFound("No referral of your organisation has this reference.")
     return Response(selectors.referral_statuses([case])[0])

@@ -13,6 +13,7 @@ import random
 
 from django.db import transaction
 
+from safepassage.accounts import permissions
 from safepassage.audit.models import AuditEntry
 from safepassage.intake.records import normalise_person
 from safepassage.registry.demo import SURGE_START, organisations
@@ -56,7 +57,7 @@ def load_demo_reregistrations(*, households: int, seed: int) -> int:
     with transaction.atomic():
         for referrer in sorted(set(referrers)):
             register_households(
-                actor=None, channel=Channel.DEMO, organisation=orgs.get(referrer),
+                actor=permissions.DEMO, channel=Channel.DEMO, organisation=orgs.get(referrer),
                 households=[h for h, r in zip(added, referrers, strict=True) if r == referrer],
             )
     return len(added)

@@ -8,22 +8,28 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.intake.models import ExternalReference, ImportBatch, StatusSecret, keyed_digest
 from safepassage.registry.models import Case, Status
 from safepassage.registry.selectors import cases_visible_to
 
 
-def referrals_of(*, actor: Any, external_id: str = "") -> QuerySet[Case]:
-    cases = cases_visible_to(actor).filter(referring_organisation_id=actor.organisation_id)
+def referrals_of(*, actor: Actor, external_id: str = "") -> QuerySet[Case]:
+    permissions.require(actor, permissions.REFER_CASES)
+    organisation = actor.organisation_id if permissions.is_partner(actor) else None
+    if organisation is None:
+        return Case.objects.none()
+    cases = cases_visible_to(actor).filter(referring_organisation_id=organisation)
     if external_id:
         cases = cases.filter(household__members__external_references__external_id=external_id,
                              household__members__external_references__organisation_id=(
-                                 actor.organisation_id))
+                                 organisation))
     return cases.order_by("-created_at", "-pk")
 
 
-def referral(*, actor: Any, reference: str) -> Case | None:
+def referral(*, actor: Actor, reference: str) -> Case | None:
     return referrals_of(actor=actor).filter(reference=reference[:20]).first()
 
 
@@ -56,16 +62,15 @@ def case_for_status_page(*, reference: str, secret: str) -> Case | None:
     expected = stored.digest if stored else keyed_digest("no such case", purpose="status")
     if stored is None or not hmac.compare_digest(expected, digest):
         return None
-    audit.record(actor="status-page", action="case.status_checked", object_type="case",
+    audit.record(actor=permissions.STATUS_PAGE, action="case.status_checked", object_type="case",
                  object_id=stored.case.reference)
     return stored.case
 
 
-def imports_visible_to(actor: Any) -> QuerySet[ImportBatch]:
-    from safepassage.accounts import permissions
-
+def imports_visible_to(actor: Actor) -> QuerySet[ImportBatch]:
     permissions.require(actor, permissions.IMPORT_FILES)
     batches = ImportBatch.objects.select_related("organisation", "started_by")
     if permissions.is_partner(actor):
-        batches = batches.filter(organisation_id=actor.organisation_id)
+        organisation = actor.organisation_id
+        return batches.filter(organisation_id=organisation) if organisation else batches.none()
     return batches

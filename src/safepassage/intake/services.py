@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation, Role, User
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import insert_rows
 from safepassage.intake import import_process, tasks
@@ -143,13 +144,14 @@ def _normalise(referral: Referral, language: str) -> tuple[HouseholdData | None,
 
 
 def register_referrals(
-    *, actor: Any, referrals: Sequence[Referral], channel: str,
+    *, actor: Actor, referrals: Sequence[Referral], channel: str,
     organisation: Organisation | None, language: str = Language.DARI,
     submission: RawSubmission | None = None,
 ) -> list[ReferralResult]:
     """Register each valid referral as one household, in one transaction; reject the others
     with their problems. A referral whose people the organisation sent before (same
     external_id, or the same spreadsheet row) is `unchanged`: nothing is created twice."""
+    permissions.check_actor(actor)
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -162,7 +164,7 @@ def register_referrals(
 
 
 def _register_referrals(
-    actor: Any, referrals: Sequence[Referral], channel: str,
+    actor: Actor, referrals: Sequence[Referral], channel: str,
     organisation: Organisation | None, language: str, submission: RawSubmission | None,
 ) -> list[ReferralResult]:
     results: list[ReferralResult | None] = [None] * len(referrals)
@@ -301,13 +303,14 @@ def issue_status_secret(*, case: Case) -> str:
 
 
 def register_from_public_form(
-    *, members: Sequence[dict[str, Any]], category: str, language: str,
+    *, actor: Actor, members: Sequence[dict[str, Any]], category: str, language: str,
     submission: RawSubmission,
 ) -> tuple[ReferralResult, str]:
     """Register a household from the public form and issue its status secret, together."""
+    permissions.require(actor, permissions.REGISTER_FROM_PUBLIC_FORM)
     with transaction.atomic():
         result = register_referrals(
-            actor=None, referrals=[Referral(members=members, category=category,
+            actor=actor, referrals=[Referral(members=members, category=category,
                                             member_prefixes=[f"m{i}-" for i in
                                                              range(len(members))])],
             channel=Channel.WEB_FORM, organisation=None, language=language,
@@ -336,27 +339,25 @@ def service_account(organisation: Organisation) -> User:
     return user
 
 
-def create_api_token(*, actor: Any, organisation: Organisation, name: str) -> str:
+def create_api_token(*, actor: Actor, organisation: Organisation, name: str) -> str:
     """A new token for the organisation; the clear text is returned once and never stored."""
-    if actor is not None:
-        permissions.require(actor, permissions.ADMINISTER)
+    permissions.require(actor, permissions.MANAGE_API_TOKENS)
     clear = f"sp_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         ApiToken.objects.create(
             organisation=organisation, user=service_account(organisation), name=name,
             prefix=clear[:10], digest=keyed_digest(clear, purpose="api-token"),
         )
-        audit.record(actor=actor or "command-line", action="intake.api_token_created",
+        audit.record(actor=actor, action="intake.api_token_created",
                      object_type="organisation", object_id=organisation.slug,
                      details={"prefix": clear[:10]})
     return clear
 
 
-def revoke_api_token(*, actor: Any, organisation: Organisation, prefix: str) -> int:
+def revoke_api_token(*, actor: Actor, organisation: Organisation, prefix: str) -> int:
     """Revoke the organisation's live tokens that begin with `prefix` (as `api-token --list`
     shows them); the number revoked. From the next request on, they answer 401."""
-    if actor is not None:
-        permissions.require(actor, permissions.ADMINISTER)
+    permissions.require(actor, permissions.MANAGE_API_TOKENS)
     if len(prefix) < 6:
         raise ValidationError(_("Give at least the first six characters of the token."))
     with transaction.atomic():
@@ -365,7 +366,7 @@ def revoke_api_token(*, actor: Any, organisation: Organisation, prefix: str) -> 
         prefixes = list(live.values_list("prefix", flat=True))
         live.update(revoked_at=timezone.now())
         for revoked in prefixes:
-            audit.record(actor=actor or "command-line", action="intake.api_token_revoked",
+            audit.record(actor=actor, action="intake.api_token_revoked",
                          object_type="organisation", object_id=organisation.slug,
                          details={"prefix": revoked})
     return len(prefixes)
@@ -391,7 +392,7 @@ Chunk = list[list[tuple[int, dict[str, str]]]]
 IMPORT_PROCESSES = 2
 
 
-def _check_may_import(actor: Any, organisation: Organisation) -> None:
+def _check_may_import(actor: Actor, organisation: Organisation) -> None:
     permissions.require(actor, permissions.IMPORT_FILES)
     if permissions.is_partner(actor) and actor.organisation_id != organisation.pk:
         raise PermissionDenied(
@@ -399,7 +400,7 @@ def _check_may_import(actor: Any, organisation: Organisation) -> None:
 
 
 def start_import(
-    *, actor: Any, organisation: Organisation, data: bytes, filename: str, wait: bool = False,
+    *, actor: Actor, organisation: Organisation, data: bytes, filename: str, wait: bool = False,
     progress: ProgressCallback | None = None, on_start: Callable[[int], object] | None = None,
 ) -> ImportBatch:
     """Keep the file as received (committed) and a batch to follow its import, then import it:
@@ -411,13 +412,17 @@ def start_import(
         channel=Channel.BULK_IMPORT, body=data, organisation=organisation, filename=filename,
         content_type="text/csv" if not filename.lower().endswith(".xlsx") else "application/xlsx",
     )
+    # The runner's task finds the importing user again by id: imports are staff work.
+    user = permissions.user_of(actor)
+    if user is None:
+        raise PermissionDenied(_("Spreadsheets are imported by staff or a partner's account."))
     with transaction.atomic():
         batch = ImportBatch.objects.create(organisation=organisation, submission=submission,
-                                           started_by=actor)
+                                           started_by=user)
         if not wait:
-            runner.enqueue(tasks.import_spreadsheet, batch.pk, actor.pk)
+            runner.enqueue(tasks.import_spreadsheet, batch.pk, user.pk)
             return batch
-    with run_here(tasks.import_spreadsheet, batch.pk, actor.pk) as here:
+    with run_here(tasks.import_spreadsheet, batch.pk, user.pk) as here:
         batch = run_import(actor=actor, batch=batch, progress=progress, on_start=on_start)
         here.return_value = batch.summary()
     return batch
@@ -442,7 +447,7 @@ def give_up_import(*, batch_id: int, reason: str) -> None:
 
 
 def run_import(
-    *, actor: Any, batch: ImportBatch, progress: ProgressCallback | None = None,
+    *, actor: Actor, batch: ImportBatch, progress: ProgressCallback | None = None,
     on_start: Callable[[int], object] | None = None,
 ) -> ImportBatch:
     """Import the batch's file: valid households registered, invalid rows quarantined with
@@ -451,6 +456,7 @@ def run_import(
 
     A household is imported whole or not at all: when one of its rows has a problem, its other
     rows wait in quarantine too, so that a family is never registered with someone missing."""
+    permissions.require(actor, permissions.IMPORT_FILES)
     _check_may_import(actor, batch.organisation)
     if batch.state == ImportBatch.State.DONE:
         return batch  # finished by an attempt that was taken for dead (it was only slow)
@@ -487,8 +493,10 @@ def run_import(
     to_import = [(n, chunk) for n, chunk in enumerate(chunks) if chunk and n not in done]
     if progress:
         progress(sum(len(rows) for n in done if n < len(chunks) for rows in chunks[n]))
-    if len(to_import) > 1 and _may_import_side_by_side():
-        _import_chunks_side_by_side(actor, batch, to_import, progress)
+    user = permissions.user_of(actor)
+    # The worker processes find the user who imports by id; a system actor imports in sequence.
+    if len(to_import) > 1 and user is not None and _may_import_side_by_side():
+        _import_chunks_side_by_side(user, batch, to_import, progress)
     else:
         for number, chunk in to_import:
             _import_chunk(actor, batch, number, chunk, progress)
@@ -507,7 +515,7 @@ def run_import(
 
 
 def _import_chunk(
-    actor: Any, batch: ImportBatch, number: int, households: Chunk,
+    actor: Actor, batch: ImportBatch, number: int, households: Chunk,
     progress: ProgressCallback | None,
 ) -> None:
     referrals = []
@@ -583,7 +591,7 @@ def _chunk_keys(households: Chunk) -> set[str]:
 
 
 def _import_chunks_side_by_side(
-    actor: Any, batch: ImportBatch, chunks: list[tuple[int, Chunk]],
+    actor: User, batch: ImportBatch, chunks: list[tuple[int, Chunk]],
     progress: ProgressCallback | None,
 ) -> None:
     """Import the chunks in worker processes, side by side, with the same outcome as one

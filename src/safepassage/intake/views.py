@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from safepassage.accounts import permissions
-from safepassage.accounts.decorators import staff_required
-from safepassage.accounts.models import Organisation
+from safepassage.accounts.decorators import StaffRequest, staff_required
+from safepassage.accounts.models import Organisation, User
 from safepassage.audit import services as audit
 from safepassage.intake import selectors, services, throttle
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
@@ -86,8 +86,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "preferred_language": language}
     people = [head] + [{**m.cleaned_data, "preferred_language": language} for m in filled]
     result, secret = services.register_from_public_form(
-        members=people, category=form.cleaned_data["category"], language=language,
-        submission=submission,
+        actor=permissions.PUBLIC_FORM, members=people, category=form.cleaned_data["category"],
+        language=language, submission=submission,
     )
     if result.outcome != "registered":
         in_order = [form, *filled]
@@ -148,16 +148,16 @@ def status(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
-def _organisations_for(user: Any) -> list[Organisation]:
+def _organisations_for(user: User) -> list[Organisation]:
     if permissions.is_partner(user):
-        return [user.organisation]
+        return [user.organisation] if user.organisation else []
     return list(Organisation.objects.all())
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def import_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def import_list(request: StaffRequest) -> HttpResponse:
+    user = request.user
     if not permissions.can(user, permissions.IMPORT_FILES):
         raise PermissionDenied
     organisations = _organisations_for(user)
@@ -179,7 +179,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                   {"batches": batches, "organisations": organisations})
 
 
-def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
+def _batch(request: StaffRequest, batch_id: int) -> ImportBatch:
     try:
         return selectors.imports_visible_to(request.user).get(pk=batch_id)
     except ImportBatch.DoesNotExist:
@@ -187,7 +187,7 @@ def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
 
 
 @staff_required
-def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+def import_detail(request: StaffRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     running = batch.state in {ImportBatch.State.QUEUED, ImportBatch.State.RUNNING}
     return render(request, "intake/import_detail.html", {
@@ -198,7 +198,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @staff_required
-def import_report(request: HttpRequest, batch_id: int) -> HttpResponse:
+def import_report(request: StaffRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
     audit.record(actor=request.user, action="intake.report_downloaded", object_type="import",
                  object_id=batch.pk, details={"rows": batch.quarantined})

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.linkage.models import TOGETHER, CandidatePair, PairStatus, PersonCluster
 from safepassage.registry.models import Case, Person
@@ -18,7 +19,7 @@ from safepassage.registry.models import Case, Person
 REVIEW_PAGE = 100
 
 
-def review_queue(*, actor: Any, status: str = PairStatus.PENDING) -> QuerySet[CandidatePair]:
+def review_queue(*, actor: Actor, status: str = PairStatus.PENDING) -> QuerySet[CandidatePair]:
     """Pairs waiting for a decision, the likeliest first, with their two case references (no
     personal data is read here: the references, and the levels the fields reached)."""
     permissions.require(actor, permissions.RESOLVE_DUPLICATES)
@@ -129,7 +130,7 @@ def _rows(left: Person, right: Person) -> list[tuple[str, str, str]]:
     return list(zip(labels, values(left), values(right), strict=True))
 
 
-def get_pair_file(*, actor: Any, pair_id: int) -> PairFile:
+def get_pair_file(*, actor: Actor, pair_id: int) -> PairFile:
     """Both records of a pair side by side with the reasons. Reading them is audited."""
     permissions.require(actor, permissions.RESOLVE_DUPLICATES)
     pair = CandidatePair.objects.get(pk=pair_id)
@@ -209,7 +210,7 @@ class DuplicateNote:
     merged: bool
 
 
-def duplicates_of_case(*, actor: Any, case: Case) -> list[DuplicateNote]:
+def duplicates_of_case(*, actor: Actor, case: Case) -> list[DuplicateNote]:
     """Pairs that join a member of this case to someone in another case: pending ones ("possible
     duplicate of …") and merged ones ("same person as … in …"). Scoped to the actor's cases."""
     if not permissions.can(actor, permissions.VIEW_CASES):
@@ -254,7 +255,7 @@ class ModelWeights:
     levels: list[tuple[str, str, float | None, float | None, float | None]]
 
 
-def model_weights(*, actor: Any) -> ModelWeights:
+def model_weights(*, actor: Actor) -> ModelWeights:
     """The match weight of every level of every comparison of the current model."""
     import math
 

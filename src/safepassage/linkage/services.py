@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import insert_rows
 from safepassage.linkage import tasks
@@ -292,7 +293,7 @@ def _propose(scored: pd.DataFrame, *, source: str, background: bool = False) -> 
         .values_list("pk", "household__case__reference")
     )
     audit.record_many(
-        actor="linkage", background=background,
+        actor=permissions.LINKAGE, background=background,
         events=[
             {"action": "linkage.possible_duplicate", "object_type": "case",
              "object_id": cases.get(p.person_b_id, ""),
@@ -311,7 +312,7 @@ def _propose(scored: pd.DataFrame, *, source: str, background: bool = False) -> 
 
 def run_linkage(
     *,
-    actor: Any,
+    actor: Actor,
     backend: str = "duckdb",
     spark: Any = None,
     retrain: bool = True,
@@ -323,12 +324,11 @@ def run_linkage(
     Decisions already taken are kept: a rejected pair is never merged or proposed again, a
     confirmed one stays merged.
     """
+    permissions.require(actor, permissions.APPROVE_MERGES)
     from safepassage.linkage import engine
 
     say = progress or (lambda _step: None)
-    actor_name = actor if isinstance(actor, str) else getattr(actor, "username", "")
-    if not isinstance(actor, str):
-        permissions.require(actor, permissions.APPROVE_MERGES)
+    actor_name = permissions.actor_name(actor)
     say("reading features")
     read_at = timezone.now()
     households = dict(Person.objects.values_list("pk", "household_id"))
@@ -426,7 +426,7 @@ def _apply_run(pairs: pd.DataFrame) -> tuple[int, int]:
         for pk, probability in merged
     ]
     for start in range(0, len(events), 5000):
-        audit.record_many(actor="linkage", events=events[start : start + 5000])
+        audit.record_many(actor=permissions.LINKAGE, events=events[start : start + 5000])
     queued = sum(1 for p in new_pairs if p.status == PairStatus.PENDING)
     return len(merged), queued
 
@@ -487,7 +487,7 @@ def _lock_pair(pair: CandidatePair) -> CandidatePair:
     return CandidatePair.objects.select_for_update().get(pk=pair.pk)
 
 
-def confirm_pair(*, actor: Any, pair: CandidatePair) -> CandidatePair:
+def confirm_pair(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
     """A caseworker confirms two records are one person: merge them, and withdraw the later
     case as "duplicate of SP-…" when its whole household is registered already."""
     permissions.require(actor, permissions.RESOLVE_DUPLICATES)
@@ -504,11 +504,11 @@ def confirm_pair(*, actor: Any, pair: CandidatePair) -> CandidatePair:
                 _("Two people of one household registration cannot be the same person.")
             )
         locked.status, locked.decided_by, locked.decided_at = (
-            PairStatus.CONFIRMED, actor, timezone.now(),
+            PairStatus.CONFIRMED, permissions.user_of(actor), timezone.now(),
         )
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         clusters = recluster(person_ids=[a.pk, b.pk])
-        merge = Merge.objects.create(pair=locked, merged_by=actor)
+        merge = Merge.objects.create(pair=locked, merged_by=permissions.user_of(actor))
         _withdraw_if_duplicate_household(actor=actor, merge=merge, person=b, clusters=clusters)
         audit.record(
             actor=actor, action="linkage.merge_confirmed", object_type="pair", object_id=locked.pk,
@@ -519,7 +519,7 @@ def confirm_pair(*, actor: Any, pair: CandidatePair) -> CandidatePair:
 
 
 def _withdraw_if_duplicate_household(
-    *, actor: Any, merge: Merge, person: Person, clusters: dict[int, int]
+    *, actor: Actor, merge: Merge, person: Person, clusters: dict[int, int]
 ) -> None:
     from safepassage.registry.models import TRANSITIONS
     from safepassage.registry.services import change_case_status
@@ -548,7 +548,7 @@ def _withdraw_if_duplicate_household(
     merge.save(update_fields=["withdrawn_case", "withdrawn_from_status"])
 
 
-def reject_pair(*, actor: Any, pair: CandidatePair) -> CandidatePair:
+def reject_pair(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
     """Two different people: remembered, so this pair is never proposed or merged again."""
     permissions.require(actor, permissions.RESOLVE_DUPLICATES)
     with transaction.atomic():
@@ -559,7 +559,7 @@ def reject_pair(*, actor: Any, pair: CandidatePair) -> CandidatePair:
                 % {"status": PairStatus(locked.status).label}
             )
         locked.status, locked.decided_by, locked.decided_at = (
-            PairStatus.REJECTED, actor, timezone.now(),
+            PairStatus.REJECTED, permissions.user_of(actor), timezone.now(),
         )
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         recluster(person_ids=[locked.person_a_id, locked.person_b_id])
@@ -568,7 +568,7 @@ def reject_pair(*, actor: Any, pair: CandidatePair) -> CandidatePair:
     return locked
 
 
-def undo_merge(*, actor: Any, pair: CandidatePair, reason: str = "") -> CandidatePair:
+def undo_merge(*, actor: Actor, pair: CandidatePair, reason: str = "") -> CandidatePair:
     """Undo a merge (automatic or confirmed): the two persons are apart again and stay apart,
     and a case withdrawn as a duplicate by this merge goes back under review."""
     from safepassage.registry.services import change_case_status
@@ -579,12 +579,12 @@ def undo_merge(*, actor: Any, pair: CandidatePair, reason: str = "") -> Candidat
         if locked.status not in TOGETHER:
             raise PairDecisionError(_("Only a merged pair can be undone."))
         locked.status, locked.decided_by, locked.decided_at = (
-            PairStatus.UNDONE, actor, timezone.now(),
+            PairStatus.UNDONE, permissions.user_of(actor), timezone.now(),
         )
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         merge = locked.merges.filter(undone_at__isnull=True).order_by("-pk").first()
         if merge is not None:
-            merge.undone_at, merge.undone_by = timezone.now(), actor
+            merge.undone_at, merge.undone_by = timezone.now(), permissions.user_of(actor)
             merge.save(update_fields=["undone_at", "undone_by"])
             case = merge.withdrawn_case
             if case is not None:

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from safepassage.accounts.decorators import staff_required
+from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.linkage import selectors, services
 from safepassage.linkage.models import TOGETHER, CandidatePair, PairStatus
 
 
 @staff_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", PairStatus.PENDING)
     if status not in PairStatus.values:
         status = PairStatus.PENDING
@@ -32,7 +30,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
+def review_pair(request: StaffRequest, pair_id: int) -> HttpResponse:
     try:
         pair_file = selectors.get_pair_file(actor=request.user, pair_id=pair_id)
     except CandidatePair.DoesNotExist as exc:
@@ -45,12 +43,12 @@ def review_pair(request: HttpRequest, pair_id: int) -> HttpResponse:
     )
 
 
-def _decide(request: HttpRequest, pair_id: int, action: str) -> HttpResponse:
+def _decide(request: StaffRequest, pair_id: int, action: str) -> HttpResponse:
     try:
         pair = CandidatePair.objects.get(pk=pair_id)
     except CandidatePair.DoesNotExist as exc:
         raise Http404 from exc
-    user: Any = request.user
+    user = request.user
     try:
         if action == "confirm":
             services.confirm_pair(actor=user, pair=pair)
@@ -73,23 +71,23 @@ def _decide(request: HttpRequest, pair_id: int, action: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def confirm(request: HttpRequest, pair_id: int) -> HttpResponse:
+def confirm(request: StaffRequest, pair_id: int) -> HttpResponse:
     return _decide(request, pair_id, "confirm")
 
 
 @staff_required
 @require_POST
-def reject(request: HttpRequest, pair_id: int) -> HttpResponse:
+def reject(request: StaffRequest, pair_id: int) -> HttpResponse:
     return _decide(request, pair_id, "reject")
 
 
 @staff_required
 @require_POST
-def undo(request: HttpRequest, pair_id: int) -> HttpResponse:
+def undo(request: StaffRequest, pair_id: int) -> HttpResponse:
     return _decide(request, pair_id, "undo")
 
 
 @staff_required
-def model_weights(request: HttpRequest) -> HttpResponse:
+def model_weights(request: StaffRequest) -> HttpResponse:
     return render(request, "linkage/model.html",
                   {"model": selectors.model_weights(actor=request.user)})

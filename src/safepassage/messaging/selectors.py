@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.messaging.models import Broadcast, InboundMessage, Kind, Message, State, Via
 from safepassage.messaging.notices import language_for, render
 from safepassage.messaging.services import Audience
@@ -36,7 +37,7 @@ def cases_on_flight(flight_id: int) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=seats.values("case_id")).order_by("pk")
 
 
-def messages_for_case(*, actor: Any, case: Case) -> list[Message]:
+def messages_for_case(*, actor: Actor, case: Case) -> list[Message]:
     """Everything sent or to be sent about a case, for staff who may read the person's file."""
     permissions.require(actor, permissions.READ_PERSON_FILE)
     return list(
@@ -45,12 +46,12 @@ def messages_for_case(*, actor: Any, case: Case) -> list[Message]:
     )
 
 
-def replies_for_case(*, actor: Any, case: Case) -> list[InboundMessage]:
+def replies_for_case(*, actor: Actor, case: Case) -> list[InboundMessage]:
     permissions.require(actor, permissions.READ_PERSON_FILE)
     return list(InboundMessage.objects.filter(cases=case).order_by("-received_at", "-pk")[:100])
 
 
-def unmatched_replies(*, actor: Any) -> QuerySet[InboundMessage]:
+def unmatched_replies(*, actor: Actor) -> QuerySet[InboundMessage]:
     permissions.require(actor, permissions.READ_PERSON_FILE)
     return InboundMessage.objects.filter(cases__isnull=True).order_by("-received_at")
 
@@ -85,7 +86,7 @@ def notices_for_status_page(case: Case) -> list[StatusPageNotice]:
     return notices
 
 
-def broadcasts(*, actor: Any) -> QuerySet[Broadcast]:
+def broadcasts(*, actor: Actor) -> QuerySet[Broadcast]:
     permissions.require(actor, permissions.SEND_BROADCASTS)
     sendable = ~Q(outbox__channel=Via.STATUS_PAGE)
     return Broadcast.objects.select_related("author").annotate(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import create_objects
 from safepassage.messaging.models import (
@@ -123,7 +124,7 @@ def plan_recipients(
 
 def queue_messages(
     *,
-    actor: Any,
+    actor: Actor,
     cases: Sequence[Case],
     kind: str,
     context: Mapping[str, Any] | None = None,
@@ -137,6 +138,7 @@ def queue_messages(
     added. The caller has checked the actor may make the change; this function writes the
     messages in the caller's transaction.
     """
+    permissions.check_actor(actor)
     if kind not in ESSENTIAL_KINDS:
         raise ValueError(f"{kind!r} is not a notice about a case; send a broadcast instead")
     recipients, _skipped = plan_recipients(cases=cases, essential=True, people=people)
@@ -144,15 +146,17 @@ def queue_messages(
 
 
 def queue_message(
-    *, actor: Any, case: Case, kind: str, context: Mapping[str, Any] | None = None
+    *, actor: Actor, case: Case, kind: str, context: Mapping[str, Any] | None = None
 ) -> list[Message]:
     """Queue one notice about one case (see queue_messages); for airlift and credentials."""
     return queue_messages(actor=actor, cases=[case], kind=kind, context=context)
 
 
-def notify_registration_received(*, cases: Sequence[Case], people: Sequence[Person]) -> None:
+def notify_registration_received(
+    *, actor: Actor, cases: Sequence[Case], people: Sequence[Person]
+) -> None:
     """The hook in registry.services.register_households, inside its transaction."""
-    queue_messages(actor=None, cases=cases, kind=Kind.REGISTRATION_RECEIVED, people=people)
+    queue_messages(actor=actor, cases=cases, kind=Kind.REGISTRATION_RECEIVED, people=people)
 
 
 # Statuses whose change notice is carried by a notice that says more, queued by the caller.
@@ -173,8 +177,9 @@ def status_notice_carried_elsewhere(*to_statuses: str) -> Iterator[None]:
         _STATUS_NOTICES_CARRIED.reset(token)
 
 
-def notify_status_changed(*, actor: Any, case: Case, to_status: str) -> None:
+def notify_status_changed(*, actor: Actor, case: Case, to_status: str) -> None:
     """The hook in registry.services.change_case_status, inside its transaction."""
+    permissions.check_actor(actor)
     if to_status in _STATUS_NOTICES_CARRIED.get():
         return
     queue_messages(actor=actor, cases=[case], kind=Kind.STATUS_CHANGED,
@@ -261,7 +266,7 @@ class Preview:
 
 
 def preview_broadcast(
-    *, actor: Any, audience: Audience, essential: bool, texts: Mapping[str, str] | None = None
+    *, actor: Actor, audience: Audience, essential: bool, texts: Mapping[str, str] | None = None
 ) -> Preview:
     """How many households and people a broadcast would reach, in which languages and how."""
     from safepassage.messaging.selectors import cases_in_audience
@@ -310,7 +315,7 @@ def check_broadcast_texts(texts: Mapping[str, str]) -> dict[str, str]:
 
 def send_broadcast(
     *,
-    actor: Any,
+    actor: Actor,
     texts: Mapping[str, str],
     audience: Audience,
     essential: bool = False,
@@ -337,8 +342,9 @@ def send_broadcast(
             raise ValidationError(_("No household matches this audience; nothing was sent."))
         recipients, skipped = plan_recipients(cases=cases, essential=essential,
                                               once_per_address=True)
-        broadcast = Broadcast(author=actor, essential=essential, audience=audience.as_json(),
-                              rate_per_minute=rate, households=len(cases))
+        broadcast = Broadcast(author=permissions.user_of(actor), essential=essential,
+                              audience=audience.as_json(), rate_per_minute=rate,
+                              households=len(cases))
         broadcast.texts = cleaned
         broadcast.save()
         rows = _write(recipients, kind=Kind.BROADCAST, context={}, contexts={},
@@ -359,15 +365,16 @@ def send_broadcast(
 # --- Opting out, and replies by SMS -------------------------------------------------------
 
 
-def set_opt_out(*, actor: Any, person: Person, opted_out: bool, via: str) -> None:
+def set_opt_out(*, actor: Actor, person: Person, opted_out: bool, via: str) -> None:
     """Record that a person wants essential messages only, or wants everything again."""
+    permissions.require(actor, permissions.RECORD_OPT_OUTS)
     with transaction.atomic():
         if opted_out:
             OptOut.objects.get_or_create(person=person, defaults={"via": via})
         else:
             OptOut.objects.filter(person=person).delete()
         audit.record(
-            actor=actor or via, action="messaging.opt_out" if opted_out else "messaging.opt_in",
+            actor=actor, action="messaging.opt_out" if opted_out else "messaging.opt_in",
             object_type="person", object_id=person.pk, details={"via": via},
         )
 
@@ -377,7 +384,8 @@ START_WORDS = {"START", "UNSTOP", "شروع", "پیل"}
 
 
 def receive_inbound_sms(
-    *, provider_id: str, sender: str, text: str, received_at: dt.datetime | None = None
+    *, actor: Actor, provider_id: str, sender: str, text: str,
+    received_at: dt.datetime | None = None,
 ) -> tuple[InboundMessage, bool]:
     """Keep a reply received by SMS and attach it to every case the number belongs to.
 
@@ -385,6 +393,7 @@ def receive_inbound_sms(
     sender out of (or back into) non-essential messages. Received twice, it is kept once:
     returns (reply, created).
     """
+    permissions.require(actor, permissions.RECEIVE_REPLIES)
     from safepassage.intake.normalise import NormalisationError, normalise_phone
 
     try:
@@ -407,10 +416,10 @@ def receive_inbound_sms(
         keyword = re.sub(r"[\s.!]+", "", text).upper()
         if keyword in STOP_WORDS or keyword in START_WORDS:
             for person in persons:
-                set_opt_out(actor="sms_keyword", person=person,
+                set_opt_out(actor=actor, person=person,
                             opted_out=keyword in STOP_WORDS, via="sms_keyword")
         audit.record_many(
-            actor="sms_gateway",
+            actor=actor,
             events=[{"action": "message.received", "object_type": "case",
                      "object_id": c.reference, "details": {"inbound": inbound.pk}}
                     for c in cases]

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from safepassage.accounts import permissions
-from safepassage.accounts.decorators import staff_required
+from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.messaging import selectors, services
 from safepassage.messaging.forms import BroadcastForm
 
@@ -27,7 +27,7 @@ SIGNATURE_MAX_AGE = 300  # seconds: an older signed request is a replay
 
 
 @staff_required
-def broadcast_list(request: HttpRequest) -> HttpResponse:
+def broadcast_list(request: StaffRequest) -> HttpResponse:
     try:
         rows = list(selectors.broadcasts(actor=request.user)[:100])
     except PermissionDenied:
@@ -36,7 +36,7 @@ def broadcast_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def broadcast_new(request: HttpRequest) -> HttpResponse:
+def broadcast_new(request: StaffRequest) -> HttpResponse:
     """Write, preview (who and in which languages), then send: the send button needs a preview."""
     if not permissions.can(request.user, permissions.SEND_BROADCASTS):
         return render(request, "messaging/forbidden.html", status=403)
@@ -104,7 +104,8 @@ def inbound_sms(request: HttpRequest) -> HttpResponse:
     if received_at is not None and received_at.tzinfo is None:
         received_at = received_at.replace(tzinfo=dt.UTC)
     inbound, created = services.receive_inbound_sms(
-        provider_id=provider_id, sender=sender, text=text, received_at=received_at
+        actor=permissions.SMS_GATEWAY, provider_id=provider_id, sender=sender, text=text,
+        received_at=received_at,
     )
     return JsonResponse({"status": "stored" if created else "already stored",
                          "matched_cases": inbound.cases.count()})

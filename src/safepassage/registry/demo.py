@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.registry.models import Case, Channel, Status, StatusChange
 from safepassage.registry.services import HouseholdData, PersonData, register_households
@@ -92,7 +93,7 @@ def load_demo_population(
             for referrer in sorted({h.referrer for h in chunk}):
                 mine = [h for h in chunk if h.referrer == referrer]
                 cases = register_households(
-                    actor=None,
+                    actor=permissions.DEMO,
                     households=[
                         HouseholdData(person_data(h), h.category, registered_at=_surge_time(rng))
                         for h in mine

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.selectors import entries_about
@@ -23,7 +23,7 @@ REFERENCE_PATTERN = re.compile(r"^SP-?[0-9A-Z]{5}-?[0-9A-Z]{5}$")
 SEARCH_LIMIT = 200
 
 
-def cases_visible_to(actor: Any) -> QuerySet[Case]:
+def cases_visible_to(actor: Actor) -> QuerySet[Case]:
     permissions.require(actor, permissions.VIEW_CASES)
     cases = Case.objects.all()
     if permissions.is_partner(actor):
@@ -31,14 +31,14 @@ def cases_visible_to(actor: Any) -> QuerySet[Case]:
     return cases
 
 
-def case_list(*, actor: Any, status: str = "") -> QuerySet[Case]:
+def case_list(*, actor: Actor, status: str = "") -> QuerySet[Case]:
     cases = cases_visible_to(actor).select_related("household__head", "referring_organisation")
     if status:
         cases = cases.filter(status=status)
     return cases.annotate(people=Count("household__members")).order_by("-created_at", "-pk")
 
 
-def get_case(*, actor: Any, reference: str) -> Case:
+def get_case(*, actor: Actor, reference: str) -> Case:
     return cases_visible_to(actor).select_related("household").get(reference=reference)
 
 
@@ -50,7 +50,7 @@ class CaseFile:
     audit_entries: list[AuditEntry]
 
 
-def get_case_file(*, actor: Any, reference: str) -> CaseFile:
+def get_case_file(*, actor: Actor, reference: str) -> CaseFile:
     """The whole file of a case: its people, its history and who did what to it. Audited."""
     permissions.require(actor, permissions.READ_PERSON_FILE)
     case = get_case(actor=actor, reference=reference)
@@ -104,14 +104,14 @@ def classify_query(text: str) -> tuple[str, str]:
     return Identifier.Kind.NAME, stripped
 
 
-def search_cases(*, actor: Any, text: str) -> list[Case]:
+def search_cases(*, actor: Actor, text: str) -> list[Case]:
     """Cases whose reference, or one of whose people's phone, e-mail, document or name matches.
 
     Names match on whole words (every word typed must appear), through the blind indexes.
     The query itself is never logged or audited, only its kind and the number of results.
     """
-    kind, value = classify_query(text)
     cases = cases_visible_to(actor).select_related("household__head", "referring_organisation")
+    kind, value = classify_query(text)
     if kind == "reference":
         found = cases.filter(reference=value)
     else:

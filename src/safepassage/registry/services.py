@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import create_objects, draw_keys, insert_rows
 from safepassage.linkage import services as linkage_services
@@ -68,8 +69,16 @@ class InvalidTransition(ValidationError):
     pass
 
 
-def _check_may_register(actor: Any, channel: str, organisation: Organisation | None) -> None:
-    if channel == Channel.WEB_FORM or (actor is None and channel == Channel.DEMO):
+# Channels that only one kind of system actor registers through, by the capability it holds.
+_CHANNEL_CAPABILITY: dict[str, str] = {
+    Channel.WEB_FORM: permissions.REGISTER_FROM_PUBLIC_FORM,
+    Channel.DEMO: permissions.LOAD_DEMO_DATA,
+}
+
+
+def _check_may_register(actor: Actor, channel: str, organisation: Organisation | None) -> None:
+    if channel in _CHANNEL_CAPABILITY:
+        permissions.require(actor, _CHANNEL_CAPABILITY[channel])
         return
     if permissions.is_partner(actor):
         permissions.require(actor, permissions.REFER_CASES)
@@ -91,7 +100,7 @@ class HouseholdData:
 
 def register_household(
     *,
-    actor: Any,
+    actor: Actor,
     members: Sequence[PersonData],
     category: str,
     channel: str,
@@ -108,7 +117,7 @@ def register_household(
 
 def register_households(
     *,
-    actor: Any,
+    actor: Actor,
     households: Sequence[HouseholdData],
     channel: str,
     organisation: Organisation | None = None,
@@ -118,10 +127,10 @@ def register_households(
     One transaction for the whole batch, and one audit entry per case. The first member marked
     head (or else the first member) becomes the head of household.
     """
+    _check_may_register(actor, channel, organisation)
     if any(not h.members for h in households):
         raise ValidationError(_("A household needs at least one person."))
-    _check_may_register(actor, channel, organisation)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = permissions.user_of(actor)
     # No savepoint: a failure here undoes the caller's whole transaction (or its own savepoint,
     # as intake's retry has); a registration is never half kept.
     with transaction.atomic(savepoint=False):
@@ -141,7 +150,7 @@ def register_households(
             _place(people, homes)
             create_objects(people)
             _set_heads(_heads(people))
-        insert_identifiers(people)
+        _insert_identifiers(people)
         cases = _create_cases(rows, households, organisation, channel)
         create_objects(
             [
@@ -151,7 +160,7 @@ def register_households(
         )
         linkage_services.record_features(people)  # features, blocking keys, instant check
         audit.record_many(
-            actor=actor or channel,
+            actor=actor,
             events=[
                 {
                     "action": "case.registered",
@@ -163,7 +172,7 @@ def register_households(
                 for case, data in zip(cases, households, strict=True)
             ],
         )
-        messaging.notify_registration_received(cases=cases, people=people)
+        messaging.notify_registration_received(actor=actor, cases=cases, people=people)
     return cases
 
 
@@ -223,14 +232,15 @@ def _set_heads(heads: dict[int, int]) -> None:
         )
 
 
-def insert_identifiers(people: Sequence[Person]) -> None:
+def _insert_identifiers(people: Sequence[Person]) -> None:
     """Write the blind indexes of freshly created people (dozens per household)."""
     insert_rows(Identifier, ("person", "kind", "digest"),
                 (row for p in people for row in identifier_rows(p)))
 
 
-def change_case_status(*, actor: Any, case: Case, to_status: str, reason: str = "") -> Case:
+def change_case_status(*, actor: Actor, case: Case, to_status: str, reason: str = "") -> Case:
     """Move a case along one allowed transition, keeping who, when and why in its history."""
+    permissions.check_actor(actor)
     capability = TRANSITIONS.get((case.status, to_status))
     if capability is None:
         allowed = ", ".join(str(Status(s).label) for s in allowed_next_statuses(case.status))
@@ -259,7 +269,8 @@ def change_case_status(*, actor: Any, case: Case, to_status: str, reason: str = 
         locked.status_changed_at = timezone.now()
         locked.save(update_fields=["status", "status_changed_at"])
         StatusChange.objects.create(
-            case=locked, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+            case=locked, from_status=from_status, to_status=to_status,
+            actor=permissions.user_of(actor), reason=reason,
         )
         audit.record(
             actor=actor,

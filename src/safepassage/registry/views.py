@@ -5,27 +5,27 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from safepassage.accounts import permissions
-from safepassage.accounts.decorators import staff_required
+from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.registry import selectors, services
 from safepassage.registry.forms import CaseSearchForm, StatusChangeForm
 from safepassage.registry.models import Case, Status, allowed_next_statuses
 
 
 @staff_required
-def home(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def home(request: StaffRequest) -> HttpResponse:
+    user = request.user
     if permissions.can(user, permissions.VIEW_CASES):
         return redirect("registry:case-list")
     return render(request, "registry/home.html")
 
 
 @staff_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: StaffRequest) -> HttpResponse:
     """Browse with GET (status and page only); search with POST, so no name lands in a URL."""
     status = request.GET.get("status", "")
     if status not in Status.values:
@@ -49,7 +49,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
     try:
         case_file = selectors.get_case_file(actor=request.user, reference=reference)
     except Case.DoesNotExist as exc:
@@ -67,7 +67,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def change_status(request: HttpRequest, reference: str) -> HttpResponse:
+def change_status(request: StaffRequest, reference: str) -> HttpResponse:
     try:
         case = selectors.get_case(actor=request.user, reference=reference)
     except Case.DoesNotExist as exc:

@@ -11,6 +11,7 @@ import random
 
 from django.db import transaction
 
+from safepassage.accounts import permissions
 from safepassage.audit import services as audit
 from safepassage.registry.models import Case, Category, Status
 from safepassage.triage.facts import Circumstance
@@ -38,6 +39,6 @@ def demo_circumstances(*, seed: int = 2021) -> int:
             rows.append(CaseCircumstance(case_id=pk, code=Circumstance.SPECIFIC_THREAT))
     with transaction.atomic():
         CaseCircumstance.objects.bulk_create(rows, batch_size=2000)
-        audit.record(actor="command:demo-circumstances", action="triage.demo_circumstances",
+        audit.record(actor=permissions.DEMO, action="triage.demo_circumstances",
                      details={"recorded": len(rows)})
     return len(rows)

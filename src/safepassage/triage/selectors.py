@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.registry.models import Case
 from safepassage.triage.facts import FACT_LABELS
 from safepassage.triage.models import ActiveRuleSet, Assessment, CaseCircumstance, Rule, RuleSet
@@ -21,13 +21,13 @@ def active_rule_set() -> RuleSet | None:
     return pointer.rule_set if pointer else None
 
 
-def rule_sets(*, actor: Any) -> QuerySet[RuleSet]:
+def rule_sets(*, actor: Actor) -> QuerySet[RuleSet]:
     permissions.require(actor, permissions.READ_TRIAGE)
     return RuleSet.objects.select_related("created_by", "published_by").order_by(
         "state", "-version", "-pk")
 
 
-def get_rule_set(*, actor: Any, pk: int) -> RuleSet:
+def get_rule_set(*, actor: Actor, pk: int) -> RuleSet:
     permissions.require(actor, permissions.READ_TRIAGE)
     return RuleSet.objects.get(pk=pk)
 
@@ -92,7 +92,7 @@ class Explanation:
             "rules": self.rules_summary}
 
 
-def explain_case(*, actor: Any, case: Case) -> Explanation:
+def explain_case(*, actor: Actor, case: Case) -> Explanation:
     """Why this case has its eligibility and priority. The caller has scoped the case to the
     actor (registry.selectors); reading it here needs the triage capability."""
     permissions.require(actor, permissions.READ_TRIAGE)
@@ -131,7 +131,7 @@ class RecordedCircumstance:
     recorded_at: dt.datetime
 
 
-def circumstances_of(*, actor: Any, case: Case) -> list[RecordedCircumstance]:
+def circumstances_of(*, actor: Actor, case: Case) -> list[RecordedCircumstance]:
     permissions.require(actor, permissions.READ_TRIAGE)
     return [
         RecordedCircumstance(code=c.code, label=FACT_LABELS.get(c.code, c.code), note=c.note,

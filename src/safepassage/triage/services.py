@@ -1,8 +1,5 @@
 """Changes to triage: drafting, importing and publishing rule sets, re-scoring cases, recording
 circumstances and overriding one case. Permission checks and audit entries live here.
-
-Actors are users, or a string naming a system actor (a command run by an operator on the
-server, such as "command:rescore"), which is trusted as the shell it runs in.
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
+from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.registry.models import Case, Person
 from safepassage.triage.facts import AGE_FACTS, Circumstance, age_facts
@@ -40,19 +38,6 @@ CHUNK = 2000
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent / "rules" / "default.yaml"
 
 
-def _is_user(actor: Any) -> bool:
-    return getattr(actor, "is_authenticated", False)
-
-
-def _require(actor: Any, capability: str) -> None:
-    if _is_user(actor) or not isinstance(actor, str):
-        permissions.require(actor, capability)
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if _is_user(actor) else None
-
-
 # --- Rule sets -------------------------------------------------------------------------------
 
 def _write_rules(rule_set: RuleSet, rules: Sequence[RuleSpec]) -> None:
@@ -64,14 +49,14 @@ def _write_rules(rule_set: RuleSet, rules: Sequence[RuleSpec]) -> None:
     ])
 
 
-def start_draft(*, actor: Any, based_on: RuleSet | None = None) -> RuleSet:
+def start_draft(*, actor: Actor, based_on: RuleSet | None = None) -> RuleSet:
     """A new draft, a copy of `based_on` (by default the active version) to edit."""
-    _require(actor, permissions.EDIT_RULES)
+    permissions.require(actor, permissions.EDIT_RULES)
     source = based_on or active_rule_set()
     with transaction.atomic():
         draft = RuleSet.objects.create(
             name=source.name if source else "", notes=source.notes if source else "",
-            based_on=source, created_by=_user_or_none(actor),
+            based_on=source, created_by=permissions.user_of(actor),
         )
         if source:
             _write_rules(draft, [r.spec() for r in source.rules.all()])
@@ -81,10 +66,10 @@ def start_draft(*, actor: Any, based_on: RuleSet | None = None) -> RuleSet:
     return draft
 
 
-def replace_draft_rules(*, actor: Any, draft: RuleSet, name: str, notes: str,
+def replace_draft_rules(*, actor: Actor, draft: RuleSet, name: str, notes: str,
                         rules: Sequence[RuleSpec]) -> RuleSet:
     """Save a draft's name, notes and whole list of rules (the edit form sends them all)."""
-    _require(actor, permissions.EDIT_RULES)
+    permissions.require(actor, permissions.EDIT_RULES)
     with transaction.atomic():
         draft = RuleSet.objects.select_for_update().get(pk=draft.pk)
         if draft.is_published:
@@ -99,13 +84,13 @@ def replace_draft_rules(*, actor: Any, draft: RuleSet, name: str, notes: str,
     return draft
 
 
-def import_rule_set(*, actor: Any, text: str, publish: bool = False) -> RuleSet:
+def import_rule_set(*, actor: Actor, text: str, publish: bool = False) -> RuleSet:
     """A draft from YAML text (RuleSetError lists every problem); published at once if asked."""
-    _require(actor, permissions.EDIT_RULES)
+    permissions.require(actor, permissions.EDIT_RULES)
     parsed = parse_rule_set(text)
     with transaction.atomic():
         draft = RuleSet.objects.create(name=parsed.name, notes=parsed.notes,
-                                       created_by=_user_or_none(actor))
+                                       created_by=permissions.user_of(actor))
         _write_rules(draft, parsed.rules)
         audit.record(actor=actor, action="triage.rules_imported", object_type="rule_set",
                      object_id=draft.pk, details={"rules": len(parsed.rules)})
@@ -114,10 +99,10 @@ def import_rule_set(*, actor: Any, text: str, publish: bool = False) -> RuleSet:
     return draft
 
 
-def publish_rule_set(*, actor: Any, draft: RuleSet) -> RuleSet:
+def publish_rule_set(*, actor: Actor, draft: RuleSet) -> RuleSet:
     """Freeze a draft as the next version and make it the active one. Cases keep the version
     they were scored under until re-scored (rescore_cases)."""
-    _require(actor, permissions.EDIT_RULES)
+    permissions.require(actor, permissions.EDIT_RULES)
     with transaction.atomic():
         draft = RuleSet.objects.select_for_update().get(pk=draft.pk)
         if draft.is_published:
@@ -130,7 +115,7 @@ def publish_rule_set(*, actor: Any, draft: RuleSet) -> RuleSet:
         latest = RuleSet.objects.aggregate(v=Max("version"))["v"] or 0
         RuleSet.objects.filter(pk=draft.pk).update(
             state=RuleSet.State.PUBLISHED, version=latest + 1,
-            published_by=_user_or_none(actor), published_at=timezone.now(),
+            published_by=permissions.user_of(actor), published_at=timezone.now(),
         )
         draft.refresh_from_db()
         _point_to(actor=actor, rule_set=draft)
@@ -139,9 +124,9 @@ def publish_rule_set(*, actor: Any, draft: RuleSet) -> RuleSet:
     return draft
 
 
-def activate_rule_set(*, actor: Any, rule_set: RuleSet) -> RuleSet:
+def activate_rule_set(*, actor: Actor, rule_set: RuleSet) -> RuleSet:
     """Put an earlier published version back in force (for example to undo a bad change)."""
-    _require(actor, permissions.EDIT_RULES)
+    permissions.require(actor, permissions.EDIT_RULES)
     if not rule_set.is_published:
         raise ValidationError(_("Only a published version can be put in force; publish the "
                                 "draft first."))
@@ -152,9 +137,9 @@ def activate_rule_set(*, actor: Any, rule_set: RuleSet) -> RuleSet:
     return rule_set
 
 
-def _point_to(*, actor: Any, rule_set: RuleSet) -> None:
+def _point_to(*, actor: Actor, rule_set: RuleSet) -> None:
     ActiveRuleSet.objects.update_or_create(
-        pk=1, defaults={"rule_set": rule_set, "activated_by": _user_or_none(actor)}
+        pk=1, defaults={"rule_set": rule_set, "activated_by": permissions.user_of(actor)}
     )
 
 
@@ -206,7 +191,7 @@ def _age_facts_by_household(household_ids: Sequence[int] | None, today: dt.date
     return {h: age_facts(r, on=today) for h, r in ranges.items()}
 
 
-def rescore_cases(*, actor: Any, case_ids: Sequence[int] | None = None,
+def rescore_cases(*, actor: Actor, case_ids: Sequence[int] | None = None,
                   now: dt.datetime | None = None) -> RescoreSummary:
     """Score every case (or the given ones) under the active rule set, in bulk.
 
@@ -214,11 +199,11 @@ def rescore_cases(*, actor: Any, case_ids: Sequence[int] | None = None,
     overrides stay in force. Each case whose priority changed gets an audit entry. Case status
     is not moved: the verdict is a recommendation for a supervisor's decision.
     """
-    _require(actor, permissions.EDIT_RULES)
+    permissions.require(actor, permissions.SCORE_CASES)
     return _rescore(actor=actor, case_ids=case_ids, now=now)
 
 
-def _rescore(*, actor: Any, case_ids: Sequence[int] | None, now: dt.datetime | None
+def _rescore(*, actor: Actor, case_ids: Sequence[int] | None, now: dt.datetime | None
              ) -> RescoreSummary:
     """Read, score and write in one transaction holding the rule-set pointer's lock, so that an
     override or a circumstance recorded meanwhile waits and is never overwritten."""
@@ -232,7 +217,7 @@ def _lock_pointer() -> RuleSet | None:
     return pointer.rule_set if pointer else None
 
 
-def _rescore_locked(*, actor: Any, case_ids: Sequence[int] | None, now: dt.datetime | None
+def _rescore_locked(*, actor: Actor, case_ids: Sequence[int] | None, now: dt.datetime | None
                     ) -> RescoreSummary:
     started = time.perf_counter()
     rule_set = _lock_pointer()
@@ -337,21 +322,21 @@ def _write_priorities(new_priority: dict[int, int | None]) -> None:
 
 # --- One case: circumstances and overrides ---------------------------------------------------
 
-def _rescore_one(actor: Any, case: Case) -> None:
+def _rescore_one(actor: Actor, case: Case) -> None:
     """Score one case after a change to it (the caller has checked the actor's permission)."""
     if active_rule_set() is not None:
         _rescore(actor=actor, case_ids=[case.pk], now=None)
         case.refresh_from_db(fields=["priority"])
 
 
-def record_circumstance(*, actor: Any, case: Case, code: str, note: str = "") -> Case:
+def record_circumstance(*, actor: Actor, case: Case, code: str, note: str = "") -> Case:
     """A caseworker records a circumstance of the case (it is re-scored at once)."""
-    _require(actor, permissions.REVIEW_CASES)
+    permissions.require(actor, permissions.REVIEW_CASES)
     if code not in Circumstance.values:
         raise ValidationError(_("Unknown circumstance “%(code)s”.") % {"code": code})
     with transaction.atomic():
         CaseCircumstance.objects.update_or_create(
-            case=case, code=code, defaults={"note": note, "recorded_by": _user_or_none(actor)}
+            case=case, code=code, defaults={"note": note, "recorded_by": permissions.user_of(actor)}
         )
         audit.record(actor=actor, action="case.circumstance_recorded", object_type="case",
                      object_id=case.reference, details={"code": code, "with_note": bool(note)})
@@ -359,8 +344,8 @@ def record_circumstance(*, actor: Any, case: Case, code: str, note: str = "") ->
     return case
 
 
-def remove_circumstance(*, actor: Any, case: Case, code: str) -> Case:
-    _require(actor, permissions.REVIEW_CASES)
+def remove_circumstance(*, actor: Actor, case: Case, code: str) -> Case:
+    permissions.require(actor, permissions.REVIEW_CASES)
     with transaction.atomic():
         deleted, _rows = CaseCircumstance.objects.filter(case=case, code=code).delete()
         if deleted:
@@ -370,14 +355,14 @@ def remove_circumstance(*, actor: Any, case: Case, code: str) -> Case:
     return case
 
 
-def override_case(*, actor: Any, case: Case, eligible: bool | None, priority: int | None,
+def override_case(*, actor: Actor, case: Case, eligible: bool | None, priority: int | None,
                   reason: str) -> Assessment:
     """A supervisor sets this case's eligibility and/or priority, whatever the rules say.
 
     `None` keeps the rules' verdict for that part. The override survives re-scoring until
     cleared; the reason is required and kept encrypted, the fact of it is audited.
     """
-    _require(actor, permissions.DECIDE_ELIGIBILITY)
+    permissions.require(actor, permissions.DECIDE_ELIGIBILITY)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you override the rules for this case.")})
     if eligible is None and priority is None:
@@ -394,7 +379,7 @@ def override_case(*, actor: Any, case: Case, eligible: bool | None, priority: in
                 "choose “Eligible” as well.")})
         assessment.override_eligible, assessment.override_priority = eligible, priority
         assessment.override_reason = reason.strip()
-        assessment.overridden_by = _user_or_none(actor)
+        assessment.overridden_by = permissions.user_of(actor)
         assessment.overridden_at = timezone.now()
         assessment.save()
         _apply_final(actor=actor, case=case, assessment=assessment, action="case.overridden",
@@ -402,8 +387,8 @@ def override_case(*, actor: Any, case: Case, eligible: bool | None, priority: in
     return assessment
 
 
-def clear_override(*, actor: Any, case: Case, reason: str) -> Assessment:
-    _require(actor, permissions.DECIDE_ELIGIBILITY)
+def clear_override(*, actor: Actor, case: Case, reason: str) -> Assessment:
+    permissions.require(actor, permissions.DECIDE_ELIGIBILITY)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the rules should decide this case again.")})
     with transaction.atomic():
@@ -411,7 +396,7 @@ def clear_override(*, actor: Any, case: Case, reason: str) -> Assessment:
         assessment = _assessment_for(actor, case)
         assessment.override_eligible = assessment.override_priority = None
         assessment.override_reason = reason.strip()
-        assessment.overridden_by = _user_or_none(actor)
+        assessment.overridden_by = permissions.user_of(actor)
         assessment.overridden_at = None
         assessment.save()
         _apply_final(actor=actor, case=case, assessment=assessment,
@@ -419,7 +404,7 @@ def clear_override(*, actor: Any, case: Case, reason: str) -> Assessment:
     return assessment
 
 
-def _assessment_for(actor: Any, case: Case) -> Assessment:
+def _assessment_for(actor: Actor, case: Case) -> Assessment:
     assessment = Assessment.objects.select_for_update().filter(case=case).first()
     if assessment is None:
         _rescore_one(actor, case)
@@ -430,7 +415,7 @@ def _assessment_for(actor: Any, case: Case) -> Assessment:
     return assessment
 
 
-def _apply_final(*, actor: Any, case: Case, assessment: Assessment, action: str,
+def _apply_final(*, actor: Actor, case: Case, assessment: Assessment, action: str,
                  extra: dict[str, Any]) -> None:
     old = Case.objects.filter(pk=case.pk).values_list("priority", flat=True).get()
     new = assessment.final_priority

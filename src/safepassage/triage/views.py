@@ -7,13 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from safepassage.accounts import permissions
-from safepassage.accounts.decorators import staff_required
+from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case
 from safepassage.triage import selectors, services
@@ -40,7 +40,7 @@ def _error_text(exc: Exception) -> str:
     return str(exc.args[0]) if exc.args else str(exc)
 
 
-def _rule_set_or_404(request: HttpRequest, pk: int) -> RuleSet:
+def _rule_set_or_404(request: StaffRequest, pk: int) -> RuleSet:
     try:
         return selectors.get_rule_set(actor=request.user, pk=pk)
     except RuleSet.DoesNotExist as exc:
@@ -48,7 +48,7 @@ def _rule_set_or_404(request: HttpRequest, pk: int) -> RuleSet:
 
 
 @staff_required
-def rules_home(request: HttpRequest) -> HttpResponse:
+def rules_home(request: StaffRequest) -> HttpResponse:
     all_sets = list(selectors.rule_sets(actor=request.user))
     active = selectors.active_rule_set()
     return render(request, "triage/rules_home.html", {
@@ -63,7 +63,7 @@ def rules_home(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_set_detail(request: StaffRequest, pk: int) -> HttpResponse:
     rule_set = _rule_set_or_404(request, pk)
     can_edit = permissions.can(request.user, permissions.EDIT_RULES)
     rules = list(rule_set.rules.all())
@@ -100,7 +100,7 @@ def rule_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def start_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def start_draft(request: StaffRequest, pk: int) -> HttpResponse:
     source = _rule_set_or_404(request, pk)
     try:
         draft = services.start_draft(actor=request.user, based_on=source)
@@ -112,7 +112,7 @@ def start_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: StaffRequest, pk: int) -> HttpResponse:
     draft = _rule_set_or_404(request, pk)
     try:
         published = services.publish_rule_set(actor=request.user, draft=draft)
@@ -126,7 +126,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def activate(request: HttpRequest, pk: int) -> HttpResponse:
+def activate(request: StaffRequest, pk: int) -> HttpResponse:
     rule_set = _rule_set_or_404(request, pk)
     try:
         services.activate_rule_set(actor=request.user, rule_set=rule_set)
@@ -139,7 +139,7 @@ def activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
-def export_yaml(request: HttpRequest, pk: int) -> HttpResponse:
+def export_yaml(request: StaffRequest, pk: int) -> HttpResponse:
     rule_set = _rule_set_or_404(request, pk)
     text = dump_rule_set(name=rule_set.name, notes=rule_set.notes,
                          rules=[r.spec() for r in rule_set.rules.all()])
@@ -151,7 +151,7 @@ def export_yaml(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def import_yaml(request: HttpRequest) -> HttpResponse:
+def import_yaml(request: StaffRequest) -> HttpResponse:
     form = ImportRulesForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a YAML file of rules to import."))
@@ -177,7 +177,7 @@ def import_yaml(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_POST
-def rescore(request: HttpRequest) -> HttpResponse:
+def rescore(request: StaffRequest) -> HttpResponse:
     try:
         summary = services.rescore_cases(actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
@@ -187,7 +187,7 @@ def rescore(request: HttpRequest) -> HttpResponse:
     return redirect("triage:rules")
 
 
-def _case_or_404(request: HttpRequest, reference: str) -> Case:
+def _case_or_404(request: StaffRequest, reference: str) -> Case:
     try:
         return registry_selectors.get_case(actor=request.user, reference=reference)
     except Case.DoesNotExist as exc:
@@ -196,7 +196,7 @@ def _case_or_404(request: HttpRequest, reference: str) -> Case:
 
 @staff_required
 @require_POST
-def circumstance(request: HttpRequest, reference: str) -> HttpResponse:
+def circumstance(request: StaffRequest, reference: str) -> HttpResponse:
     case = _case_or_404(request, reference)
     form = CircumstanceForm(request.POST)
     if not form.is_valid():
@@ -219,7 +219,7 @@ def circumstance(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def override(request: HttpRequest, reference: str) -> HttpResponse:
+def override(request: StaffRequest, reference: str) -> HttpResponse:
     case = _case_or_404(request, reference)
     clearing = bool(request.POST.get("clear"))
     form: Any = ClearOverrideForm(request.POST) if clearing else OverrideForm(request.POST)

@@ -10,6 +10,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from django.core.management.base import BaseCommand, CommandParser
 
+from safepassage.accounts import permissions
 from safepassage.credentials import services
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         out: Path = options["out"]
         out.mkdir(parents=True, exist_ok=True)
-        docs = services.export_trust_documents(actor="command-line")
+        docs = services.export_trust_documents(actor=permissions.OPERATOR)
         (out / "trust-list.json").write_text(json.dumps(docs.trust_list, indent=1) + "\n")
         (out / "revocation-list.json").write_text(json.dumps(docs.revocation_list, indent=1) + "\n")
         anchor = serialization.load_der_public_key(base64.b64decode(docs.anchor.public_key))

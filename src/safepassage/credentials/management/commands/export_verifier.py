@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from safepassage.accounts import permissions
 from safepassage.credentials import services
 from safepassage.credentials.verifier_page import render_verifier_html
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         out: Path = options["out"]
-        html = render_verifier_html(services.export_trust_documents(actor="command-line"))
+        html = render_verifier_html(services.export_trust_documents(actor=permissions.OPERATOR))
         out.write_text(html, encoding="utf-8")
         self.stdout.write(f"Wrote {out} ({len(html.encode()) // 1024} KiB). Copy it to the gate "
                           "phones and open it there; export again after any revocation.")

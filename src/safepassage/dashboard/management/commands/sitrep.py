@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from safepassage.accounts import permissions
 from safepassage.dashboard.sitrep import build_situation_report
 
 
@@ -28,5 +29,5 @@ class Command(BaseCommand):
         out = Path(options["out"])
         if not out.parent.exists():
             raise CommandError(f"--out: the folder {out.parent} does not exist; create it first.")
-        out.write_bytes(build_situation_report(actor=None, day=day))
+        out.write_bytes(build_situation_report(actor=permissions.OPERATOR, day=day))
         self.stdout.write(f"Situation report for {day.isoformat()} written to {out}.")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation
 from safepassage.intake import services
 from safepassage.intake.models import ApiToken
@@ -40,8 +41,9 @@ class Command(BaseCommand):
             return
         if options["revoke"]:
             try:
-                revoked = services.revoke_api_token(actor=None, organisation=organisation,
-                                                    prefix=options["revoke"])
+                revoked = services.revoke_api_token(
+                    actor=permissions.OPERATOR, organisation=organisation,
+                    prefix=options["revoke"])
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from exc
             if not revoked:
@@ -49,6 +51,6 @@ class Command(BaseCommand):
                                    f"{options['revoke']!r}; see --list.")
             self.stdout.write(f"revoked {revoked} token(s)")
             return
-        token = services.create_api_token(actor=None, organisation=organisation,
+        token = services.create_api_token(actor=permissions.OPERATOR, organisation=organisation,
                                           name=options["name"])
         self.stdout.write(token)

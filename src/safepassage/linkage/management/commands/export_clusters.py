@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safepassage.accounts import permissions
 from safepassage.audit import services as audit
 
 
@@ -33,6 +34,6 @@ class Command(BaseCommand):
             for external_id, cluster_id in cluster_rows():
                 writer.writerow([external_id, cluster_id])
                 count += 1
-        audit.record(actor="command-line", action="linkage.clusters_exported",
+        audit.record(actor=permissions.OPERATOR, action="linkage.clusters_exported",
                      details={"rows": count})
         self.stdout.write(f"wrote {count} rows to {options['out']}")

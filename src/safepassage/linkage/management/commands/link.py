@@ -7,6 +7,10 @@ from typing import Any, cast
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
+from safepassage.accounts import permissions
+from safepassage.linkage.models import LinkageRun
+from safepassage.linkage.services import run_linkage
+
 STEPS = ("reading features", "linking", "saving decisions")
 
 
@@ -31,9 +35,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from safepassage.linkage.models import LinkageRun
-        from safepassage.linkage.services import run_linkage
-
         if options["if_never_run"] and LinkageRun.objects.exists():
             self.stdout.write("A linkage run was made before; not run again.")
             return
@@ -51,7 +52,7 @@ class Command(BaseCommand):
                 bar.update(1)
 
         run = run_linkage(
-            actor="command-line", backend=options["backend"], spark=spark,
+            actor=permissions.LINKAGE, backend=options["backend"], spark=spark,
             retrain=not options["keep_model"], progress=progress,
         )
         bar.update(len(STEPS) - bar.n)

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safepassage.accounts import permissions
 from safepassage.audit import services as audit
 from safepassage.protection.keys import (
     key_source_is_file,
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         rows = reencrypt_all()
         usage = key_usage()
         stale = {kid: n for kid, n in usage.items() if kid != ring.primary_kid}
-        audit.record(actor="rotate-data-key", action="protection.key_rotated",
+        audit.record(actor=permissions.OPERATOR, action="protection.key_rotated",
                      details={"primary": ring.primary_kid, "rows": rows})
         if stale:
             raise CommandError(f"Values still under old keys: {stale}. Run the command again.")

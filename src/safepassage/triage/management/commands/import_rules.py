@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safepassage.accounts import permissions
 from safepassage.triage import services
 from safepassage.triage.rulebook import RuleSetError
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: cannot read it as UTF-8 text ({exc}).") from exc
         publish = options["publish"] or options["rescore"]
         try:
-            rule_set = services.import_rule_set(actor="command:import-rules", text=text,
+            rule_set = services.import_rule_set(actor=permissions.OPERATOR, text=text,
                                                 publish=publish)
         except RuleSetError as exc:
             raise CommandError(f"{path}: nothing imported.\n  " + "\n  ".join(exc.problems)
@@ -43,4 +44,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Imported {rules} rules as draft {rule_set.pk}; publish it in "
                               "the staff UI (Rules) or import again with --publish.")
         if options["rescore"]:
-            self.stdout.write(str(services.rescore_cases(actor="command:import-rules")))
+            self.stdout.write(str(services.rescore_cases(actor=permissions.OPERATOR)))

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from safepassage.accounts import permissions
 from safepassage.registry.models import Case
 from safepassage.triage import services
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             case_ids = list(Case.objects.filter(assessment__isnull=True)
                             .values_list("pk", flat=True))
         try:
-            summary = services.rescore_cases(actor="command:rescore", case_ids=case_ids)
+            summary = services.rescore_cases(actor=permissions.TRIAGE, case_ids=case_ids)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(str(summary))
