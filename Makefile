@@ -48,6 +48,7 @@ test-postgres:
 
 lint: install
 	.venv/bin/ruff check src tests bench
+	.venv/bin/lint-imports
 	.venv/bin/mypy
 
 format: install

@@ -152,9 +152,11 @@ def reset() -> None:
 
 
 def commitments() -> None:
+    from safepassage.dashboard.demo import load_demo_commitments
     from safepassage.engagements.demo import load_demo_engagements
 
     load_demo_engagements()
+    load_demo_commitments()
 
 
 def supervisor() -> Any:

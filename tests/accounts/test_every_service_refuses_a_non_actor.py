@@ -58,6 +58,8 @@ WITHOUT_ACTOR = {
         "the subject of a title, inside record_meeting",
     "safepassage.linkage.services.record_features":
         "subscribed to the registry's households_registered, whose actor was checked",
+    "safepassage.linkage.services.refresh_features":
+        "subscribed to the registry's person_corrected, whose actor was checked",
     "safepassage.linkage.services.pending_checks": "a count",
     "safepassage.linkage.services.run_pending_checks":
         "the duplicate checker's work, audited as LINKAGE",

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role, User
+from safepassage.dashboard.demo import load_demo_commitments
 from safepassage.engagements.demo import load_demo_engagements
 from safepassage.registry.demo import load_demo_population
 from tests.conftest import sign_in_with_browser
@@ -21,6 +22,7 @@ def test_the_dashboard_renders_its_charts_and_offers_the_report(
 ) -> None:
     load_demo_population(households=150, seed=7)
     load_demo_engagements()
+    load_demo_commitments()
     supervisor = make_user(Role.SUPERVISOR)
 
     sign_in_with_browser(page, live_server, supervisor)

@@ -9,8 +9,8 @@ import pytest
 
 from safepassage.accounts.models import Role
 from safepassage.airlift.models import Flight, Seat
+from safepassage.airlift.selectors import cases_on_flight
 from safepassage.messaging.models import Message, Via
-from safepassage.messaging.selectors import cases_on_flight
 from safepassage.messaging.services import Audience, send_broadcast
 from safepassage.registry.models import Relationship, Status
 from tests.conftest import person

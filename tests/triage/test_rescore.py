@@ -15,7 +15,7 @@ from safepassage.audit.models import AuditEntry
 from safepassage.registry.models import Case, Relationship, Status
 from safepassage.triage import selectors, services
 from safepassage.triage.facts import Circumstance
-from safepassage.triage.models import Assessment
+from safepassage.triage.models import ActiveRuleSet, Assessment
 from tests.conftest import person
 
 
@@ -67,11 +67,16 @@ def test_rescoring_changes_no_status_and_audits_each_changed_priority(
     assert AuditEntry.objects.filter(action="triage.rescored").count() == 2
 
 
-def test_new_registrations_can_be_scored_alone(make_case: Callable[..., Case]) -> None:
+def test_cases_registered_while_no_rules_were_in_force_can_be_scored_alone(
+    make_case: Callable[..., Case],
+) -> None:
     old = make_case(category="citizen")
-    call_command("rescore", stdout=StringIO())
     Case.objects.filter(pk=old.pk).update(priority=None)  # would be restored by a full re-score
+    in_force = ActiveRuleSet.objects.get()
+    ActiveRuleSet.objects.all().delete()
     new = make_case(category="permanent_resident")
+    assert new.priority is None
+    ActiveRuleSet.objects.create(pk=1, rule_set=in_force.rule_set)
 
     out = StringIO()
     call_command("rescore", "--unscored", stdout=out)

@@ -5,3 +5,11 @@ class AirliftConfig(AppConfig):
     name = "safepassage.airlift"
     label = "airlift"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from safepassage.airlift import selectors
+        from safepassage.messaging import audiences
+
+        # A broadcast can go to the households holding seats on one flight.
+        audiences.provide_flights(audiences.Flights(
+            open_flights=selectors.open_flights, cases_on_flight=selectors.cases_on_flight))

@@ -14,9 +14,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
-from safepassage.airlift.models import Flight, PlanRun, Seat
+from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
 from safepassage.audit import services as audit
-from safepassage.registry.models import Person
+from safepassage.registry.models import Case, Person
 
 
 def flights_for(*, actor: Actor) -> QuerySet[Flight]:
@@ -28,6 +28,19 @@ def flights_for(*, actor: Actor) -> QuerySet[Flight]:
         people_on_board=Sum("passengers__people", filter=live),
         households=Count("passengers", filter=live),
     ).order_by("departs_at", "code")
+
+
+def open_flights() -> list[tuple[int, str]]:
+    """Flights a broadcast can still reach the passengers of: not departed, not cancelled."""
+    flights = Flight.objects.exclude(status__in=[FlightStatus.DEPARTED, FlightStatus.CANCELLED])
+    return [(flight.pk, str(flight)) for flight in flights]
+
+
+def cases_on_flight(flight_id: int) -> QuerySet[Case]:
+    """The cases whose households hold a live seat on a flight (expected, checked in or
+    boarded; a no-show's seat is only a record): for a broadcast to a flight."""
+    seats = Seat.objects.filter(flight_id=flight_id).exclude(gate=Seat.Gate.NO_SHOW)
+    return Case.objects.filter(pk__in=seats.values("case_id")).order_by("pk")
 
 
 def get_flight(*, actor: Actor, flight_id: int) -> Flight:

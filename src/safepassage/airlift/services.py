@@ -32,6 +32,8 @@ from safepassage.airlift.models import (
 from safepassage.airlift.planner import FlightOffer, HouseholdDemand, plan_flights
 from safepassage.airlift.selectors import under_two
 from safepassage.audit import services as audit
+from safepassage.credentials import services as credentials
+from safepassage.credentials.models import Credential, CredentialKind
 from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
 from safepassage.registry.models import Case, Category, Person, Status
@@ -252,9 +254,6 @@ def revoke_passes_of_left_seats(*, actor: Actor, seats: Sequence[Seat]) -> None:
     permissions.check_actor(actor)
     if not seats:
         return
-    from safepassage.credentials import services as credentials
-    from safepassage.credentials.models import Credential, CredentialKind
-
     def number(code: str) -> str:
         try:
             return credentials.normalise_flight_number(code)
@@ -453,9 +452,6 @@ def issue_boarding_passes(*, actor: Actor, flight: Flight) -> PassesIssued:
     none in force for this flight and day; each household issued one hears "boarding pass
     ready". Clicking twice issues nothing twice. All or nothing: one household's pass that
     cannot be issued stops the batch with its reason."""
-    from safepassage.credentials import services as credentials
-    from safepassage.credentials.models import Credential, CredentialKind
-
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
     if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):

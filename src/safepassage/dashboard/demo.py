@@ -18,10 +18,25 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from safepassage.airlift.models import OPEN_STATUSES, Flight, FlightStatus, Seat
+from safepassage.dashboard.models import Commitment, Counts
 from safepassage.registry.models import Case, Category, Status, StatusChange
 
 KABUL = ZoneInfo("Asia/Kabul")
 FLOWN_PEOPLE = 3700
+
+
+def load_demo_commitments() -> int:
+    """The public commitments of the demo story, unless some are recorded; returns how many."""
+    if Commitment.objects.exists():
+        return 0
+    return len(Commitment.objects.bulk_create([
+        Commitment(title="Resettle 21,000 Afghans", target=21000,
+                   counts=Counts.AFGHANS_RESETTLED, announced_on=dt.date(2021, 8, 18),
+                   deadline=dt.date(2023, 12, 31)),
+        Commitment(title="Bring home every citizen who asks", target=400,
+                   counts=Counts.CITIZENS_EVACUATED, announced_on=dt.date(2021, 8, 15),
+                   deadline=dt.date(2021, 8, 31)),
+    ]))
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from safepassage.audit import services as audit
 from safepassage.dashboard import charts, selectors, services
 from safepassage.dashboard.exports import TABLES
 from safepassage.dashboard.forms import AsOfForm, CommitmentForm
+from safepassage.dashboard.sitrep import build_situation_report
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
@@ -107,8 +108,6 @@ def new_commitment(request: StaffRequest) -> HttpResponse:
 
 @staff_required
 def situation_report(request: StaffRequest) -> HttpResponse:
-    from safepassage.dashboard.sitrep import build_situation_report
-
     _form, day = _as_of(request)
     day = day or timezone.localdate()
     pdf = build_situation_report(actor=request.user, day=day)

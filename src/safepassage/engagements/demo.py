@@ -1,4 +1,4 @@
-"""Demo story of the diplomatic log and the public commitments, for `make run`.
+"""Demo story of the diplomatic log, for `make run` (dashboard.demo adds the commitments).
 
 A first multilateral contact about safe passage and the airport (Qatar and Turkey helping), then
 thirteen informal meetings in Doha over the following year. Generated text, real shapes.
@@ -14,7 +14,6 @@ from django.db import transaction
 
 from safepassage.accounts import permissions
 from safepassage.audit import services as audit
-from safepassage.dashboard.models import Commitment, Counts
 from safepassage.engagements.models import (
     FollowUp,
     Format,
@@ -98,16 +97,7 @@ def _doha_meetings(rng: random.Random) -> list[DemoMeeting]:
 
 @transaction.atomic
 def load_demo_engagements(*, seed: int = 2021) -> int:
-    """Record the demo meetings and commitments unless some exist; returns meetings created."""
-    if not Commitment.objects.exists():
-        Commitment.objects.bulk_create([
-            Commitment(title="Resettle 21,000 Afghans", target=21000,
-                       counts=Counts.AFGHANS_RESETTLED, announced_on=dt.date(2021, 8, 18),
-                       deadline=dt.date(2023, 12, 31)),
-            Commitment(title="Bring home every citizen who asks", target=400,
-                       counts=Counts.CITIZENS_EVACUATED, announced_on=dt.date(2021, 8, 15),
-                       deadline=dt.date(2021, 8, 31)),
-        ])
+    """Record the demo meetings unless some exist; returns meetings created."""
     if Meeting.objects.exists():
         return 0
     rng = random.Random(seed)

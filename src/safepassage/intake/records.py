@@ -12,8 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from safepassage.intake import normalise
 from safepassage.protection.cipher import blind_index
+from safepassage.registry import normalise
 from safepassage.registry.models import Category, Language, Relationship, Sex
 from safepassage.registry.services import PersonData
 

@@ -10,14 +10,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from safepassage.intake.normalise import (
+from safepassage.linkage.names import is_arabic_script, latin_key, skeleton, split_native_name
+from safepassage.registry.normalise import (
     NormalisationError,
     normalise_document_number,
     normalise_email,
     normalise_phone,
     parse_date_of_birth,
 )
-from safepassage.linkage.names import is_arabic_script, latin_key, skeleton, split_native_name
 
 EPOCH = dt.date(1970, 1, 1)
 

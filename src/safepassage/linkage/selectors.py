@@ -3,18 +3,28 @@ duplicates, and the clusters for export."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
-from safepassage.linkage.models import TOGETHER, CandidatePair, PairStatus, PersonCluster
+from safepassage.intake.models import ExternalReference
+from safepassage.linkage.models import (
+    TOGETHER,
+    CandidatePair,
+    LinkageModel,
+    PairStatus,
+    PersonCluster,
+)
 from safepassage.registry.models import Case, Person
+from safepassage.registry.selectors import cases_visible_to
 
 REVIEW_PAGE = 100
 
@@ -47,9 +57,7 @@ def held_reasons(pair: CandidatePair, birth_years: tuple[int | None, int | None]
     and the two birth years (the rules of engine.link: no automatic merge of brothers, of a
     pair born far apart or a generation apart without a document in common, or below the
     threshold; the check at registration only proposes)."""
-    from django.utils.translation import gettext as _
-
-    from safepassage.linkage import engine
+    from safepassage.linkage import engine  # Splink and pandas: loaded by the pages that need them
 
     if pair.status != PairStatus.PENDING:
         return []
@@ -117,8 +125,6 @@ def _born(p: Person) -> str:
 
 
 def _rows(left: Person, right: Person) -> list[tuple[str, str, str]]:
-    from django.utils.translation import gettext as _
-
     def values(p: Person) -> list[str]:
         return [p.given_name, p.family_name, p.father_name, p.name_native, _born(p),
                 p.get_sex_display(), ", ".join(p.phones or []), p.email, p.tazkira_number,
@@ -152,8 +158,6 @@ def get_pair_file(*, actor: Actor, pair_id: int) -> PairFile:
 
 def field_label(field: str) -> str:
     """A compared field's name as the pair page shows it."""
-    from django.utils.translation import gettext as _
-
     labels = {
         "given_name": _("Given name"), "family_name": _("Family name"),
         "father_name": _("Father's name"), "date_of_birth": _("Born"), "sex": _("Sex"),
@@ -166,8 +170,6 @@ def field_label(field: str) -> str:
 def level_label(level: str) -> str:
     """What a comparison level means, in words: the model's labels are Splink's ("Exact match
     on given_key", "All other comparisons")."""
-    from django.utils.translation import gettext as _
-
     exact = re.fullmatch(r"Exact match on (\w+)", level)
     if exact:
         column = exact.group(1)
@@ -215,8 +217,6 @@ def duplicates_of_case(*, actor: Actor, case: Case) -> list[DuplicateNote]:
     duplicate of …") and merged ones ("same person as … in …"). Scoped to the actor's cases."""
     if not permissions.can(actor, permissions.VIEW_CASES):
         return []
-    from safepassage.registry.selectors import cases_visible_to
-
     members = {p.pk: p for p in case.household.members.all()}
     pairs = CandidatePair.objects.filter(
         Q(person_a_id__in=members) | Q(person_b_id__in=members),
@@ -239,8 +239,6 @@ def duplicates_of_case(*, actor: Actor, case: Case) -> list[DuplicateNote]:
 
 def cluster_rows() -> Iterator[tuple[str, int]]:
     """(external id, cluster id) of every imported registration, for export-clusters."""
-    from safepassage.intake.models import ExternalReference
-
     clusters = dict(PersonCluster.objects.values_list("person_id", "cluster_id"))
     references = ExternalReference.objects.values_list("external_id", "person_id").order_by("pk")
     for external_id, person_id in references.iterator(chunk_size=10000):
@@ -257,17 +255,13 @@ class ModelWeights:
 
 def model_weights(*, actor: Actor) -> ModelWeights:
     """The match weight of every level of every comparison of the current model."""
-    import math
-
-    from safepassage.linkage.models import LinkageModel
-
     permissions.require(actor, permissions.RESOLVE_DUPLICATES)
     latest = LinkageModel.objects.first()
     if latest is not None:
         model: dict[str, Any] = dict(latest.splink_model)
         name, records, created = str(latest), latest.records, latest.created_at
     else:
-        from safepassage.linkage.engine import default_model
+        from safepassage.linkage.engine import default_model  # Splink: only without a model
 
         model, name, records, created = default_model(), "default (synthetic)", 0, None
     levels = []

@@ -9,7 +9,6 @@ the reason "duplicate of SP-…", which the undo reverses.
 from __future__ import annotations
 
 import copy
-import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,7 +23,6 @@ from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import insert_rows
-from safepassage.linkage import tasks
 from safepassage.linkage.features import blocking_key_values, features_of_person
 from safepassage.linkage.models import (
     APART,
@@ -40,10 +38,12 @@ from safepassage.linkage.models import (
     PersonFeatures,
 )
 from safepassage.protection.cipher import blind_index
-from safepassage.registry.models import Case, Person, Status
-from safepassage.runner import background as runner
+from safepassage.registry.models import TRANSITIONS, Case, Person, Status
+from safepassage.registry.services import change_case_status
 
-if TYPE_CHECKING:  # pandas and Splink load on first use: registering a household stays light
+# pandas and Splink (linkage.engine) are imported inside the functions that use them, on first
+# use: registering a household, which records features here, stays light.
+if TYPE_CHECKING:
     import pandas as pd
 
 # A registration of at most this many people is checked against everyone at once (a web form,
@@ -68,15 +68,17 @@ def _digest(value: str) -> str:
     return blind_index(value, kind=BLOCK_KEY_KIND)
 
 
-def record_features(persons: Sequence[Person]) -> None:
-    """The intake hook, inside the registration's transaction: compute and store the features
-    and blocking keys of new persons; a small registration (a web form, an API referral) is then
-    checked against the persons already registered: after the commit, by the background runner
-    (the default: the registrant's answer does not wait for fuzzy matching; a pending row written
-    here, with the registration, keeps the check if the wake-up is lost), or at once
-    (settings.LINKAGE_INSTANT_CHECK = "inline")."""
+def record_features(persons: Sequence[Person]) -> int:
+    """Inside the registration's transaction (linkage.subscribers): compute and store the
+    features and blocking keys of new persons; a small registration (a web form, an API
+    referral) is then checked against the persons already registered: after the commit, by the
+    background runner (the default: the registrant's answer does not wait for fuzzy matching; a
+    pending row written here, with the registration, keeps the check if the wake-up is lost), or
+    at once (settings.LINKAGE_INSTANT_CHECK = "inline").
+
+    Returns the number of households left for the background check."""
     if not persons:
-        return
+        return 0
     features = {person.pk: features_of_person(person) for person in persons}
     now = timezone.now()
     insert_rows(PersonFeatures, ("person", "data", "computed_at"),
@@ -85,16 +87,24 @@ def record_features(persons: Sequence[Person]) -> None:
                 ((pk, _digest(v)) for pk, data in features.items()
                  for v in blocking_key_values(data)))
     if len(persons) > INSTANT_CHECK_MAX_PERSONS:
-        return
+        return 0
     if settings.LINKAGE_INSTANT_CHECK == "inline":
         check_new_persons(persons=persons, features=features)
-        return
-    PendingCheck.objects.bulk_create(
+        return 0
+    pending = PendingCheck.objects.bulk_create(
         [PendingCheck(household_id=h) for h in sorted({p.household_id for p in persons})]
     )
-    # Robust: a wake-up that fails must not turn a committed registration into an error page;
-    # the pending row waits for the runner's periodic check.
-    transaction.on_commit(functools.partial(runner.wake, tasks.check_duplicates), robust=True)
+    return len(pending)
+
+
+def refresh_features(persons: Sequence[Person]) -> int:
+    """The features and blocking keys of corrected persons, computed again (and the small
+    corrections checked again for duplicates, as a registration is); see record_features."""
+    ids = [p.pk for p in persons]
+    PersonFeatures.objects.filter(person_id__in=ids).delete()
+    BlockKey.objects.filter(person_id__in=ids).delete()
+    PendingCheck.objects.filter(household_id__in={p.household_id for p in persons}).delete()
+    return record_features(persons)
 
 
 def pending_checks() -> int:
@@ -521,9 +531,6 @@ def confirm_pair(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
 def _withdraw_if_duplicate_household(
     *, actor: Actor, merge: Merge, person: Person, clusters: dict[int, int]
 ) -> None:
-    from safepassage.registry.models import TRANSITIONS
-    from safepassage.registry.services import change_case_status
-
     case = Case.objects.get(household_id=person.household_id)
     members = list(Person.objects.filter(household_id=person.household_id).values_list("pk",
                                                                                        flat=True))
@@ -571,8 +578,6 @@ def reject_pair(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
 def undo_merge(*, actor: Actor, pair: CandidatePair, reason: str = "") -> CandidatePair:
     """Undo a merge (automatic or confirmed): the two persons are apart again and stay apart,
     and a case withdrawn as a duplicate by this merge goes back under review."""
-    from safepassage.registry.services import change_case_status
-
     permissions.require(actor, permissions.RESOLVE_DUPLICATES)
     with transaction.atomic():
         locked = _lock_pair(pair)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from safepassage.linkage.features import features_of_row
+from safepassage.synthetic.population import generate_population
+from safepassage.synthetic.registrations import generate_registrations
 
 # Registrations were received in August 2021: dates are read as of then.
 RECEIVED = dt.date(2021, 8, 31)
@@ -30,16 +32,13 @@ def frame_of_rows(rows: Iterable[dict[str, str]]) -> tuple[pd.DataFrame, pd.Seri
 
 
 def synthetic_frame(*, households: int, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
-    from safepassage.synthetic.population import generate_population
-    from safepassage.synthetic.registrations import generate_registrations
-
     population = generate_population(households=households, seed=seed)
     frame, truth, _ids = frame_of_rows(generate_registrations(population, seed=seed))
     return frame, truth
 
 
 def main() -> int:
-    from safepassage.linkage import engine
+    from safepassage.linkage import engine  # Splink: only when run as a script
 
     frame, _truth = synthetic_frame(households=5000, seed=42)
     result = engine.link(frame)

@@ -1,8 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from safepassage.airlift.models import Flight, FlightStatus
+from safepassage.messaging.audiences import open_flights
 from safepassage.registry.models import Category, Status
 
 
@@ -21,11 +23,10 @@ class BroadcastForm(forms.Form):
     statuses = forms.MultipleChoiceField(
         label=_("Case statuses (none ticked: all)"), choices=Status.choices, required=False,
         widget=forms.CheckboxSelectMultiple)
-    flight = forms.ModelChoiceField(
+    # The open flights, as airlift provides them (messaging.audiences).
+    flight = forms.TypedChoiceField(
         label=_("Only the households holding seats on this flight"), required=False,
-        queryset=Flight.objects.exclude(status__in=[FlightStatus.DEPARTED,
-                                                    FlightStatus.CANCELLED]),
-        empty_label=_("Any flight or none"))
+        coerce=int, empty_value=None)
     essential = forms.BooleanField(
         label=_("Essential: send also to people who opted out (safety, their flight)"),
         required=False)
@@ -33,6 +34,12 @@ class BroadcastForm(forms.Form):
         label=_("Send at most this many messages a minute"), min_value=1,
         max_value=settings.MESSAGING_BROADCAST_MAX_RATE_PER_MINUTE,
         initial=settings.MESSAGING_BROADCAST_RATE_PER_MINUTE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        flight = self.fields["flight"]
+        assert isinstance(flight, forms.TypedChoiceField)
+        flight.choices = [("", _("Any flight or none")), *open_flights()]
 
     def texts(self) -> dict[str, str]:
         data = self.cleaned_data

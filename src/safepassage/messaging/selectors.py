@@ -1,4 +1,4 @@
-"""Reads of the outbox: a case's messages and replies, the status page, broadcast audiences."""
+"""Reads of the outbox: a case's messages and replies, the status page, broadcasts."""
 
 from __future__ import annotations
 
@@ -12,29 +12,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.messaging.models import Broadcast, InboundMessage, Kind, Message, State, Via
 from safepassage.messaging.notices import language_for, render
-from safepassage.messaging.services import Audience
 from safepassage.registry.models import Case
-
-
-def cases_in_audience(audience: Audience) -> QuerySet[Case]:
-    """The cases a broadcast reaches. Extend here as new ways to choose an audience arrive."""
-    cases = Case.objects.all()
-    if audience.categories:
-        cases = cases.filter(category__in=audience.categories)
-    if audience.statuses:
-        cases = cases.filter(status__in=audience.statuses)
-    if audience.flight is not None:
-        cases = cases.filter(pk__in=cases_on_flight(audience.flight).values("pk"))
-    return cases.order_by("pk")
-
-
-def cases_on_flight(flight_id: int) -> QuerySet[Case]:
-    """The cases whose households hold a live seat on a flight (expected, checked in or
-    boarded; a no-show's seat is only a record): for a broadcast to a flight."""
-    from safepassage.airlift.models import Seat
-
-    seats = Seat.objects.filter(flight_id=flight_id).exclude(gate=Seat.Gate.NO_SHOW)
-    return Case.objects.filter(pk__in=seats.values("case_id")).order_by("pk")
 
 
 def messages_for_case(*, actor: Actor, case: Case) -> list[Message]:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +26,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import create_objects
+from safepassage.messaging.audiences import Audience, cases_in_audience
 from safepassage.messaging.models import (
     Broadcast,
     InboundMessage,
@@ -39,6 +40,7 @@ from safepassage.messaging.notices import language_for, render
 from safepassage.messaging.segments import measure
 from safepassage.registry.identifiers import digest_for
 from safepassage.registry.models import Case, Identifier, Person, Relationship
+from safepassage.registry.normalise import NormalisationError, normalise_phone
 
 # Messages about a person's own case always go, even to someone who opted out of the others.
 ESSENTIAL_KINDS = frozenset(
@@ -155,7 +157,8 @@ def queue_message(
 def notify_registration_received(
     *, actor: Actor, cases: Sequence[Case], people: Sequence[Person]
 ) -> None:
-    """The hook in registry.services.register_households, inside its transaction."""
+    """Each new household hears it is registered (messaging.subscribers), in the registration's
+    transaction."""
     queue_messages(actor=actor, cases=cases, kind=Kind.REGISTRATION_RECEIVED, people=people)
 
 
@@ -178,7 +181,8 @@ def status_notice_carried_elsewhere(*to_statuses: str) -> Iterator[None]:
 
 
 def notify_status_changed(*, actor: Actor, case: Case, to_status: str) -> None:
-    """The hook in registry.services.change_case_status, inside its transaction."""
+    """The household hears its case's new status (messaging.subscribers), in the change's
+    transaction."""
     permissions.check_actor(actor)
     if to_status in _STATUS_NOTICES_CARRIED.get():
         return
@@ -239,22 +243,6 @@ def _write(
 
 
 @dataclass
-class Audience:
-    """Which households a broadcast goes to: every filter given must hold."""
-
-    categories: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
-    flight: int | None = None  # an airlift Flight's id: the households holding seats on it
-
-    def as_json(self) -> dict[str, Any]:
-        audience: dict[str, Any] = {"categories": sorted(self.categories),
-                                    "statuses": sorted(self.statuses)}
-        if self.flight is not None:
-            audience["flight"] = self.flight
-        return audience
-
-
-@dataclass
 class Preview:
     households: int
     people: int
@@ -269,8 +257,6 @@ def preview_broadcast(
     *, actor: Actor, audience: Audience, essential: bool, texts: Mapping[str, str] | None = None
 ) -> Preview:
     """How many households and people a broadcast would reach, in which languages and how."""
-    from safepassage.messaging.selectors import cases_in_audience
-
     permissions.require(actor, permissions.SEND_BROADCASTS)
     cases = list(cases_in_audience(audience))
     recipients, skipped = plan_recipients(cases=cases, essential=essential,
@@ -326,8 +312,6 @@ def send_broadcast(
     Each address hears once however many households it belongs to. A non-essential broadcast
     skips people who opted out.
     """
-    from safepassage.messaging.selectors import cases_in_audience
-
     permissions.require(actor, permissions.SEND_BROADCASTS)
     cleaned = check_broadcast_texts(texts)
     rate = rate_per_minute or settings.MESSAGING_BROADCAST_RATE_PER_MINUTE
@@ -394,8 +378,6 @@ def receive_inbound_sms(
     returns (reply, created).
     """
     permissions.require(actor, permissions.RECEIVE_REPLIES)
-    from safepassage.intake.normalise import NormalisationError, normalise_phone
-
     try:
         phone = normalise_phone(sender)
     except NormalisationError:

@@ -47,7 +47,7 @@ def broadcast_new(request: StaffRequest) -> HttpResponse:
         flight = form.cleaned_data["flight"]
         audience = services.Audience(categories=form.cleaned_data["categories"],
                                      statuses=form.cleaned_data["statuses"],
-                                     flight=flight.pk if flight else None)
+                                     flight=flight)
         try:
             services.check_broadcast_texts(form.texts())
             if request.POST.get("action") == "send":

@@ -18,6 +18,7 @@ from safepassage.audit.models import AuditEntry
 from safepassage.audit.selectors import entries_about
 from safepassage.registry.identifiers import digest_for, name_tokens
 from safepassage.registry.models import Case, Identifier, Person, StatusChange
+from safepassage.registry.normalise import NormalisationError, normalise_phone
 
 REFERENCE_PATTERN = re.compile(r"^SP-?[0-9A-Z]{5}-?[0-9A-Z]{5}$")
 SEARCH_LIMIT = 200
@@ -86,8 +87,6 @@ def _persons_by_name(tokens: set[str]) -> QuerySet[Person]:
 
 def classify_query(text: str) -> tuple[str, str]:
     """Which kind of search a staff member typed: reference, phone, email, document or name."""
-    from safepassage.intake.normalise import NormalisationError, normalise_phone
-
     stripped = text.strip()
     if REFERENCE_PATTERN.match(re.sub(r"\s", "", stripped.upper())):
         return "reference", _normalise_reference(stripped)

@@ -1,7 +1,9 @@
 """Changes to the registry: registering a household, moving a case through its statuses.
 
 Every change checks the actor's role here, is written in one transaction with its history and
-its audit entry, and so cannot be bypassed by a view, an API endpoint or a command.
+its audit entry, and so cannot be bypassed by a view, an API endpoint or a command. What happened
+is then announced through registry.events, in the same transaction, to the capabilities that
+follow it (linkage, triage, messaging): the registry imports none of them.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ from safepassage.accounts.models import Organisation
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import create_objects, draw_keys, insert_rows
-from safepassage.linkage import services as linkage_services
-from safepassage.messaging import services as messaging
+from safepassage.registry import events
 from safepassage.registry.identifiers import identifier_rows
 from safepassage.registry.models import (
     TRANSITIONS,
@@ -158,7 +159,6 @@ def register_households(
                 for c in cases
             ]
         )
-        linkage_services.record_features(people)  # features, blocking keys, instant check
         audit.record_many(
             actor=actor,
             events=[
@@ -172,7 +172,8 @@ def register_households(
                 for case, data in zip(cases, households, strict=True)
             ],
         )
-        messaging.notify_registration_received(actor=actor, cases=cases, people=people)
+        events.households_registered.publish(events.HouseholdsRegistered(
+            actor=actor, channel=channel, cases=cases, people=people))
     return cases
 
 
@@ -279,6 +280,7 @@ def change_case_status(*, actor: Actor, case: Case, to_status: str, reason: str 
             object_id=locked.reference,
             details={"from": from_status, "to": to_status, "with_reason": bool(reason)},
         )
-        messaging.notify_status_changed(actor=actor, case=locked, to_status=to_status)
+        events.case_status_changed.publish(events.CaseStatusChanged(
+            actor=actor, case=locked, from_status=from_status, to_status=to_status))
     case.status, case.status_changed_at = locked.status, locked.status_changed_at
     return case

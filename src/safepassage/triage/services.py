@@ -225,7 +225,7 @@ def _rescore_locked(*, actor: Actor, case_ids: Sequence[int] | None, now: dt.dat
         raise ValidationError(_("No rule set is in force: import or publish one first."))
     now = now or timezone.now()
     rules = [r.spec() for r in rule_set.rules.all()]
-    uses_ages = any(f in AGE_FACTS for r in rules for f in (*r.all_of, *r.any_of, *r.none_of))
+    uses_ages = _uses_ages(rules)
 
     cases = Case.objects.all()
     if case_ids is not None:
@@ -251,9 +251,77 @@ def _rescore_locked(*, actor: Actor, case_ids: Sequence[int] | None, now: dt.dat
         .values_list("case_id", "override_eligible", "override_priority")
     }
 
+    scored = _score_rows(rules, rule_set, rows, circumstances=circumstances, ages=ages,
+                         overrides=overrides, now=now)
+    _write_scores(actor, rule_set, scored, now=now, existing=existing)
+    summary = RescoreSummary(version=rule_set.version or 0, cases=len(rows),
+                             changed=len(scored.new_priority), seconds=0.0)
+    audit.record(actor=actor, action="triage.rescored", object_type="rule_set",
+                 object_id=rule_set.pk,
+                 details={"version": rule_set.version, "cases": summary.cases,
+                          "changed": summary.changed, "all": case_ids is None})
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def score_registered(*, actor: Actor, cases: Sequence[Case], people: Sequence[Person]) -> int:
+    """Score households just registered under the rule set in force, in the registration's
+    transaction (triage.subscribers); the number of cases scored (none while no rule set is
+    in force: `safepassage rescore --unscored` scores them later).
+
+    New cases have no circumstance, override or assessment yet, and the birth dates of their
+    people are at hand: a few queries for the whole batch, none per case. The rule-set pointer is
+    read, not locked, so that registrations never queue behind one another on it; a version
+    published meanwhile finds these cases scored under the one before, as it finds every case
+    until it is re-scored.
+    """
+    permissions.require(actor, permissions.SCORE_CASES)
+    rule_set = active_rule_set() if cases else None
+    if rule_set is None:
+        return 0
+    now = timezone.now()
+    rules = [r.spec() for r in rule_set.rules.all()]
+    ages: dict[int, set[str]] = {}
+    if _uses_ages(rules):
+        ranges: dict[int, list[tuple[Any, Any]]] = defaultdict(list)
+        for person in people:
+            ranges[person.household_id].append((person.birth_date, person.birth_date_latest))
+        ages = {h: age_facts(r, on=now.date()) for h, r in ranges.items()}
+    rows = [(c.pk, c.household_id, c.category, c.created_at, c.priority, c.reference)
+            for c in cases]
+    scored = _score_rows(rules, rule_set, rows, circumstances={}, ages=ages, overrides={},
+                         now=now)
+    _write_scores(actor, rule_set, scored, now=now, existing=set())
+    for case in cases:
+        case.priority = scored.new_priority.get(case.pk, case.priority)
+    return len(rows)
+
+
+def _uses_ages(rules: Sequence[RuleSpec]) -> bool:
+    return any(f in AGE_FACTS for r in rules for f in (*r.all_of, *r.any_of, *r.none_of))
+
+
+Verdict = tuple[bool, int, tuple[Any, ...]]  # eligible, points, the rules applied
+
+
+@dataclass
+class _Scores:
+    outcomes: dict[Verdict, list[int]]  # the cases of each verdict
+    new_priority: dict[int, int | None]  # cases whose priority changes, and to what
+    events: list[dict[str, Any]]  # their audit entries
+
+
+def _score_rows(
+    rules: Sequence[RuleSpec], rule_set: RuleSet,
+    rows: Sequence[tuple[int, int, str, dt.datetime, int | None, str]], *,
+    circumstances: dict[int, set[str]], ages: dict[int, set[str]],
+    overrides: dict[int, tuple[bool | None, int | None]], now: dt.datetime,
+) -> _Scores:
+    """The verdict of each case (id, household, category, registered at, priority, reference)
+    and the priorities that change."""
     thresholds = sorted({r.min_days_waiting for r in rules if r.min_days_waiting is not None})
-    verdicts: dict[tuple[Any, ...], tuple[bool, int, tuple[Any, ...]]] = {}
-    outcomes: dict[tuple[bool, int, tuple[Any, ...]], list[int]] = defaultdict(list)
+    verdicts: dict[tuple[Any, ...], Verdict] = {}
+    outcomes: dict[Verdict, list[int]] = defaultdict(list)
     new_priority: dict[int, int | None] = {}
     events = []
     for case_id, household_id, category, created_at, old_priority, reference in rows:
@@ -277,22 +345,18 @@ def _rescore_locked(*, actor: Actor, case_ids: Sequence[int] | None, now: dt.dat
                 "details": {"from": old_priority, "to": priority,
                             "rule_version": rule_set.version},
             })
-
-    _write_assessments(outcomes, rule_set=rule_set, now=now, existing=existing)
-    _write_priorities(new_priority)
-    for start in range(0, len(events), CHUNK):
-        audit.record_many(actor=actor, events=events[start:start + CHUNK])
-    summary = RescoreSummary(version=rule_set.version or 0, cases=len(rows),
-                             changed=len(new_priority), seconds=0.0)
-    audit.record(actor=actor, action="triage.rescored", object_type="rule_set",
-                 object_id=rule_set.pk,
-                 details={"version": rule_set.version, "cases": summary.cases,
-                          "changed": summary.changed, "all": case_ids is None})
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return _Scores(outcomes=outcomes, new_priority=new_priority, events=events)
 
 
-def _write_assessments(outcomes: dict[tuple[bool, int, tuple[Any, ...]], list[int]], *,
+def _write_scores(actor: Actor, rule_set: RuleSet, scores: _Scores, *, now: dt.datetime,
+                  existing: set[int]) -> None:
+    _write_assessments(scores.outcomes, rule_set=rule_set, now=now, existing=existing)
+    _write_priorities(scores.new_priority)
+    for start in range(0, len(scores.events), CHUNK):
+        audit.record_many(actor=actor, events=scores.events[start:start + CHUNK])
+
+
+def _write_assessments(outcomes: dict[Verdict, list[int]], *,
                        rule_set: RuleSet, now: dt.datetime, existing: set[int]) -> None:
     """One UPDATE per distinct verdict and chunk of cases (a few dozen verdicts in all), and a
     bulk insert for cases scored for the first time. Overrides are left as they are."""

@@ -11,10 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safepassage.credentials import token as tk
 from safepassage.credentials import verification
+from safepassage.credentials.selectors import trust_store_from_database
 from safepassage.credentials.verification import MALFORMED, Verdict
 
 
@@ -47,6 +49,7 @@ class Command(BaseCommand):
         arg: str = options["token"]
         path = Path(arg)
         if not arg.startswith(tk.PREFIX) and path.suffix.lower() in {".png", ".jpg", ".jpeg"}:
+            # zxing-cpp and Pillow load only when an image is given, not for a pasted text.
             from safepassage.credentials.qr import read_qr_texts
 
             try:
@@ -60,13 +63,9 @@ class Command(BaseCommand):
 
     def _store(self, options: dict[str, Any]) -> verification.TrustStore:
         if not options["trust_list"]:
-            from safepassage.credentials.selectors import trust_store_from_database
-
             return trust_store_from_database()
         if not (options["revocation_list"] and options["anchor"]):
             raise ValueError("--trust-list needs --revocation-list and --anchor")
-        from cryptography.hazmat.primitives import serialization
-
         anchor = serialization.load_pem_public_key(options["anchor"].read_bytes())
         return verification.load_store(
             json.loads(options["trust_list"].read_text()),

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safepassage.accounts import permissions
 from safepassage.audit import services as audit
+from safepassage.linkage.selectors import cluster_rows
 
 
 class Command(BaseCommand):
@@ -21,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="CSV file to write")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from safepassage.linkage.selectors import cluster_rows
-
         try:
             handle = open(options["out"], "w", newline="", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:

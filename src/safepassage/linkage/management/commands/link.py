@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
         spark = None
         if options["backend"] == "spark":
-            from safepassage.linkage.engine import spark_session
+            from safepassage.linkage.engine import spark_session  # PySpark: only if asked
 
             spark = spark_session("local[*]")
         bar = tqdm(total=len(STEPS), unit="step", file=cast(Any, self.stderr), leave=True)

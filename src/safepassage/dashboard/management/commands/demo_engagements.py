@@ -1,10 +1,12 @@
-"""`safepassage demo-engagements`: the diplomatic log and the public commitments of the demo."""
+"""`safepassage demo-engagements`: the end of the demo story as the operations picture shows it:
+the diplomatic log, the public commitments and, if asked, the evacuation itself. It lives in the
+dashboard app, the one above both engagements and airlift."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from safepassage.dashboard.demo import evacuate_demo_cases
+from safepassage.dashboard.demo import evacuate_demo_cases, load_demo_commitments
 from safepassage.engagements.demo import load_demo_engagements
 
 
@@ -20,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         meetings = load_demo_engagements()
         self.stdout.write(f"Recorded {meetings} demo meetings (0: the log was not empty).")
+        load_demo_commitments()
         if options["evacuate_if_none"]:
             flown = evacuate_demo_cases()
             self.stdout.write(f"Flew out {flown} demo people (0: someone had boarded already).")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safepassage.intake.normalise import (
+from safepassage.registry.normalise import (
     NormalisationError,
     normalise_document_number,
     normalise_email,

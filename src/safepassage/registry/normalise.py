@@ -1,5 +1,7 @@
-"""Turn what people type at registration into clean values: birth dates (Gregorian and Solar
-Hijri), phone numbers, document numbers, names and e-mail addresses.
+"""Turn what people type into the registry's clean values: birth dates (Gregorian and Solar
+Hijri), phone numbers, document numbers, names and e-mail addresses. Intake normalises what is
+registered, the registry's search what staff type, messaging the sender of a reply, linkage its
+features: one way of writing a phone number for all of them.
 
 Pure functions, no database. The caller keeps the original text; these functions only return the
 clean value or raise a NormalisationError that says which field, what was wrong and what to do.

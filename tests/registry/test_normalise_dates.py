@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from persiantools.jdatetime import JalaliDate
 
-from safepassage.intake.normalise import BirthDate, NormalisationError, parse_date_of_birth
+from safepassage.registry.normalise import BirthDate, NormalisationError, parse_date_of_birth
 
 TODAY = datetime.date(2021, 8, 20)
 

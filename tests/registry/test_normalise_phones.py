@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safepassage.intake.normalise import NormalisationError, normalise_phone
+from safepassage.registry.normalise import NormalisationError, normalise_phone
 
 
 def refusal(text: str) -> NormalisationError:

@@ -1,0 +1,16 @@
+"""How the outbox follows the registry (registry.events, subscribed in MessagingConfig.ready):
+each household hears that it is registered, and each change of its case's status."""
+
+from __future__ import annotations
+
+from safepassage.messaging import services
+from safepassage.registry import events
+
+
+def households_registered(event: events.HouseholdsRegistered) -> None:
+    services.notify_registration_received(actor=event.actor, cases=event.cases,
+                                          people=event.people)
+
+
+def case_status_changed(event: events.CaseStatusChanged) -> None:
+    services.notify_status_changed(actor=event.actor, case=event.case, to_status=event.to_status)
