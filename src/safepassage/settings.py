@@ -212,6 +212,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
+    # A service's ValidationError or missing object answers as a problem document, never a 500.
+    "EXCEPTION_HANDLER": "safepassage.service_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SafePassage partner API",

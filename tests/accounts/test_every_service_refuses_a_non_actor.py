@@ -37,13 +37,12 @@ WITHOUT_ACTOR = {
     "safepassage.intake.services.close_submission":
         "records the outcome of a submission inside the service that handled it",
     "safepassage.intake.services.new_status_secret": "a pure function",
+    "safepassage.intake.services.public_form_problems": "a pure function of a result",
     "safepassage.intake.services.issue_status_secret":
         "inside register_from_public_form, which checked the public form's actor",
     "safepassage.intake.services.service_account":
         "the partner account an organisation's tokens act as",
     "safepassage.intake.services.authenticate_api_token": "how a partner becomes an actor",
-    "safepassage.intake.services.quarantine_report_rows":
-        "a pure function of a batch the view found through imports_visible_to(actor)",
     "safepassage.messaging.services.plan_recipients":
         "who hears about cases, inside a service that checked its actor",
     "safepassage.messaging.services.status_notice_carried_elsewhere":

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from safepassage.accounts.models import Organisation
 from safepassage.intake.models import ExternalReference, QuarantinedRow, RawSubmission
-from safepassage.intake.services import quarantine_report_rows
+from safepassage.intake.selectors import quarantine_report_rows
 from safepassage.registry.models import Case, Person
 from tests.intake.conftest import csv_bytes, good_row
 

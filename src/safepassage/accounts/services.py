@@ -1,13 +1,17 @@
-"""Creating staff accounts with their second factor enrolled."""
+"""Creating staff accounts with their second factor enrolled; recording who signs in."""
 
 from __future__ import annotations
 
 import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation, Role, User
+from safepassage.accounts.permissions import Actor
+from safepassage.audit import services as audit
 
 
 def create_staff_user(
@@ -29,3 +33,11 @@ def create_staff_user(
             key=totp_key_hex or secrets.token_hex(20),
         )
     return user, device
+
+
+def record_sign_in(*, actor: Actor) -> None:
+    """A staff member signed in with both factors: the audit trail keeps it."""
+    user = permissions.user_of(actor)
+    if user is None:
+        raise PermissionDenied("Only staff sign in.")
+    audit.record(actor=user, action="staff.signed_in", object_type="user", object_id=user.pk)

@@ -9,8 +9,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from safepassage.accounts import services
 from safepassage.accounts.forms import SignInForm
-from safepassage.audit import services as audit
 
 
 @never_cache
@@ -20,8 +20,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
         otp_login(request, form.device)
-        audit.record(actor=form.user, action="staff.signed_in", object_type="user",
-                     object_id=form.user.pk)
+        services.record_sign_in(actor=form.user)
         target = request.POST.get("next") or request.GET.get("next") or ""
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = ""

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.airlift import exports, selectors, services
 from safepassage.airlift.forms import DelayForm, FlightForm, SeatsForm
 from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
+from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
 
 
 def _flight_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -34,10 +34,6 @@ def _flight_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return staff_required(wrapper)
 
 
-def _errors(exc: ValidationError) -> str:
-    return "; ".join(exc.messages)
-
-
 @staff_required
 def flight_list(request: StaffRequest) -> HttpResponse:
     user = request.user
@@ -46,10 +42,8 @@ def flight_list(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             flight = services.create_flight(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+        except SERVICE_ERRORS as error:
+            show_on_form(form, error)
         else:
             messages.success(request, _("Flight %(code)s created.") % {"code": flight.code})
             return redirect("airlift:flight-list")
@@ -93,10 +87,8 @@ def flight_detail(request: StaffRequest, flight: Flight) -> HttpResponse:
 def boarding_passes(request: StaffRequest, flight: Flight) -> HttpResponse:
     try:
         done = services.issue_boarding_passes(actor=request.user, flight=flight)
-    except PermissionDenied:
-        messages.error(request, _("Issuing boarding passes needs an airlift officer."))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
     else:
         messages.success(request, _("Boarding passes issued to %(n)s households (%(held)s "
                                     "already had one); each was told by message.")
@@ -116,8 +108,8 @@ def _change_and_replan(request: StaffRequest, flight: Flight,
     or say on the flight's page why the change was refused."""
     try:
         run = change()
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
         return redirect("airlift:flight-detail", flight_id=flight.pk)
     return _replanned(request, run)
 
@@ -160,8 +152,8 @@ def flight_status(request: StaffRequest, flight: Flight) -> HttpResponse:
     else:
         try:
             services.set_flight_status(actor=request.user, flight=flight, status=status)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
+        except SERVICE_ERRORS as error:
+            tell(request, error)
     return redirect("airlift:flight-detail", flight_id=flight.pk)
 
 
@@ -212,10 +204,8 @@ def gate_record(request: StaffRequest, flight: Flight) -> HttpResponse:
         return redirect("airlift:gate", flight_id=flight.pk)
     try:
         services.record_gate(actor=request.user, seat=seat, event=request.POST.get("event", ""))
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except PermissionDenied:
-        messages.error(request, _("Your role may not record boarding."))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
     else:
         messages.success(request, _("%(ref)s: %(event)s.")
                          % {"ref": seat.case.reference, "event": seat.get_gate_display()})
@@ -227,8 +217,8 @@ def gate_record(request: StaffRequest, flight: Flight) -> HttpResponse:
 def standby_fill(request: StaffRequest, flight: Flight) -> HttpResponse:
     try:
         filled = services.fill_from_standby(actor=request.user, flight=flight)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
     else:
         messages.success(request, _("%(n)s stand-by households given seats.")
                          % {"n": len(filled)})

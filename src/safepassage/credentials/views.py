@@ -15,12 +15,7 @@ from safepassage.credentials.forms import BoardingPassForm
 from safepassage.credentials.models import Credential
 from safepassage.credentials.verifier_page import render_verifier_html
 from safepassage.registry.models import Case
-
-
-def _errors(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    return "; ".join(exc.messages)
+from safepassage.service_errors import tell
 
 
 def _issue(request: StaffRequest, reference: str, issue: Any) -> HttpResponse:
@@ -28,8 +23,8 @@ def _issue(request: StaffRequest, reference: str, issue: Any) -> HttpResponse:
         credential = issue()
     except Case.DoesNotExist as exc:
         raise Http404 from exc
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+    except ValidationError as error:  # a refused role is a 403, not a message
+        tell(request, error)
     else:
         messages.success(
             request, _("%(kind)s issued. Download it below; any earlier one is revoked.")

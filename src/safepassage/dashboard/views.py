@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
-from safepassage.audit import services as audit
 from safepassage.dashboard import charts, selectors, services
-from safepassage.dashboard.exports import TABLES
+from safepassage.dashboard.exports import TABLES, export_table
 from safepassage.dashboard.forms import AsOfForm, CommitmentForm
 from safepassage.dashboard.sitrep import build_situation_report
+from safepassage.service_errors import SERVICE_ERRORS, show_on_form
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
@@ -74,10 +74,7 @@ def export_csv(request: StaffRequest, chart: str) -> HttpResponse:
     if chart not in TABLES:
         raise Http404
     _form, as_of = _as_of(request)
-    picture = selectors.operations_picture(actor=request.user, as_of=as_of)
-    header, hxl, rows = TABLES[chart](picture)
-    audit.record(actor=request.user, action="dashboard.exported", object_type="chart",
-                 object_id=chart, details={"rows": len(rows)})
+    header, hxl, rows = export_table(actor=request.user, chart=chart, as_of=as_of)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="safepassage-{chart}-{stamp}.csv"'
@@ -96,10 +93,8 @@ def new_commitment(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_commitment(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field_name, errs in exc.message_dict.items():
-                for err in errs:
-                    form.add_error(field_name if field_name in form.fields else None, err)
+        except SERVICE_ERRORS as error:
+            show_on_form(form, error)
         else:
             messages.success(request, _("Commitment recorded."))
             return redirect("dashboard:overview")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.engagements import selectors, services
 from safepassage.engagements.forms import MeetingForm, SearchForm
 from safepassage.engagements.models import FollowUp, Kind, Meeting, Subject
+from safepassage.service_errors import SERVICE_ERRORS, show_on_form
 
 
 @staff_required
@@ -42,10 +43,8 @@ def new_meeting(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.record_meeting(actor=request.user, **form.service_arguments())
-        except ValidationError as exc:
-            for name, errs in exc.message_dict.items():
-                for err in errs:
-                    form.add_error(name if name in form.fields else None, err)
+        except SERVICE_ERRORS as error:
+            show_on_form(form, error)
         else:
             messages.success(request, _("Meeting recorded."))
             return redirect("engagements:meeting", pk=meeting.pk)

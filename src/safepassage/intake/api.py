@@ -3,14 +3,12 @@ and follow the organisation's own referrals. Thin: shapes in serializers, work i
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.decorators import (
     api_view,
@@ -22,12 +20,13 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.throttling import BaseThrottle
 
 from safepassage.accounts import permissions as capabilities
 from safepassage.accounts.models import User
 from safepassage.intake import selectors, services, throttle
-from safepassage.intake.models import ApiToken, IdempotencyRecord, Outcome, RawSubmission
+from safepassage.intake.models import ApiToken
 from safepassage.intake.serializers import (
     BatchResultSerializer,
     BatchSerializer,
@@ -35,7 +34,6 @@ from safepassage.intake.serializers import (
     RegistrationSerializer,
     ResultSerializer,
 )
-from safepassage.registry.models import Channel
 
 
 class PartnerTokenAuthentication(BaseAuthentication):
@@ -131,69 +129,23 @@ def _idempotency_key(request: Request) -> str:
     return key
 
 
-def _answer_once(request: Request, process: Any) -> Response:
-    """Keep the body as received, then process it; with an Idempotency-Key, store the answer
-    in the same transaction as the registration and give it back to every retry."""
-    key = _idempotency_key(request)
-    organisation = _token(request).organisation
-    digest = hashlib.sha256(request.body).hexdigest()
-    if key:
-        replay = _replay(organisation, key, digest)
-        if replay is not None:
-            return replay
-    submission = services.receive_submission(
-        channel=Channel.PARTNER_API, body=request.body, organisation=organisation,
-        content_type=request.content_type or "", idempotency_key=key,
+def _registered(request: Request, shape: type[Serializer[Any]], *, batch: bool) -> Response:
+    """Translate: the request to register_from_api, its answer to a response."""
+
+    def read() -> services.ApiRegistrations:
+        found = shape(data=request.data)
+        if not found.is_valid():
+            return services.ApiRegistrations(shape_errors=found.errors)
+        data = found.validated_data
+        return services.ApiRegistrations(households=data["registrations"] if batch else [data])
+
+    answer = services.register_from_api(
+        actor=_partner(request), organisation=_token(request).organisation, body=request.body,
+        content_type=request.content_type or "", idempotency_key=_idempotency_key(request),
+        read=read, batch=batch,
     )
-    try:
-        with transaction.atomic():
-            code, body = process(submission)
-            if key:
-                IdempotencyRecord.objects.create(organisation=organisation, key=key,
-                                                 request_digest=digest, status_code=code,
-                                                 response=body)
-    except IntegrityError:
-        replay = _replay(organisation, key, digest) if key else None
-        if replay is None:
-            raise
-        services.close_submission(submission, outcome=Outcome.REPLAYED, detail={})
-        return replay
-    return Response(body, status=code)
-
-
-def _replay(organisation: Any, key: str, digest: str) -> Response | None:
-    record = IdempotencyRecord.objects.filter(organisation=organisation, key=key).first()
-    if record is None:
-        return None
-    if record.request_digest != digest:
-        return Response(
-            {"detail": "This Idempotency-Key was used for a different request. Use a new key "
-                       "for a new request; resend the same body to retry."},
-            status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-        )
-    return Response(record.response, status=record.status_code,
-                     headers={"Idempotent-Replayed": "true"})
-
-
-def _result(result: services.ReferralResult) -> dict[str, Any]:
-    return {"outcome": result.outcome, "reference": result.reference,
-            "problems": [{**p, "field": p["field"]} for p in result.problems]}
-
-
-def _referrals(registrations: list[dict[str, Any]]) -> list[services.Referral]:
-    return [
-        services.Referral(
-            members=r["members"], category=r.get("category", ""),
-            member_prefixes=[f"members[{i}]." for i in range(len(r["members"]))],
-        )
-        for r in registrations
-    ]
-
-
-def _shape_rejected(submission: RawSubmission, errors: Any) -> tuple[int, dict[str, Any]]:
-    services.close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "shape"})
-    return status.HTTP_400_BAD_REQUEST, {"detail": "The request does not have the expected "
-                                                   "shape.", "errors": errors}
+    return Response(answer.body, status=answer.status,
+                    headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
 
 
 @extend_schema(
@@ -219,19 +171,7 @@ def referral_list_or_register(request: Request) -> Response:
 
 
 def _register(request: Request) -> Response:
-    def process(submission: RawSubmission) -> tuple[int, dict[str, Any]]:
-        shape = RegistrationSerializer(data=request.data)
-        if not shape.is_valid():
-            return _shape_rejected(submission, shape.errors)
-        result = services.register_referrals(
-            actor=_partner(request), referrals=_referrals([shape.validated_data]),
-            channel=Channel.PARTNER_API, organisation=_token(request).organisation,
-            submission=submission,
-        )[0]
-        code = {"registered": 201, "unchanged": 200}.get(result.outcome, 422)
-        return code, _result(result)
-
-    return _answer_once(request, process)
+    return _registered(request, RegistrationSerializer, batch=False)
 
 
 @extend_schema(
@@ -241,25 +181,7 @@ def _register(request: Request) -> Response:
 @api_view(["POST"])
 @_api
 def register_batch(request: Request) -> Response:
-    def process(submission: RawSubmission) -> tuple[int, dict[str, Any]]:
-        shape = BatchSerializer(data=request.data)
-        if not shape.is_valid():
-            return _shape_rejected(submission, shape.errors)
-        registrations = shape.validated_data["registrations"]
-        referrals = _referrals(registrations)
-        for n, referral in enumerate(referrals):
-            referral.member_prefixes = [f"registrations[{n}].{p}"
-                                        for p in referral.member_prefixes]
-        results = services.register_referrals(
-            actor=_partner(request), referrals=referrals, channel=Channel.PARTNER_API,
-            organisation=_token(request).organisation, submission=submission,
-        )
-        body: dict[str, Any] = {k: sum(r.outcome == k for r in results)
-                for k in ("registered", "unchanged", "rejected")}
-        body["results"] = [_result(r) for r in results]
-        return status.HTTP_200_OK, body
-
-    return _answer_once(request, process)
+    return _registered(request, BatchSerializer, batch=True)
 
 
 def _referral_list(request: Request) -> Response:

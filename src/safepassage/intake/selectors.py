@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
@@ -12,6 +12,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.intake.models import ExternalReference, ImportBatch, StatusSecret, keyed_digest
+from safepassage.intake.records import COLUMNS
 from safepassage.registry.models import Case, Status
 from safepassage.registry.selectors import cases_visible_to
 
@@ -74,3 +75,29 @@ def imports_visible_to(actor: Actor) -> QuerySet[ImportBatch]:
         organisation = actor.organisation_id
         return batches.filter(organisation_id=organisation) if organisation else batches.none()
     return batches
+
+
+def quarantine_report(*, actor: Actor, batch_id: int) -> tuple[ImportBatch, list[list[str]]]:
+    """A batch's quarantine report to download (rows as the partner sent them): audited."""
+    batch = imports_visible_to(actor).get(pk=batch_id)
+    audit.record(actor=actor, action="intake.report_downloaded", object_type="import",
+                 object_id=batch.pk, details={"rows": batch.quarantined})
+    return batch, quarantine_report_rows(batch)
+
+
+def quarantine_report_rows(batch: ImportBatch) -> list[list[str]]:
+    """The downloadable report: one line per quarantined row, its problems first, then the row
+    as it was, so the partner can correct the values in place and import the report itself."""
+    header = ["row_number", "field", "problem", "how_to_fix", *COLUMNS]
+    lines = [header]
+    for row in batch.quarantine.all():
+        problems = cast(list[dict[str, str]], row.problems)
+        values = cast(dict[str, str], row.values)
+        lines.append([
+            str(row.row_number),
+            "; ".join(p["field"] for p in problems),
+            " | ".join(p["message"] for p in problems),
+            " | ".join(p["hint"] for p in problems),
+            *[values.get(c, "") for c in COLUMNS],
+        ])
+    return lines

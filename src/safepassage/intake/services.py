@@ -9,11 +9,13 @@ and only after that commit is anything acknowledged.
 from __future__ import annotations
 
 import base64
+import hashlib
 import multiprocessing
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, cast
 
 from django.conf import settings
@@ -32,6 +34,7 @@ from safepassage.intake import import_process, tasks
 from safepassage.intake.models import (
     ApiToken,
     ExternalReference,
+    IdempotencyRecord,
     ImportBatch,
     ImportChunk,
     Outcome,
@@ -50,7 +53,14 @@ from safepassage.intake.records import (
     row_fingerprint,
 )
 from safepassage.intake.spreadsheets import SpreadsheetError, read_sheet
-from safepassage.registry.models import REFERENCE_ALPHABET, Case, Channel, Language, Person
+from safepassage.registry.models import (
+    REFERENCE_ALPHABET,
+    Case,
+    Channel,
+    Language,
+    Person,
+    Relationship,
+)
 from safepassage.registry.services import HouseholdData, register_households
 from safepassage.runner import background as runner
 from safepassage.runner.services import run_here
@@ -280,6 +290,109 @@ def _remember_partner_ids(
 
 
 # --------------------------------------------------------------------------------------------
+# The partner API: what a partner sends is registered once, however often it is retried
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiRegistrations:
+    """A request's households as the API read them (each with its "members" and "category"),
+    or the errors of its shape that kept it from reading them."""
+
+    households: Sequence[Mapping[str, Any]] = ()
+    shape_errors: Any = None
+
+
+@dataclass(frozen=True)
+class ApiAnswer:
+    """The partner API's answer: stored with the request's Idempotency-Key, given back to every
+    retry of the same request (replayed)."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def register_from_api(
+    *, actor: Actor, organisation: Organisation, body: bytes, content_type: str,
+    idempotency_key: str, read: Callable[[], ApiRegistrations], batch: bool,
+) -> ApiAnswer:
+    """Register the households a partner sent, one (batch False) or a list: the body is kept
+    as received and committed first; `read` then gives its households (the API reads JSON).
+    With an Idempotency-Key, the answer is stored in the registration's own transaction and a
+    retry of the same body gets it back, registering nothing twice; another body under a key
+    already used is refused."""
+    permissions.require(actor, permissions.REFER_CASES)
+    digest = hashlib.sha256(body).hexdigest()
+    if idempotency_key:
+        replay = _replay(organisation, idempotency_key, digest)
+        if replay is not None:
+            return replay
+    submission = receive_submission(
+        channel=Channel.PARTNER_API, body=body, organisation=organisation,
+        content_type=content_type, idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            answer = _api_answer(actor, organisation, submission, read(), batch=batch)
+            if idempotency_key:
+                IdempotencyRecord.objects.create(
+                    organisation=organisation, key=idempotency_key, request_digest=digest,
+                    status_code=answer.status, response=answer.body)
+    except IntegrityError:
+        # A retry running beside the first request stored its answer first: give that back.
+        replay = _replay(organisation, idempotency_key, digest) if idempotency_key else None
+        if replay is None:
+            raise
+        close_submission(submission, outcome=Outcome.REPLAYED, detail={})
+        return replay
+    return answer
+
+
+def _replay(organisation: Organisation, key: str, digest: str) -> ApiAnswer | None:
+    record = IdempotencyRecord.objects.filter(organisation=organisation, key=key).first()
+    if record is None:
+        return None
+    if record.request_digest != digest:
+        return ApiAnswer(HTTPStatus.UNPROCESSABLE_ENTITY, {
+            "detail": "This Idempotency-Key was used for a different request. Use a new key "
+                      "for a new request; resend the same body to retry."})
+    return ApiAnswer(record.status_code, cast(dict[str, Any], record.response), replayed=True)
+
+
+def _api_answer(actor: Actor, organisation: Organisation, submission: RawSubmission,
+                read: ApiRegistrations, *, batch: bool) -> ApiAnswer:
+    if read.shape_errors is not None:
+        close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "shape"})
+        return ApiAnswer(HTTPStatus.BAD_REQUEST, {
+            "detail": "The request does not have the expected shape.",
+            "errors": read.shape_errors})
+    referrals = []
+    for n, household in enumerate(read.households):
+        within = f"registrations[{n}]." if batch else ""  # how problems name each member
+        referrals.append(Referral(
+            members=household["members"], category=household.get("category", ""),
+            member_prefixes=[f"{within}members[{i}]." for i in range(len(household["members"]))],
+        ))
+    results = register_referrals(actor=actor, referrals=referrals, channel=Channel.PARTNER_API,
+                                 organisation=organisation, submission=submission)
+    if not batch:
+        [result] = results
+        status = {"registered": HTTPStatus.CREATED, "unchanged": HTTPStatus.OK}.get(
+            result.outcome, HTTPStatus.UNPROCESSABLE_ENTITY)
+        return ApiAnswer(status, _api_result(result))
+    body: dict[str, Any] = {k: sum(r.outcome == k for r in results)
+                            for k in ("registered", "unchanged", "rejected")}
+    body["results"] = [_api_result(r) for r in results]
+    return ApiAnswer(HTTPStatus.OK, body)
+
+
+def _api_result(result: ReferralResult) -> dict[str, Any]:
+    return {"outcome": result.outcome, "reference": result.reference,
+            "problems": [{**p, "field": p["field"]} for p in result.problems]}
+
+
+# --------------------------------------------------------------------------------------------
 # The public form's status secret
 # --------------------------------------------------------------------------------------------
 
@@ -302,12 +415,27 @@ def issue_status_secret(*, case: Case) -> str:
     return secret
 
 
+@dataclass(frozen=True)
+class FormProblem:
+    """A problem of a public form registration, placed on the form: `member` 0 is the registrant,
+    then the people who travel with them in the order they were filled in; `field` is empty for
+    a problem of the whole household."""
+
+    member: int
+    field: str
+    text: str
+
+
 def register_from_public_form(
-    *, actor: Actor, members: Sequence[dict[str, Any]], category: str, language: str,
-    submission: RawSubmission,
+    *, actor: Actor, registrant: Mapping[str, Any], others: Sequence[Mapping[str, Any]],
+    category: str, language: str, submission: RawSubmission,
 ) -> tuple[ReferralResult, str]:
-    """Register a household from the public form and issue its status secret, together."""
+    """Register a household from the public form (the registrant heads it; everyone is written
+    to in the form's language) and issue its status secret, together."""
     permissions.require(actor, permissions.REGISTER_FROM_PUBLIC_FORM)
+    members = [{**registrant, "relationship_to_head": Relationship.HEAD,
+                "preferred_language": language},
+               *({**other, "preferred_language": language} for other in others)]
     with transaction.atomic():
         result = register_referrals(
             actor=actor, referrals=[Referral(members=members, category=category,
@@ -318,6 +446,17 @@ def register_from_public_form(
         )[0]
         secret = issue_status_secret(case=result.case) if result.case else ""
     return result, secret
+
+
+def public_form_problems(result: ReferralResult) -> list[FormProblem]:
+    """The problems of register_from_public_form by member and field (named "m{i}-field")."""
+    placed = []
+    for p in result.problems:
+        member, _dash, field = p["field"].partition("-")
+        index = int(member[1:]) if member.startswith("m") and member[1:].isdigit() else 0
+        placed.append(FormProblem(member=index, field=field if _dash else "",
+                                  text=f"{p['message']} {p['hint']}"))
+    return placed
 
 
 # --------------------------------------------------------------------------------------------
@@ -649,25 +788,7 @@ def _quarantine_rows(
                   "be registered together.") % {"row": first_bad})]
         quarantined.append(QuarantinedRow(
             batch=batch, row_number=number,
-            values={c: values.get(c, "") for c in COLUMNS},  # type: ignore[misc]
+            values={c: values.get(c, "") for c in COLUMNS},
             problems=found,
         ))
     return quarantined
-
-
-def quarantine_report_rows(batch: ImportBatch) -> list[list[str]]:
-    """The downloadable report: one line per quarantined row, its problems first, then the row
-    as it was, so the partner can correct the values in place and import the report itself."""
-    header = ["row_number", "field", "problem", "how_to_fix", *COLUMNS]
-    lines = [header]
-    for row in batch.quarantine.all():
-        problems = cast(list[dict[str, str]], row.problems)
-        values = cast(dict[str, str], row.values)
-        lines.append([
-            str(row.row_number),
-            "; ".join(p["field"] for p in problems),
-            " | ".join(p["message"] for p in problems),
-            " | ".join(p["hint"] for p in problems),
-            *[values.get(c, "") for c in COLUMNS],
-        ])
-    return lines

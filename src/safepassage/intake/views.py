@@ -18,11 +18,10 @@ from django.views.decorators.http import require_http_methods
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.accounts.models import Organisation, User
-from safepassage.audit import services as audit
 from safepassage.intake import selectors, services, throttle
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
-from safepassage.registry.models import Channel, Relationship, Status
+from safepassage.registry.models import Channel, Status
 from safepassage.runner import selectors as runner
 
 ROWS_SHOWN, ROWS_MAX = 5, 20
@@ -82,23 +81,20 @@ def register(request: HttpRequest) -> HttpResponse:
         services.close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "form"})
         return _form_page(request, form, members, rows)
 
-    head = {**form.cleaned_data, "relationship_to_head": Relationship.HEAD,
-            "preferred_language": language}
-    people = [head] + [{**m.cleaned_data, "preferred_language": language} for m in filled]
     result, secret = services.register_from_public_form(
-        actor=permissions.PUBLIC_FORM, members=people, category=form.cleaned_data["category"],
+        actor=permissions.PUBLIC_FORM, registrant=form.cleaned_data,
+        others=[m.cleaned_data for m in filled], category=form.cleaned_data["category"],
         language=language, submission=submission,
     )
     if result.outcome != "registered":
         in_order = [form, *filled]
-        for p in result.problems:
-            index, _dash, field = p["field"].partition("-")
-            target = in_order[int(index[1:])] if index[1:].isdigit() else form
-            text = f"{p['message']} {p['hint']}"
-            target.add_error(field if field in target.fields else None, text)
+        for problem in services.public_form_problems(result):
+            target = in_order[problem.member] if problem.member < len(in_order) else form
+            target.add_error(problem.field if problem.field in target.fields else None,
+                             problem.text)
         return _form_page(request, form, members, rows)
     return _public(request, "intake/registered.html", {
-        "reference": result.reference, "secret": secret, "people": len(people)})
+        "reference": result.reference, "secret": secret, "people": 1 + len(filled)})
 
 
 def _body_as_received(request: HttpRequest) -> dict[str, Any]:
@@ -199,11 +195,12 @@ def import_detail(request: StaffRequest, batch_id: int) -> HttpResponse:
 
 @staff_required
 def import_report(request: StaffRequest, batch_id: int) -> HttpResponse:
-    batch = _batch(request, batch_id)
-    audit.record(actor=request.user, action="intake.report_downloaded", object_type="import",
-                 object_id=batch.pk, details={"rows": batch.quarantined})
+    try:
+        batch, rows = selectors.quarantine_report(actor=request.user, batch_id=batch_id)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-quarantine.csv"'
     response.write("\ufeff")  # so that Excel reads the Dari and Pashto as UTF-8
-    csv.writer(response).writerows(services.quarantine_report_rows(batch))
+    csv.writer(response).writerows(rows)
     return response

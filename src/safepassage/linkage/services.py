@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -489,8 +490,8 @@ def recluster(*, person_ids: Iterable[int] | None) -> dict[int, int]:
 # --------------------------------------------------------------------------------------------
 
 
-class PairDecisionError(ValueError):
-    pass
+class PairDecisionError(ValidationError):
+    """A decision the pair's state no longer allows (decided meanwhile, one household)."""
 
 
 def _lock_pair(pair: CandidatePair) -> CandidatePair:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.linkage import selectors, services
 from safepassage.linkage.models import TOGETHER, CandidatePair, PairStatus
+from safepassage.service_errors import tell
 
 
 @staff_required
@@ -59,11 +60,9 @@ def _decide(request: StaffRequest, pair_id: int, action: str) -> HttpResponse:
         else:
             services.undo_merge(actor=user, pair=pair, reason=request.POST.get("reason", ""))
             messages.success(request, _("Merge undone: the two records are apart again."))
-    except (services.PairDecisionError, ValidationError) as exc:
-        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    except ValidationError as error:  # decided meanwhile, one household: PairDecisionError
+        tell(request, error)
         return redirect("linkage:review-pair", pair_id=pair_id)
-    except PermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
     if action == "undo":
         return redirect("linkage:review-pair", pair_id=pair_id)
     return redirect("linkage:review-queue")

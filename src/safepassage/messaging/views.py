@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.messaging import selectors, services
 from safepassage.messaging.forms import BroadcastForm
+from safepassage.service_errors import SERVICE_ERRORS, show_on_form
 
 SIGNATURE_MAX_AGE = 300  # seconds: an older signed request is a replay
 
@@ -63,12 +64,8 @@ def broadcast_new(request: StaffRequest) -> HttpResponse:
             preview = services.preview_broadcast(
                 actor=request.user, audience=audience, essential=form.cleaned_data["essential"],
                 texts=form.texts())
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+        except SERVICE_ERRORS as error:
+            show_on_form(form, error)
     return render(request, "messaging/broadcast_form.html", {"form": form, "preview": preview})
 
 

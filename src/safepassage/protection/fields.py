@@ -7,15 +7,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from safepassage.protection.cipher import decrypt, encrypt
 
+if TYPE_CHECKING:
+    # Text, dates and JSON are all stored as encrypted text: the model attributes are typed Any,
+    # as a TextField subclass without type arguments makes them (one field class, many types).
+    _TextField = models.TextField[Any, Any]
+else:
+    _TextField = models.TextField
 
-class EncryptedTextField(models.TextField):
+
+class EncryptedTextField(_TextField):
     """Text encrypted with AES-GCM. An empty string is stored as empty (it names no one)."""
+
+    _pyi_private_set_type: Any  # what django-stubs' plugin lets a model attribute be given
+    _pyi_private_get_type: Any
 
     def contribute_to_class(self, cls: Any, name: str, *args: Any, **kwargs: Any) -> None:
         super().contribute_to_class(cls, name, *args, **kwargs)

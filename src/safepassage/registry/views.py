@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.registry import selectors, services
 from safepassage.registry.forms import CaseSearchForm, StatusChangeForm
 from safepassage.registry.models import Case, Status, allowed_next_statuses
+from safepassage.service_errors import SERVICE_ERRORS, tell
 
 
 @staff_required
@@ -81,9 +81,8 @@ def change_status(request: StaffRequest, reference: str) -> HttpResponse:
             actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
             reason=form.cleaned_data["reason"],
         )
-    except (ValidationError, PermissionDenied) as exc:
-        text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc.args[0])
-        messages.error(request, text)
+    except SERVICE_ERRORS as error:
+        tell(request, error)
     else:
         messages.success(request, Status(case.status).label)
     return redirect("registry:case-detail", reference=reference)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from safepassage.registry.models import Category
@@ -24,11 +25,11 @@ INELIGIBLE = "ineligible"
 MAX_PRIORITY = 32767  # Case.priority is a PositiveSmallIntegerField
 
 
-class RuleSetError(ValueError):
+class RuleSetError(ValidationError):
     """A rule set that cannot be used; `problems` lists every one, each naming rule and field."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+        super().__init__(problems)
         self.problems = problems
 
 

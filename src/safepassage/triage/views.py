@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case
+from safepassage.service_errors import SERVICE_ERRORS, tell
 from safepassage.triage import selectors, services
 from safepassage.triage.forms import (
     CircumstanceForm,
@@ -27,17 +28,9 @@ from safepassage.triage.forms import (
     rule_initial,
 )
 from safepassage.triage.models import RuleSet
-from safepassage.triage.rulebook import RuleSetError, dump_rule_set
+from safepassage.triage.rulebook import dump_rule_set
 
 MAX_YAML_BYTES = 1_000_000
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, RuleSetError):
-        return " ".join(exc.problems)
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc.args[0]) if exc.args else str(exc)
 
 
 def _rule_set_or_404(request: StaffRequest, pk: int) -> RuleSet:
@@ -81,8 +74,8 @@ def rule_set_detail(request: StaffRequest, pk: int) -> HttpResponse:
                     services.replace_draft_rules(
                         actor=request.user, draft=rule_set, name=header.cleaned_data["name"],
                         notes=header.cleaned_data["notes"], rules=specs)
-                except (ValidationError, PermissionDenied) as exc:
-                    messages.error(request, _error_text(exc))
+                except SERVICE_ERRORS as error:
+                    tell(request, error)
                 else:
                     messages.success(request, _("Draft saved: %(n)s rules.") % {"n": len(specs)})
                     return redirect("triage:rule-set", pk=rule_set.pk)
@@ -104,8 +97,8 @@ def start_draft(request: StaffRequest, pk: int) -> HttpResponse:
     source = _rule_set_or_404(request, pk)
     try:
         draft = services.start_draft(actor=request.user, based_on=source)
-    except PermissionDenied as exc:
-        messages.error(request, _error_text(exc))
+    except PermissionDenied as error:
+        tell(request, error)
         return redirect("triage:rules")
     return redirect("triage:rule-set", pk=draft.pk)
 
@@ -116,8 +109,8 @@ def publish(request: StaffRequest, pk: int) -> HttpResponse:
     draft = _rule_set_or_404(request, pk)
     try:
         published = services.publish_rule_set(actor=request.user, draft=draft)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
         return redirect("triage:rule-set", pk=draft.pk)
     messages.success(request, _("Version %(v)s is now in force. Re-score all cases to apply it.")
                      % {"v": published.version})
@@ -130,8 +123,8 @@ def activate(request: StaffRequest, pk: int) -> HttpResponse:
     rule_set = _rule_set_or_404(request, pk)
     try:
         services.activate_rule_set(actor=request.user, rule_set=rule_set)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
     else:
         messages.success(request, _("Version %(v)s is in force again. Re-score all cases to "
                                     "apply it.") % {"v": rule_set.version})
@@ -166,9 +159,8 @@ def import_yaml(request: StaffRequest) -> HttpResponse:
     except UnicodeDecodeError:
         messages.error(request, _("The file is not UTF-8 text; save it as UTF-8 and try again."))
         return redirect("triage:rules")
-    except (RuleSetError, ValidationError, PermissionDenied) as exc:
-        messages.error(request, _("Nothing was imported. %(problems)s")
-                       % {"problems": _error_text(exc)})
+    except SERVICE_ERRORS as error:  # a RuleSetError lists every problem of the file
+        tell(request, error, prefix=_("Nothing was imported."))
         return redirect("triage:rules")
     messages.success(request, _("Imported as a draft with %(n)s rules: check it, then publish.")
                      % {"n": draft.rules.count()})
@@ -180,8 +172,8 @@ def import_yaml(request: StaffRequest) -> HttpResponse:
 def rescore(request: StaffRequest) -> HttpResponse:
     try:
         summary = services.rescore_cases(actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
     else:
         messages.success(request, str(summary))
     return redirect("triage:rules")
@@ -210,8 +202,8 @@ def circumstance(request: StaffRequest, reference: str) -> HttpResponse:
             services.record_circumstance(actor=request.user, case=case,
                                          code=form.cleaned_data["code"],
                                          note=form.cleaned_data["note"])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
     else:
         messages.success(request, _("Circumstances saved and the case re-scored."))
     return redirect("registry:case-detail", reference=reference)
@@ -236,8 +228,8 @@ def override(request: StaffRequest, reference: str) -> HttpResponse:
                                    eligible=form.eligible_value(),
                                    priority=form.cleaned_data["priority"],
                                    reason=form.cleaned_data["reason"])
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+    except SERVICE_ERRORS as error:
+        tell(request, error)
     else:
         messages.success(request, _("Override cleared: the rules decide again.") if clearing
                          else _("Override saved."))
