@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
@@ -26,6 +26,12 @@ _PLAIN_FIELDS: frozenset[type[models.Field[Any, Any]]] = frozenset({
     models.SmallIntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField,
     models.PositiveBigIntegerField, models.CharField,
 })
+
+
+def _column(field: models.Field[Any, Any]) -> str:
+    if field.column is None:  # a many-to-many field, say: nothing to insert into
+        raise ValueError(f"{field.name} has no column of its own")
+    return field.column
 
 
 def _is_plain(field: models.Field[Any, Any]) -> bool:
@@ -54,10 +60,10 @@ def _write_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     that column of each row written, in the order of the rows."""
     connection = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
-    model_fields = [meta.get_field(name) for name in fields]
+    # Concrete fields by name (get_field could also give a relation's reverse side).
+    model_fields = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in fields]
     preparers: list[Callable[..., Any] | None] = [
-        None if _is_plain(field) else field.get_db_prep_save  # type: ignore[union-attr, arg-type]
-        for field in model_fields
+        None if _is_plain(field) else field.get_db_prep_save for field in model_fields
     ]
     prepared = (
         [value if prepare is None else prepare(value, connection)
@@ -69,7 +75,7 @@ def _write_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
         return 0, []
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = ", ".join(quote(field.column) for field in model_fields)  # type: ignore[union-attr, arg-type]
+    columns = ", ".join(quote(_column(field)) for field in model_fields)
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             placeholders = ", ".join(["%s"] * len(model_fields))

@@ -1,7 +1,7 @@
 """Staff pages need a signed-in user who has passed the second factor in this session."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import update_wrapper
 from typing import Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
@@ -22,12 +22,12 @@ class StaffRequest(HttpRequest):
 def staff_required(
     view: Callable[Concatenate[StaffRequest, P], HttpResponse],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         user = request.user
         # django_otp's middleware gives the user the device of this session's second factor.
         if not (isinstance(user, User) and getattr(user, "otp_device", None) is not None):
             return redirect_to_login(request.get_full_path())
         return view(cast(StaffRequest, request), *args, **kwargs)
 
+    update_wrapper(wrapper, view)
     return wrapper

@@ -246,7 +246,8 @@ class _Model:
         solver.run()
         if solver.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
             return None
-        return np.rint(np.array(solver.getSolution().col_value)).astype(np.int64)
+        values: np.ndarray = np.rint(np.array(solver.getSolution().col_value)).astype(np.int64)
+        return values
 
     # Repairs work on integer counts and keep every constraint.
 
@@ -480,7 +481,10 @@ def _flow_relaxation(
         return 0.0, np.zeros((len(types), n_flights))
     classes = sorted({t.category for t in types})
     class_no = {c: k for k, c in enumerate(classes)}
-    node = lambda k, i: k * n_flights + i  # noqa: E731
+
+    def node(k: int, i: int) -> int:
+        return k * n_flights + i
+
     n_nodes = len(classes) * n_flights
     starts, index, values, cost, upper = [0], [], [], [], []
 

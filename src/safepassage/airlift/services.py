@@ -340,11 +340,11 @@ def change_seats(
 def set_flight_status(*, actor: Actor, flight: Flight, status: str) -> Flight:
     """Open boarding, or mark a flight departed (its seats are then settled)."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
-    allowed = {
+    allowed: dict[str, tuple[str, ...]] = {
         FlightStatus.BOARDING: OPEN_STATUSES,
         FlightStatus.DEPARTED: (FlightStatus.BOARDING,),
     }
-    if flight.status not in allowed.get(status, ()):  # type: ignore[call-overload]
+    if flight.status not in allowed.get(status, ()):
         raise ValidationError(_("A %(now)s flight cannot become %(next)s.")
                               % {"now": flight.get_status_display(),
                                  "next": FlightStatus(status).label})

@@ -43,7 +43,7 @@ def b45decode(text: str) -> bytes:
     numbers = digits.astype(np.float64).dot(_TRIPLE_WEIGHTS)
     if triples and numbers.max() > 0xFFFF:
         raise ValueError("not base45: a chunk is out of range")
-    data = numbers.astype(">u2").tobytes()
+    data: bytes = numbers.astype(">u2").tobytes()
     if rest == 2:
         last = values[-2] + values[-1] * 45
         if last > 0xFF:

@@ -20,6 +20,7 @@ class TokenTooLarge(ValueError):
 
 def make_qr(text: str) -> segno.QRCode:
     qr = segno.make_qr(text, error=ERROR_CORRECTION, boost_error=False)
+    # segno types version as int | str ("M1"... for Micro QR); make_qr makes full QR codes only.
     if qr.version > MAX_VERSION:  # type: ignore[operator]
         raise TokenTooLarge(
             f"the token needs QR version {qr.version}, above {MAX_VERSION}: shorten the payload"

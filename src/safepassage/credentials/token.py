@@ -256,6 +256,8 @@ class Sign1:
         isinstance checks here, as they go through abc and cost more than a tenth of a check."""
         message = _to_be_signed(self.protected, self.payload)
         try:
+            # PublicKey is a union whose verify() signatures differ; the caller matched the key
+            # to `alg`, and a mismatch raises TypeError, caught below.
             if self.alg == ALG_EDDSA:
                 key.verify(self.signature, message)  # type: ignore[call-arg]
                 return True

@@ -10,7 +10,13 @@ from collections.abc import Callable
 
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
-from safepassage.dashboard.selectors import STAGE_KEYS, STAGES, Picture, operations_picture
+from safepassage.dashboard.selectors import (
+    STAGE_KEYS,
+    STAGES,
+    Breakdown,
+    Picture,
+    operations_picture,
+)
 
 Table = tuple[list[str], list[str], list[list[object]]]
 
@@ -21,7 +27,7 @@ def _funnel(p: Picture) -> Table:
             [[r.key, r.people, r.cases, r.note] for r in p.funnel])
 
 
-def _breakdowns(rows: list, what: str) -> Table:
+def _breakdowns(rows: list[Breakdown], what: str) -> Table:
     header = [what, *(f"people_{k}" for k in STAGE_KEYS), "cases"]
     hxl = [f"#{'org' if what == 'organisation' else 'population+type'}",
            *(f"#affected+{k}" for k in STAGE_KEYS), "#affected+households"]

@@ -1,10 +1,17 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.dashboard.models import Commitment
 
+if TYPE_CHECKING:  # the form class is generic for the type checker only
+    _ModelForm = forms.ModelForm[Commitment]
+else:
+    _ModelForm = forms.ModelForm
 
-class CommitmentForm(forms.ModelForm):
+
+class CommitmentForm(_ModelForm):
     class Meta:
         model = Commitment
         fields = ["title", "target", "counts", "deadline", "announced_on"]

@@ -34,47 +34,48 @@ def _text(column: str) -> Utf8CharField:
                          max_length=MAX_LENGTHS.get(column, 200) * 2)
 
 
-class MemberSerializer(serializers.Serializer):
+class MemberSerializer(serializers.Serializer[Any]):
     """One person, with the columns of the spreadsheet format."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         return {column: _text(column) for column in PERSON_COLUMNS}
 
 
-class RegistrationSerializer(serializers.Serializer):
+class RegistrationSerializer(serializers.Serializer[Any]):
     category = Utf8CharField(required=False, allow_blank=True, max_length=60,
                              help_text="One of: " + ", ".join(Category.values))
+    # With many=True the lengths go to the ListSerializer, which the stubs' __init__ omits.
     members = MemberSerializer(  # type: ignore[call-arg]
         many=True, min_length=1, max_length=MAX_MEMBERS, help_text=(
         "The household: the registrant (head) first, then everyone who travels with them."))
 
 
-class BatchSerializer(serializers.Serializer):
-    registrations = RegistrationSerializer(  # type: ignore[call-arg]
+class BatchSerializer(serializers.Serializer[Any]):
+    registrations = RegistrationSerializer(  # type: ignore[call-arg]  # as members above
         many=True, min_length=1, max_length=MAX_BATCH)
 
 
-class ProblemSerializer(serializers.Serializer):
+class ProblemSerializer(serializers.Serializer[Any]):
     field = serializers.CharField(help_text="Which field, e.g. members[1].date_of_birth")
     code = serializers.CharField()
     message = serializers.CharField(help_text="What was wrong.")
     hint = serializers.CharField(help_text="What to do.")
 
 
-class ResultSerializer(serializers.Serializer):
+class ResultSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=["registered", "unchanged", "rejected"])
     reference = serializers.CharField(allow_blank=True)
     problems = ProblemSerializer(many=True)
 
 
-class BatchResultSerializer(serializers.Serializer):
+class BatchResultSerializer(serializers.Serializer[Any]):
     registered = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     rejected = serializers.IntegerField()
     results = ResultSerializer(many=True)
 
 
-class ReferralStatusSerializer(serializers.Serializer):
+class ReferralStatusSerializer(serializers.Serializer[Any]):
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
     status_label = serializers.CharField()

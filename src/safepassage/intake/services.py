@@ -88,9 +88,10 @@ def receive_submission(
 
 
 def payload_bytes(submission: RawSubmission) -> bytes:
+    payload: str = submission.payload
     if submission.encoding == "base64":
-        return base64.b64decode(submission.payload)
-    return submission.payload.encode("utf-8")
+        return base64.b64decode(payload)
+    return payload.encode("utf-8")
 
 
 def close_submission(submission: RawSubmission, *, outcome: str, detail: dict[str, Any]) -> None:
@@ -215,7 +216,7 @@ def _register_referrals(
     references = dict(Case.objects.filter(household_id__in=unchanged.values())
                       .values_list("household_id", "reference"))
     for i, household_id in unchanged.items():
-        results[i].reference = references[household_id]  # type: ignore[union-attr]
+        cast(ReferralResult, results[i]).reference = references[household_id]
     if to_register:
         cases = register_households(
             actor=actor, households=[d for _i, d, _e, _f in to_register], channel=channel,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.messaging import selectors, services
+from safepassage.messaging.audiences import Audience
 from safepassage.messaging.forms import BroadcastForm
 from safepassage.service_errors import SERVICE_ERRORS, show_on_form
 
@@ -46,7 +47,7 @@ def broadcast_new(request: StaffRequest) -> HttpResponse:
     preview = None
     if request.method == "POST" and form.is_valid():
         flight = form.cleaned_data["flight"]
-        audience = services.Audience(categories=form.cleaned_data["categories"],
+        audience = Audience(categories=form.cleaned_data["categories"],
                                      statuses=form.cleaned_data["statuses"],
                                      flight=flight)
         try:

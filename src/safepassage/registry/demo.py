@@ -80,7 +80,7 @@ def _surge_time(rng: random.Random) -> dt.datetime:
 
 
 def load_demo_population(
-    *, households: int, seed: int = 0, progress: Callable[[int], None] | None = None
+    *, households: int, seed: int = 0, progress: Callable[[int], object] | None = None
 ) -> int:
     """Register `households` synthetic households; returns how many cases were created."""
     rng = random.Random(seed)

@@ -49,7 +49,8 @@ class NormalisationError(ValueError):
     """One rejected value: which field, a stable machine code, and two sentences for a person."""
 
     def __init__(
-        self, *, field: str, code: str, message: str, hint: str, params: dict | None = None
+        self, *, field: str, code: str, message: str, hint: str,
+        params: dict[str, object] | None = None,
     ) -> None:
         self.field = field
         self.code = code

@@ -138,7 +138,7 @@ def rule_from_mapping(data: Any, *, number: int, problems: list[str]) -> RuleSpe
     if eligible not in (None, True, False):
         problems.append(_("%(where)s, “eligible”: write true, false, or leave it out.")
                         % {"where": where})
-    eligibility = {True: ELIGIBLE, False: INELIGIBLE}.get(eligible, "")  # type: ignore[arg-type]
+    eligibility = ELIGIBLE if eligible is True else INELIGIBLE if eligible is False else ""
     facts = FACT_LABELS.keys()
     spec = RuleSpec(
         label=label[:200],

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         with tqdm(total=options["households"], unit="household", disable=None) as bar:
             created = load_demo_population(
                 households=options["households"], seed=options["seed"],
-                progress=bar.update,  # type: ignore[arg-type]
+                progress=bar.update,
             )
         self.stdout.write(
             f"Registered {created} demo households in {time.monotonic() - started:.1f} s."
