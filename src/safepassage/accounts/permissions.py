@@ -155,7 +155,8 @@ def can(actor: Actor | AnonymousUser, capability: str) -> bool:
 
 def require(actor: Actor, capability: str) -> None:
     if not can(actor, capability):
-        raise PermissionDenied(f"Your role may not {capability.replace('_', ' ')}.")
+        who = f"The system actor “{actor}”" if isinstance(actor, SystemActor) else "Your role"
+        raise PermissionDenied(f"{who} may not {capability.replace('_', ' ')}.")
 
 
 def is_partner(actor: Actor) -> TypeGuard[User]:
