@@ -4,6 +4,7 @@ In production (SAFEPASSAGE_ENV=production) the service refuses to start with a d
 without explicit data keys, or with DEBUG on.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -35,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = [
 # generates a random key file on first use, so no two installs share a key.
 DATA_KEYS_ENV = os.environ.get("SAFEPASSAGE_DATA_KEYS", "")
 INDEX_KEY_ENV = os.environ.get("SAFEPASSAGE_INDEX_KEY", "")
+PREVIOUS_INDEX_KEYS_ENV = os.environ.get("SAFEPASSAGE_PREVIOUS_INDEX_KEYS", "")  # while rotating
 DATA_KEY_FILE = Path(os.environ.get("SAFEPASSAGE_DATA_KEY_FILE", VAR_DIR / "data-keys.json"))
 
 if PRODUCTION:
@@ -52,6 +54,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("SAFEPASSAGE_DEBUG must be off in production.")
 
 INSTALLED_APPS = [
+    # First, so that its `createsuperuser` (which points to `create-user`) replaces Django's.
+    "safepassage.accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes
     "axes",
     "rest_framework",
     "drf_spectacular",
@@ -68,7 +73,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "safepassage.runner",
     "safepassage.protection",
-    "safepassage.accounts",
     "safepassage.audit",
     "safepassage.registry",
     "safepassage.intake",
@@ -79,9 +83,11 @@ INSTALLED_APPS = [
     "safepassage.messaging",
     "safepassage.engagements",
     "safepassage.dashboard",
+    "safepassage.operations",
 ]
 
 MIDDLEWARE = [
+    "safepassage.operations.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "safepassage.accounts.middleware.SecondFactorMiddleware",  # django-otp's, and the IdP's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -144,7 +150,37 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Optional single sign-on through the organisation's OpenID Connect provider (docs/operations.md).
+OIDC_ISSUER = os.environ.get("SAFEPASSAGE_OIDC_ISSUER", "")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_PROVIDER_NAME = os.environ.get("SAFEPASSAGE_OIDC_PROVIDER_NAME", "your organisation")
+OIDC_RP_CLIENT_ID = os.environ.get("SAFEPASSAGE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("SAFEPASSAGE_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("SAFEPASSAGE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("SAFEPASSAGE_OIDC_SCOPES", "openid profile groups")
+OIDC_USE_PKCE = True
+OIDC_VERIFY_SSL = os.environ.get("SAFEPASSAGE_OIDC_VERIFY_SSL", "1") == "1"
+OIDC_TIMEOUT = 10
+OIDC_CALLBACK_CLASS = "safepassage.accounts.oidc.SignInCallback"
+OIDC_AUTHENTICATE_CLASS = "safepassage.accounts.oidc.SignInRequest"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sign-in/?sso=refused"
+# The claim that carries the person's groups, and which group value gives which role, in order
+# of precedence: "sp-admins=administrator,sp-supervisors=supervisor,sp-caseworkers=caseworker".
+OIDC_ROLE_CLAIM = os.environ.get("SAFEPASSAGE_OIDC_ROLE_CLAIM", "groups")
+OIDC_ROLE_MAP = [
+    tuple(item.strip().rsplit("=", 1))
+    for item in os.environ.get("SAFEPASSAGE_OIDC_ROLES", "").split(",") if "=" in item
+]
+# The ID token must report a second factor (amr), unless the provider enforces one for us.
+OIDC_PROVIDER_ENFORCES_MFA = os.environ.get("SAFEPASSAGE_OIDC_PROVIDER_ENFORCES_MFA", "0") == "1"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS,
+                               "safepassage.accounts.oidc.StaffOIDCBackend"]
+
 LOGIN_URL = "accounts:sign-in"
+# The site's public address, for links printed by commands (`create-user`).
+BASE_URL = os.environ.get("SAFEPASSAGE_BASE_URL", "http://127.0.0.1:8000")
 LOGIN_REDIRECT_URL = "registry:case-list"
 
 # Sessions end after 30 idle minutes (each request renews them) and when the browser closes.
@@ -158,6 +194,11 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("SAFEPASSAGE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+# Subdomains and the browsers' preload list are the operator's choice: an NGO's domain often has
+# other services on it that this install does not control (`check --deploy` would warn).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SAFEPASSAGE_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("SAFEPASSAGE_HSTS_PRELOAD", "0") == "1"
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # "same-origin": no URL ever leaks to another site, while our own forms keep the Origin header
 # that CSRF checks ("no-referrer" makes Chromium send Origin: null and refuse every sign-in).
@@ -222,15 +263,44 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# No personal data in logs: our code logs identifiers only; Django's request logger would log
-# URLs, which never carry personal data by design (references and ids only).
+# No personal data in logs: our code logs identifiers only, each line carries the request's id and
+# the acting user's id (safepassage.operations.logs). JSON lines in production, text otherwise.
+LOG_FORMAT = os.environ.get("SAFEPASSAGE_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "safepassage.operations.logs.RequestContext"}},
+    "formatters": {"line": {"()": "safepassage.operations.logs.JsonLines"} if LOG_FORMAT == "json"
+                   else {"format": "%(asctime)s %(levelname)s %(name)s "
+                                   "[%(request_id)s user=%(user_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line",
+                             "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEPASSAGE_LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
+    "loggers": {
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # One line per request comes from safepassage.operations.middleware, by view name and
+        # not by path: Django's own would repeat it for every 4xx.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }
+
+# --- operations: health, metrics, errors (docs/operations.md) -----------------------------------
+# /healthz, /readyz and /metrics answer a bearer token, or addresses on these networks.
+OPERATIONS_TOKEN = os.environ.get("SAFEPASSAGE_OPERATIONS_TOKEN", "")
+OPERATIONS_NETWORKS = [ipaddress.ip_network(n.strip()) for n in os.environ.get(
+    "SAFEPASSAGE_OPERATIONS_NETWORKS",
+    "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+).split(",") if n.strip()]
+# Not ready when a background task or a due message has waited longer than this.
+OPERATIONS_TASK_LAG_SECONDS = int(os.environ.get("SAFEPASSAGE_READY_TASK_LAG_SECONDS", "600"))
+OPERATIONS_OUTBOX_LAG_SECONDS = int(os.environ.get("SAFEPASSAGE_READY_OUTBOX_LAG_SECONDS", "600"))
+# Backups: encrypted to the recovery public key(s) (age), written here, kept this many days.
+BACKUP_RECIPIENTS = os.environ.get("SAFEPASSAGE_BACKUP_RECIPIENT", "")
+BACKUP_DIR = Path(os.environ.get("SAFEPASSAGE_BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_RETENTION_DAYS = int(os.environ.get("SAFEPASSAGE_BACKUP_RETENTION_DAYS", "35"))
+# Errors to Sentry (started by the operations app, scrubbed: safepassage.operations.errors).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
 
 # Number of independent hash chains in the audit log: appends on different lanes do not wait for
 # each other, which keeps concurrent writers on PostgreSQL from queueing on a single chain head.

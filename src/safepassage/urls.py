@@ -15,6 +15,7 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("", registry_views.home, name="home"),
     path("accounts/", include("safepassage.accounts.urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),  # single sign-on, when configured
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the staff pages' language
     path("cases/", include("safepassage.registry.urls")),
     path("linkage/", include("safepassage.linkage.urls")),
@@ -26,5 +27,6 @@ urlpatterns = [
 
     path("airlift/", include("safepassage.airlift.urls")),
     path("admin/", admin.site.urls),
+    path("", include("safepassage.operations.urls")),
     path("", include("safepassage.intake.urls")),
 ]

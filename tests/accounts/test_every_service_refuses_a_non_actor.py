@@ -75,6 +75,23 @@ WITHOUT_ACTOR = {
        for name in ("new_worker_id", "lease", "register_worker", "beat", "forget_worker",
                     "recover_abandoned_tasks", "enqueue_due_schedules", "prune_finished_tasks",
                     "run_here")},
+    "safepassage.accounts.services.has_second_factor": "a reading of an account's devices",
+    "safepassage.accounts.services.enrolment_path":
+        "the one-time link of an account, made inside services that checked their actor",
+    "safepassage.accounts.services.set_first_password":
+        "the holder of a valid one-time link, on their own account, before any sign-in",
+    "safepassage.accounts.services.start_totp_enrolment":
+        "the holder of a valid one-time link, on their own account, before any sign-in",
+    "safepassage.accounts.services.confirm_totp_enrolment":
+        "the holder of a valid one-time link, on their own account, before any sign-in",
+    "safepassage.accounts.services.new_backup_codes":
+        "inside confirm_totp_enrolment, for the account that enrolled",
+    "safepassage.intake.services.rebuild_row_fingerprints":
+        "rotate-index-key (the operator's command) rewrites digests, deciding nothing",
+    "safepassage.linkage.services.rebuild_block_keys":
+        "rotate-index-key (the operator's command) rewrites digests, deciding nothing",
+    "safepassage.messaging.services.rebuild_sender_digests":
+        "rotate-index-key (the operator's command) rewrites digests, deciding nothing",
 }
 
 NOT_ACTORS: list[Any] = [

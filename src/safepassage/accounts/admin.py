@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -16,6 +16,10 @@ else:
 class StaffAdmin(_UserAdmin):
     list_display = ["username", "role", "organisation", "is_active", "last_login"]
     list_filter = ["role", "organisation", "is_active"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False  # accounts are deactivated, never deleted: the audit trail names them
+
     fieldsets = [
         *(UserAdmin.fieldsets or ()),
         ("SafePassage", {"fields": ["role", "organisation"]}),

@@ -9,13 +9,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 
+from safepassage.accounts.models import Organisation, Role
+
 
 class SignInForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     otp_token = forms.CharField(
         label=_("Six-digit code from your authenticator app"),
-        max_length=8,
+        help_text=_("Lost your phone? Type one of your backup codes instead."),
+        max_length=16,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
@@ -48,3 +51,66 @@ class SignInForm(forms.Form):
             )
         self.user, self.device = user, device
         return data
+
+
+class FirstPasswordForm(forms.Form):
+    """Step one of the welcome link: a new account chooses its password; an account whose
+    second factor was reset confirms the password it has."""
+
+    password = forms.CharField(label=_("Choose a password (12 characters or more)"),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(label=_("The same password again"),
+                                     widget=forms.PasswordInput(
+                                         attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if user.has_usable_password():
+            del self.fields["password_again"]
+            self.fields["password"].label = _("Your password")
+            self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password = data.get("password") or ""
+        if self.user.has_usable_password():
+            if password and not self.user.check_password(password):
+                self.add_error("password", _("This is not your password. Type the password "
+                                             "you sign in with."))
+        elif password and data.get("password_again") != password:
+            self.add_error("password_again", _("The two passwords differ: type the same one "
+                                               "twice."))
+        return data
+
+
+class EnrolForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Six-digit code your app shows now"), max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class NewStaffForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"))
+    organisation = forms.ModelChoiceField(
+        label=_("Partner organisation (partner referrers only)"), required=False,
+        queryset=Organisation.objects.none(),
+    )
+
+    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.all()
+        roles = list(Role.choices)
+        if actor.organisation_id is not None:
+            organisations = organisations.filter(pk=actor.organisation_id)
+            roles = [(Role.PARTNER.value, Role.PARTNER.label)]
+        role_field: Any = self.fields["role"]
+        role_field.choices = roles
+        organisation_field: Any = self.fields["organisation"]
+        organisation_field.queryset = organisations
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (kept in the audit log)"), max_length=200)

@@ -43,3 +43,18 @@ class User(AbstractUser):
                 name="partner_user_has_organisation",
             )
         ]
+
+
+class ExternalIdentity(models.Model):
+    """The account an identity provider's subject signs in to (OpenID Connect single sign-on):
+    bound by issuer and subject, which never change, not by an e-mail address, which can."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="external_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_once")
+        ]

@@ -12,7 +12,7 @@ reported as not found, so its existence is not revealed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias, TypeGuard
+from typing import Any, TypeAlias, TypeGuard
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -42,6 +42,7 @@ IMPORT_FILES = "import_files"
 ADMINISTER = "administer"
 MANAGE_API_TOKENS = "manage_api_tokens"
 MANAGE_COMMITMENTS = "manage_commitments"
+MANAGE_STAFF = "manage_staff"  # create accounts, reset a second factor, deactivate
 # Held by system actors only: no staff role registers through the public form, loads the
 # demo or speaks for the SMS gateway.
 REGISTER_FROM_PUBLIC_FORM = "register_from_public_form"
@@ -72,7 +73,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _STAFF_CASEWORK
         | {DECIDE_ELIGIBILITY, APPROVE_MERGES, READ_AUDIT, VIEW_DASHBOARD, ADMINISTER}
         | {MANAGE_FLIGHTS, ISSUE_CREDENTIALS, EDIT_RULES, SCORE_CASES, READ_ENGAGEMENTS}
-        | {SEND_BROADCASTS, MANAGE_COMMITMENTS, MANAGE_API_TOKENS}
+        | {SEND_BROADCASTS, MANAGE_COMMITMENTS, MANAGE_API_TOKENS, MANAGE_STAFF}
     ),
 }
 
@@ -120,7 +121,11 @@ STATUS_PAGE = _declare("status-page")
 # Creates the first signing key of each purpose when a document or a list first needs one.
 SIGNING_KEYS = _declare("signing-keys")
 # A command run by the server's operator (shell access to the server is trusted that far).
-OPERATOR = _declare("command-line", EDIT_RULES, SCORE_CASES, MANAGE_API_TOKENS, VIEW_DASHBOARD)
+OPERATOR = _declare("command-line", EDIT_RULES, SCORE_CASES, MANAGE_API_TOKENS, VIEW_DASHBOARD,
+                    MANAGE_STAFF)
+# Sign-ins through the organisation's identity provider: it creates accounts and sets their role
+# from the provider's claims (accounts.oidc).
+SINGLE_SIGN_ON = _declare("single-sign-on", MANAGE_STAFF)
 
 Actor: TypeAlias = User | SystemActor
 
@@ -172,3 +177,15 @@ def user_of(actor: Actor) -> User | None:
 def actor_name(actor: Actor) -> str:
     check_actor(actor)
     return actor.get_username() if isinstance(actor, User) else actor.name
+
+
+def manages(actor: Actor, *, role: str, organisation: Any) -> bool:
+    """An administrator's accounts are those of its organisation: the crisis cell's own
+    administrators (no organisation) manage every account, including partners' referrers; an
+    administrator of a partner organisation only that organisation's referrers. The operator's
+    command line manages every account."""
+    if not can(actor, MANAGE_STAFF):
+        return False
+    if not isinstance(actor, User) or actor.organisation_id is None:
+        return True
+    return role == Role.PARTNER and getattr(organisation, "pk", None) == actor.organisation_id

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from safepassage.protection.cipher import blind_index
+from safepassage.protection.cipher import blind_index, previous_blind_indexes
 from safepassage.registry import normalise
 from safepassage.registry.models import Category, Language, Relationship, Sex
 from safepassage.registry.services import PersonData
@@ -201,11 +201,19 @@ def external_id_of(values: Mapping[str, Any]) -> str:
     return ("" if text is None else str(text))[:MAX_LENGTHS["external_id"]].strip()
 
 
-def row_fingerprint(values: Mapping[str, Any]) -> str:
-    """A keyed digest of a row's columns as written (stripped), to recognise a re-imported row
-    that carries no external_id. Keyed, so the digest of a known person cannot be guessed."""
-    canonical = json.dumps(
+def _canonical_row(values: Mapping[str, Any]) -> str:
+    return json.dumps(
         {c: str(values.get(c) or "").strip() for c in COLUMNS}, sort_keys=True,
         ensure_ascii=False,
     )
-    return blind_index(canonical, kind="intake-row")
+
+
+def row_fingerprint(values: Mapping[str, Any]) -> str:
+    """A keyed digest of a row's columns as written (stripped), to recognise a re-imported row
+    that carries no external_id. Keyed, so the digest of a known person cannot be guessed."""
+    return blind_index(_canonical_row(values), kind="intake-row")
+
+
+def previous_row_fingerprints(values: Mapping[str, Any]) -> list[str]:
+    """The row's fingerprints under the index keys being rotated away (none, most of the time)."""
+    return previous_blind_indexes(_canonical_row(values), kind="intake-row")

@@ -49,6 +49,7 @@ from safepassage.intake.records import (
     external_id_of,
     normalise_person,
     parse_category,
+    previous_row_fingerprints,
     problem,
     row_fingerprint,
 )
@@ -258,13 +259,18 @@ def _known_people(
         return {}
     external_ids = {e for _d, ids, _p in normalised for e in ids if e}
     fingerprints = {f for r in referrals for f in r.fingerprints if f}
+    # While the index key is rotated, a row imported before may still carry its old digest.
+    aliases = {old: current for r in referrals
+               for values, current in zip(r.members, r.fingerprints, strict=False) if current
+               for old in previous_row_fingerprints(values)}
+    fingerprints |= set(aliases)
     known: dict[str, Person] = {}
     for ref in ExternalReference.objects.filter(
             organisation=organisation, external_id__in=external_ids).select_related("person"):
         known[f"x:{ref.external_id}"] = ref.person
     for row in RowFingerprint.objects.filter(
             organisation=organisation, digest__in=fingerprints).select_related("person"):
-        known[f"f:{row.digest}"] = row.person
+        known[f"f:{aliases.get(row.digest, row.digest)}"] = row.person
     return known
 
 
@@ -793,3 +799,27 @@ def _quarantine_rows(
             problems=found,
         ))
     return quarantined
+
+
+def rebuild_row_fingerprints() -> int:
+    """The fingerprints of imported rows written again under the current index key: each
+    imported file is read again from its raw submission, each row's digest under the previous
+    keys replaced by its digest under the current one. Returns the fingerprints moved."""
+    moved = 0
+    for batch in ImportBatch.objects.filter(state=ImportBatch.State.DONE).select_related(
+            "submission").order_by("pk").iterator():
+        try:
+            sheet = read_sheet(payload_bytes(batch.submission),
+                               filename=batch.submission.filename)
+        except SpreadsheetError:
+            continue
+        with transaction.atomic():
+            for _number, values in sheet.rows:
+                if external_id_of(values):
+                    continue
+                old = previous_row_fingerprints(values)
+                if old:
+                    moved += RowFingerprint.objects.filter(
+                        organisation_id=batch.organisation_id, digest__in=old,
+                    ).update(digest=row_fingerprint(values))
+    return moved

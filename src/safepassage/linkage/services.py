@@ -38,7 +38,7 @@ from safepassage.linkage.models import (
     PersonCluster,
     PersonFeatures,
 )
-from safepassage.protection.cipher import blind_index
+from safepassage.protection.cipher import blind_index, blind_indexes
 from safepassage.registry.models import TRANSITIONS, Case, Person, Status
 from safepassage.registry.services import change_case_status
 
@@ -249,8 +249,9 @@ def _candidates(persons: Sequence[Person], features: dict[int, dict[str, Any]]) 
     share a blocking key with one of them. With a common name, thousands share a key: keep
     those who share the most keys (a phone or a tazkira on top of a name), not the first found."""
     new_ids = {p.pk for p in persons}
-    digests = {_digest(v) for pk in new_ids if pk in features
-               for v in blocking_key_values(features[pk])}
+    digests = {d for pk in new_ids if pk in features
+               for v in blocking_key_values(features[pk])
+               for d in blind_indexes(v, kind=BLOCK_KEY_KIND)}
     if not digests:
         return set()
     return set(
@@ -606,3 +607,21 @@ def undo_merge(*, actor: Actor, pair: CandidatePair, reason: str = "") -> Candid
 
 def weight_label(weight: float) -> str:
     return "+∞" if math.isinf(weight) and weight > 0 else f"{weight:+.1f}"
+
+
+def rebuild_block_keys(*, batch: int = 1000) -> int:
+    """Every person's blocking keys written again under the current index key, a batch of
+    persons per transaction, while the instant check goes on (it looks under both keys)."""
+    done, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(PersonFeatures.objects.select_for_update().filter(person_id__gt=last_pk)
+                        .order_by("person_id")[:batch])
+            if not rows:
+                return done
+            ids = [r.person_id for r in rows]
+            BlockKey.objects.filter(person_id__in=ids).delete()
+            insert_rows(BlockKey, ("person", "digest"),
+                        ((r.person_id, _digest(v)) for r in rows
+                         for v in blocking_key_values(_data(r))))
+        last_pk, done = rows[-1].person_id, done + len(rows)

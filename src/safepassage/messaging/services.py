@@ -38,7 +38,7 @@ from safepassage.messaging.models import (
 )
 from safepassage.messaging.notices import language_for, render
 from safepassage.messaging.segments import measure
-from safepassage.registry.identifiers import digest_for
+from safepassage.registry.identifiers import digest_for, digests_for
 from safepassage.registry.models import Case, Identifier, Person, Relationship
 from safepassage.registry.normalise import NormalisationError, normalise_phone
 
@@ -391,8 +391,10 @@ def receive_inbound_sms(
         )
         if not created:
             return inbound, False
-        persons = list(Person.objects.filter(identifiers__kind=Identifier.Kind.PHONE,
-                                             identifiers__digest=digest)) if digest else []
+        persons = list(Person.objects.filter(
+            identifiers__kind=Identifier.Kind.PHONE,
+            identifiers__digest__in=digests_for(Identifier.Kind.PHONE, phone),
+        ).distinct()) if digest else []
         cases = list(Case.objects.filter(household__members__in=persons).distinct())
         inbound.cases.set(cases)
         keyword = re.sub(r"[\s.!]+", "", text).upper()
@@ -409,3 +411,22 @@ def receive_inbound_sms(
                  "object_id": inbound.pk}],
         )
     return inbound, True
+
+
+def rebuild_sender_digests(*, batch: int = 1000) -> int:
+    """The phone digests of received messages written again under the current index key."""
+    done, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(InboundMessage.objects.select_for_update().filter(pk__gt=last_pk)
+                        .exclude(sender_digest="").order_by("pk")[:batch])
+            if not rows:
+                return done
+            for row in rows:
+                try:
+                    row.sender_digest = digest_for(Identifier.Kind.PHONE,
+                                                   normalise_phone(row.sender))
+                except NormalisationError:
+                    row.sender_digest = ""
+            InboundMessage.objects.bulk_update(rows, ["sender_digest"])
+        last_pk, done = rows[-1].pk, done + len(rows)

@@ -73,11 +73,24 @@ def decrypt(stored: str, *, context: str) -> str:
     return plain.decode("utf-8")
 
 
-def blind_index(value: str, *, kind: str) -> str:
+def blind_index(value: str, *, kind: str, key: bytes | None = None) -> str:
     """A keyed digest of a normalised value, for exact look-ups without storing the value.
 
     The kind is part of the message, so a phone and a document number never share a digest.
+    Written under the current index key (or `key`).
     """
-    mac = _index_mac(load_keyring().index_key).copy()
+    mac = _index_mac(key or load_keyring().index_key).copy()
     mac.update(f"{kind}\x00{value}".encode())
     return mac.hexdigest()[:32]
+
+
+def blind_indexes(value: str, *, kind: str) -> list[str]:
+    """The digests to look a value up by: under the current index key and, while the index key
+    is being rotated, under the previous ones too (a row not yet rebuilt is still found)."""
+    ring = load_keyring()
+    return [blind_index(value, kind=kind, key=k)
+            for k in (ring.index_key, *ring.previous_index_keys)]
+
+
+def previous_blind_indexes(value: str, *, kind: str) -> list[str]:
+    return [blind_index(value, kind=kind, key=k) for k in load_keyring().previous_index_keys]

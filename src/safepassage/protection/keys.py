@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,8 @@ class Keyring:
     data_keys: dict[str, bytes]  # kid -> key, insertion order: primary first
     primary_kid: str
     index_key: bytes
+    # Blind-index keys being rotated away: look-ups try them too until every index is rebuilt.
+    previous_index_keys: tuple[bytes, ...] = ()
 
     @property
     def primary_key(self) -> bytes:
@@ -54,14 +57,16 @@ def _unb64(text: str, what: str) -> bytes:
     return key
 
 
-def _from_environment(data_keys: str, index_key: str) -> Keyring:
+def _from_environment(data_keys: str, index_key: str, previous_index_keys: str = "") -> Keyring:
     keys: dict[str, bytes] = {}
     for item in data_keys.split(","):
         kid, sep, b64 = item.strip().partition(":")
         if not sep or not kid:
             raise ImproperlyConfigured("SAFEPASSAGE_DATA_KEYS must be 'kid:base64key,...'.")
         keys[kid] = _unb64(b64, f"Data key {kid}")
-    return Keyring(keys, next(iter(keys)), _unb64(index_key, "SAFEPASSAGE_INDEX_KEY"))
+    previous = tuple(_unb64(k.strip(), "SAFEPASSAGE_PREVIOUS_INDEX_KEYS")
+                     for k in previous_index_keys.split(",") if k.strip())
+    return Keyring(keys, next(iter(keys)), _unb64(index_key, "SAFEPASSAGE_INDEX_KEY"), previous)
 
 
 def read_key_file(path: Path) -> Keyring:
@@ -69,7 +74,8 @@ def read_key_file(path: Path) -> Keyring:
     keys = {k["kid"]: _unb64(k["key"], f"Data key {k['kid']}") for k in doc["data_keys"]}
     primary = doc.get("primary") or next(iter(keys))
     ordered = {primary: keys[primary]} | {k: v for k, v in keys.items() if k != primary}
-    return Keyring(ordered, primary, _unb64(doc["index_key"], "index_key"))
+    previous = tuple(_unb64(k, "previous_index_keys") for k in doc.get("previous_index_keys", []))
+    return Keyring(ordered, primary, _unb64(doc["index_key"], "index_key"), previous)
 
 
 def write_key_file(path: Path, keyring: Keyring) -> None:
@@ -78,6 +84,8 @@ def write_key_file(path: Path, keyring: Keyring) -> None:
         "data_keys": [{"kid": kid, "key": _b64(key)} for kid, key in keyring.data_keys.items()],
         "index_key": _b64(keyring.index_key),
     }
+    if keyring.previous_index_keys:
+        doc["previous_index_keys"] = [_b64(k) for k in keyring.previous_index_keys]
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     # The key file is written owner-only and swapped in atomically, so a reader never sees half.
@@ -94,16 +102,40 @@ def generate_keyring() -> Keyring:
 
 _lock = threading.Lock()
 _cached: Keyring | None = None
+_file_seen: tuple[str, float] | None = None  # (path, modification time) of the cached ring
+_checked_at = 0.0
+# Every process looks at the key file's modification time at most this often, so a rotation
+# made by a command reaches every server process within about a second.
+RECHECK_SECONDS = 1.0
+
+
+def _key_file_changed() -> bool:
+    global _checked_at
+    if _file_seen is None:
+        return False
+    path = str(settings.DATA_KEY_FILE)
+    if path != _file_seen[0]:
+        return True
+    now = time.monotonic()
+    if now - _checked_at < RECHECK_SECONDS:
+        return False
+    _checked_at = now
+    try:
+        return (path, os.stat(path).st_mtime) != _file_seen
+    except OSError:
+        return True
 
 
 def load_keyring(*, reload: bool = False) -> Keyring:
     """The keyring in force; created as a key file for the embedded demo if none is configured."""
-    global _cached
+    global _cached, _file_seen
     with _lock:
-        if _cached is not None and not reload:
+        if _cached is not None and not reload and not _key_file_changed():
             return _cached
         if settings.DATA_KEYS_ENV and settings.INDEX_KEY_ENV:
-            _cached = _from_environment(settings.DATA_KEYS_ENV, settings.INDEX_KEY_ENV)
+            _cached = _from_environment(settings.DATA_KEYS_ENV, settings.INDEX_KEY_ENV,
+                                        settings.PREVIOUS_INDEX_KEYS_ENV)
+            _file_seen = None
         else:
             path = Path(settings.DATA_KEY_FILE)
             if not path.exists():
@@ -111,6 +143,7 @@ def load_keyring(*, reload: bool = False) -> Keyring:
                     raise ImproperlyConfigured(f"Data key file {path} does not exist.")
                 write_key_file(path, generate_keyring())
             _cached = read_key_file(path)
+            _file_seen = (str(path), path.stat().st_mtime)
         return _cached
 
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from safepassage.protection.cipher import blind_index
+from safepassage.protection.cipher import blind_index, blind_indexes
 from safepassage.registry.models import Identifier, Person
 
 _TOKEN_SPLIT = re.compile(r"[\s\-‐_.,'’]+")  # noqa: RUF001 - the Unicode hyphen and apostrophe are meant
@@ -47,3 +47,28 @@ def identifier_rows(person: Person) -> list[tuple[int, str, str]]:
 
 def digest_for(kind: str, normalised_value: str) -> str:
     return blind_index(normalised_value, kind=kind)
+
+
+def digests_for(kind: str, normalised_value: str) -> list[str]:
+    """What to look a value up by: its digest under each index key in force (see blind_indexes)."""
+    return blind_indexes(normalised_value, kind=kind)
+
+
+def rebuild_identifiers(*, batch: int = 500) -> int:
+    """Every person's blind indexes written again under the current index key, a batch of
+    persons per transaction (old rows out, new in, together), while searches go on: they look
+    under the previous key as well until the rotation is over. Returns the persons done."""
+    from django.db import transaction
+
+    done, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            persons = list(Person.objects.select_for_update().filter(pk__gt=last_pk)
+                           .order_by("pk")[:batch])
+            if not persons:
+                return done
+            Identifier.objects.filter(person__in=persons).delete()
+            Identifier.objects.bulk_create(
+                [Identifier(person_id=pk, kind=kind, digest=digest)
+                 for p in persons for pk, kind, digest in identifier_rows(p)])
+        last_pk, done = persons[-1].pk, done + len(persons)

@@ -16,7 +16,7 @@ from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.selectors import entries_about
-from safepassage.registry.identifiers import digest_for, name_tokens
+from safepassage.registry.identifiers import digests_for, name_tokens
 from safepassage.registry.models import Case, Identifier, Person, StatusChange
 from safepassage.registry.normalise import NormalisationError, normalise_phone
 
@@ -74,12 +74,14 @@ def _normalise_reference(text: str) -> str:
 
 
 def _persons_by_name(tokens: set[str]) -> QuerySet[Person]:
-    digests = [digest_for(Identifier.Kind.NAME, t) for t in tokens]
+    # A person's rows are all under one index key (they are rebuilt together), so matching
+    # every typed word means as many distinct digests as words, whichever key they are under.
+    digests = [d for t in tokens for d in digests_for(Identifier.Kind.NAME, t)]
     matching = (
         Identifier.objects.filter(kind=Identifier.Kind.NAME, digest__in=digests)
         .values("person_id")
         .annotate(hits=Count("digest", distinct=True))
-        .filter(hits=len(set(digests)))
+        .filter(hits=len(tokens))
         .values("person_id")
     )
     return Person.objects.filter(pk__in=matching)
@@ -118,7 +120,7 @@ def search_cases(*, actor: Actor, text: str) -> list[Case]:
             persons = _persons_by_name(name_tokens(value))
         else:
             persons = Person.objects.filter(
-                identifiers__kind=kind, identifiers__digest=digest_for(kind, value)
+                identifiers__kind=kind, identifiers__digest__in=digests_for(kind, value)
             )
         found = cases.filter(household_id__in=persons.values("household_id"))
     results: list[Case] = list(

@@ -16,13 +16,16 @@ from safepassage.protection.keys import (
     new_kid,
     write_key_file,
 )
+from safepassage.protection.retention import retained_backups
 from safepassage.protection.rotation import key_usage, reencrypt_all
 
 
 class Command(BaseCommand):
     help = (
-        "Rotate the data key without stopping reads: add a new primary key (key file), "
-        "re-encrypt every value under it, and retire the old keys once nothing uses them."
+        "Rotate the data key without stopping reads: add a new primary key (key file) and "
+        "re-encrypt every value under it. Old keys stay in the key file (older backups and "
+        "copies need them) unless --delete-old-keys, which refuses while a retained backup "
+        "was written under one of them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,8 +34,9 @@ class Command(BaseCommand):
             help="Do not add a key: re-encrypt under the current primary (keys from environment).",
         )
         parser.add_argument(
-            "--keep-old-keys", action="store_true",
-            help="Keep retired keys in the key file (to read older backups).",
+            "--delete-old-keys", action="store_true",
+            help="Remove from the key file the keys no value uses any more, unless a backup "
+                 "still retained (SAFEPASSAGE_BACKUP_DIR) was written under one of them.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -55,8 +59,15 @@ class Command(BaseCommand):
                      details={"primary": ring.primary_kid, "rows": rows})
         if stale:
             raise CommandError(f"Values still under old keys: {stale}. Run the command again.")
-        if key_source_is_file() and not options["keep_old_keys"] and len(ring.data_keys) > 1:
+        if options["delete_old_keys"] and key_source_is_file() and len(ring.data_keys) > 1:
             retired = [k for k in ring.data_keys if k != ring.primary_kid]
+            needed = {b["file"]: sorted(set(b["key_ids"]) & set(retired))
+                      for b in retained_backups() if set(b["key_ids"]) & set(retired)}
+            if needed:
+                which = "; ".join(f"{name}: {' '.join(kids)}" for name, kids in needed.items())
+                raise CommandError(
+                    f"Old keys kept: retained backups were written under them ({which}). "
+                    "Delete them once those backups have left their retention period.")
             ring = replace(ring, data_keys={ring.primary_kid: ring.primary_key})
             write_key_file(Path(settings.DATA_KEY_FILE), ring)
             load_keyring(reload=True)
