@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -443,6 +443,25 @@ def _apply_run(pairs: pd.DataFrame) -> tuple[int, int]:
     return len(merged), queued
 
 
+def _reach(ids: set[int]) -> set[int]:
+    """The persons whose clusters a decision about `ids` may change: their clusters, and every
+    person a pair held together reaches from them, cluster by cluster, until nothing new. A pair
+    held together may join persons that clustering kept apart (two siblings each matched to one
+    man): the whole reach is recomputed, or a person outside it would be given a second cluster."""
+    clusters = PersonCluster.objects.all()
+    scope: set[int] = set()
+    new = set(ids)
+    while new:
+        cluster_ids = set(clusters.filter(person_id__in=new).values_list("cluster_id", flat=True))
+        new |= set(clusters.filter(cluster_id__in=cluster_ids).values_list("person_id",
+                                                                            flat=True))
+        scope |= new
+        pairs = CandidatePair.objects.filter(status__in=TOGETHER).filter(
+            Q(person_a_id__in=new) | Q(person_b_id__in=new))
+        new = {p for ab in pairs.values_list("person_a_id", "person_b_id") for p in ab} - scope
+    return scope
+
+
 def recluster(*, person_ids: Iterable[int] | None) -> dict[int, int]:
     """Recompute the clusters from the pairs held together (automatic merges and confirmations),
     strongest first, never joining two persons of one household or of a pair decided apart.
@@ -451,15 +470,8 @@ def recluster(*, person_ids: Iterable[int] | None) -> dict[int, int]:
 
     from safepassage.linkage import engine
 
-    clusters = PersonCluster.objects.all()
-    if person_ids is None:
-        scope = set(Person.objects.values_list("pk", flat=True))
-    else:
-        ids = set(person_ids)
-        cluster_ids = set(clusters.filter(person_id__in=ids).values_list("cluster_id", flat=True))
-        scope = ids | set(
-            clusters.filter(cluster_id__in=cluster_ids).values_list("person_id", flat=True)
-        )
+    scope = (set(Person.objects.values_list("pk", flat=True)) if person_ids is None
+             else _reach(set(person_ids)))
     together = CandidatePair.objects.filter(status__in=TOGETHER, person_a_id__in=scope)
     edges = pd.DataFrame.from_records(
         list(together.values_list("person_a_id", "person_b_id", "match_weight", "status")),
@@ -601,6 +613,23 @@ def undo_merge(*, actor: Actor, pair: CandidatePair, reason: str = "") -> Candid
                                        reason=reason or "merge undone: not a duplicate")
         recluster(person_ids=[locked.person_a_id, locked.person_b_id])
         audit.record(actor=actor, action="linkage.merge_undone", object_type="pair",
+                     object_id=locked.pk, details={"with_reason": bool(reason)})
+    return locked
+
+
+def undo_rejection(*, actor: Actor, pair: CandidatePair, reason: str = "") -> CandidatePair:
+    """Undo "different people": the pair waits for review again (it is never merged by itself
+    meanwhile: only a caseworker's confirmation joins it)."""
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    with transaction.atomic():
+        locked = _lock_pair(pair)
+        if locked.status != PairStatus.REJECTED:
+            raise PairDecisionError(_("Only a pair decided as different people can be undone "
+                                      "this way."))
+        locked.status, locked.decided_by, locked.decided_at = PairStatus.PENDING, None, None
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        recluster(person_ids=[locked.person_a_id, locked.person_b_id])
+        audit.record(actor=actor, action="linkage.rejection_undone", object_type="pair",
                      object_id=locked.pk, details={"with_reason": bool(reason)})
     return locked
 

@@ -40,7 +40,8 @@ def review_pair(request: StaffRequest, pair_id: int) -> HttpResponse:
         request, "linkage/review_pair.html",
         {"file": pair_file, "pair": pair_file.pair,
          "pending": pair_file.pair.status == PairStatus.PENDING,
-         "merged": pair_file.pair.status in TOGETHER},
+         "merged": pair_file.pair.status in TOGETHER,
+         "rejected": pair_file.pair.status == PairStatus.REJECTED},
     )
 
 
@@ -57,6 +58,9 @@ def _decide(request: StaffRequest, pair_id: int, action: str) -> HttpResponse:
         elif action == "reject":
             services.reject_pair(actor=user, pair=pair)
             messages.success(request, _("Kept apart: this pair will not be proposed again."))
+        elif pair.status == PairStatus.REJECTED:
+            services.undo_rejection(actor=user, pair=pair, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Undone: the pair waits for review again."))
         else:
             services.undo_merge(actor=user, pair=pair, reason=request.POST.get("reason", ""))
             messages.success(request, _("Merge undone: the two records are apart again."))
