@@ -7,8 +7,11 @@ class AirliftConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from safepassage.airlift import selectors
+        from safepassage.airlift import evidence, selectors
         from safepassage.messaging import audiences
+
+        # Seats, the gate and landings earn cases their moves (registry.facts).
+        evidence.claim_facts()
 
         # A broadcast can go to the households holding seats on one flight.
         audiences.provide_flights(audiences.Flights(

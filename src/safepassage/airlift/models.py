@@ -23,6 +23,7 @@ class FlightStatus(models.TextChoices):
     DELAYED = "delayed", _("Delayed")
     BOARDING = "boarding", _("Boarding")
     DEPARTED = "departed", _("Departed")
+    LANDED = "landed", _("Landed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -43,6 +44,8 @@ class Flight(models.Model):
         max_length=10, choices=FlightStatus.choices, default=FlightStatus.PLANNED, db_index=True
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Recorded landed at its destination: its boarded passengers have arrived (decision 0070).
+    landed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["departs_at", "code"]

@@ -1,7 +1,8 @@
 """Changes made by airlift officers and gate agents: flights, plans, re-plans and the gate.
 
 Every function checks the actor's capability, writes its audit entry, and moves cases only
-through registry.services.change_case_status (approved -> manifested -> boarded / no-show).
+through registry.services.earn_case_status with the evidence of the seat, the gate or the landing
+(airlift.evidence; decision 0070): approved -> manifested -> boarded / no-show -> arrived.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
+from safepassage.airlift import evidence
 from safepassage.airlift.models import (
     OPEN_STATUSES,
     Flight,
@@ -37,7 +39,7 @@ from safepassage.credentials.models import Credential, CredentialKind
 from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
 from safepassage.registry.models import Case, Category, Person, Status
-from safepassage.registry.services import change_case_status
+from safepassage.registry.services import earn_case_status
 
 # A missing priority (not yet scored by triage) plans as the lowest: it gains no objective,
 # and such households only take seats nobody with a priority can use.
@@ -216,6 +218,9 @@ def _apply(
     assigned: list[tuple[Case, Flight]] = []
     changed: list[tuple[Case, Flight]] = []
     left: list[Seat] = []
+    seating: list[tuple[Case, int, bool]] = []  # (case, new flight, had a seat before)
+    # Seats given up first, so that no flight holds more than its seats while seats are moved:
+    # each case's move checks its flight's capacity (airlift.evidence).
     for case_id, case in cases_by_id.items():
         new = plan_assignments.get(case_id)
         seat = current.get(case_id)
@@ -227,22 +232,26 @@ def _apply(
             left.append(seat)
             seat.delete()
         if new is not None:
-            d = demand[case_id]
-            Seat.objects.create(case=case, flight_id=new, people=d.people, seats=d.seats,
-                                notified=True, plan=run)
-            (assigned if seat is None else changed).append((case, flights[new]))
-            if case.status == Status.APPROVED:
-                with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
-                    change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
-                                       reason=_("Placed on a flight by the planner."))
+            seating.append((case, new, seat is not None))
         elif case.status == Status.MANIFESTED:
-            change_case_status(actor=actor, case=case, to_status=Status.APPROVED,
-                               reason=_("No seat after a change of flights; waiting again."))
+            earn_case_status(actor=actor, case=case, to_status=Status.APPROVED,
+                             evidence=evidence.seat(case, None),
+                             reason=_("No seat after a change of flights; waiting again."))
     # Told households whose seat vanished without a case left in the plan (e.g. withdrawn).
     for case_id, seat in current.items():
         if case_id not in cases_by_id:
             left.append(seat)
             seat.delete()
+    for case, new, had_seat in seating:
+        d = demand[case.pk]
+        Seat.objects.create(case=case, flight_id=new, people=d.people, seats=d.seats,
+                            notified=True, plan=run)
+        (changed if had_seat else assigned).append((case, flights[new]))
+        if case.status == Status.APPROVED:
+            with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
+                earn_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                                 evidence=evidence.seat(case, flights[new]),
+                                 reason=_("Placed on a flight by the planner."))
     revoke_passes_of_left_seats(actor=actor, seats=left)
     tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED, seated=assigned)
     tell_flight(actor=actor, kind=Kind.FLIGHT_CHANGED, seated=changed)
@@ -376,12 +385,13 @@ def record_gate(*, actor: Actor, seat: Seat, event: str) -> Seat:
                               % {"g": seat.get_gate_display()})
     with transaction.atomic():
         to_status = GATE_EVENTS[event]
-        if to_status is not None:
-            change_case_status(actor=actor, case=seat.case, to_status=to_status,
-                               reason=_("Recorded at the gate of %(f)s.") % {"f": seat.flight})
         seat.gate, seat.gate_at = event, timezone.now()
         seat.gate_actor = permissions.user_of(actor)
         seat.save(update_fields=["gate", "gate_at", "gate_actor"])
+        if to_status is not None:
+            earn_case_status(actor=actor, case=seat.case, to_status=to_status,
+                             evidence=evidence.gate(seat.case, seat.flight, event),
+                             reason=_("Recorded at the gate of %(f)s.") % {"f": seat.flight})
         audit.record(actor=actor, action="airlift.gate", object_type="case",
                      object_id=seat.case.reference,
                      details={"flight": seat.flight.code, "event": event})
@@ -430,8 +440,9 @@ def fill_from_standby(*, actor: Actor, flight: Flight) -> list[Seat]:
             seat = Seat.objects.create(case=case, flight=flight, people=demand.people,
                                        seats=demand.seats, from_standby=True)
             with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
-                change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
-                                   reason=_("Stand-by seat on %(f)s.") % {"f": flight})
+                earn_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                                 evidence=evidence.seat(case, flight),
+                                 reason=_("Stand-by seat on %(f)s.") % {"f": flight})
             free -= demand.seats
             filled.append(seat)
         tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED,
@@ -478,3 +489,79 @@ def issue_boarding_passes(*, actor: Actor, flight: Flight) -> PassesIssued:
                      object_type="flight", object_id=flight.code,
                      details={"issued": issued, "already_held": len(held)})
     return PassesIssued(issued=issued, already_held=len(held))
+
+
+def assign_seat(*, actor: Actor, case: Case, flight: Flight) -> Seat:
+    """An airlift officer seats one approved household on a scheduled flight by hand.
+
+    The same rules as the plan: the household is ready by departure, the flight admits its
+    category and has room for all of it (never split); the household hears its flight.
+    """
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    if case.status not in (Status.APPROVED, Status.NO_SHOW):
+        raise ValidationError(_("Only an approved household (or a no-show to rebook) is given a "
+                                "seat; this case is “%(s)s”.") % {"s": case.get_status_display()})
+    with transaction.atomic():
+        flight = Flight.objects.select_for_update().get(pk=flight.pk)
+        if flight.status not in evidence.SCHEDULED:
+            raise ValidationError({"flight": _("Flight %(f)s is %(s)s: it takes no passengers.")
+                                   % {"f": flight, "s": flight.get_status_display()}})
+        if Seat.objects.filter(case=case).exclude(gate=Seat.Gate.NO_SHOW).exists():
+            raise ValidationError(_("This household holds a seat already; the plan moves it."))
+        if flight.allowed_categories and case.category not in flight.allowed_categories:
+            raise ValidationError({"flight": _("Flight %(f)s does not admit this household's "
+                                               "category (%(c)s).")
+                                   % {"f": flight, "c": case.get_category_display()}})
+        readiness = TravelReadiness.objects.filter(case=case).first()
+        if readiness is None or readiness.ready_at > flight.departs_at:
+            raise ValidationError(_("The household is not ready to fly by the departure of "
+                                    "%(f)s; record its readiness first.") % {"f": flight})
+        case.readiness = readiness
+        demand = household_demands([case], on=flight.departs_at.date())[0]
+        free = free_seats(flight)
+        if demand.seats > free:
+            raise ValidationError({"flight": _("Flight %(f)s has %(free)s seats left; this "
+                                               "household needs %(need)s.")
+                                   % {"f": flight, "free": free, "need": demand.seats}})
+        seat = Seat.objects.create(case=case, flight=flight, people=demand.people,
+                                   seats=demand.seats, notified=True)
+        with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
+            earn_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                             evidence=evidence.seat(case, flight),
+                             reason=_("Seat given on %(f)s by an airlift officer.")
+                             % {"f": flight})
+        tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED, seated=[(case, flight)])
+        audit.record(actor=actor, action="airlift.seat_assigned", object_type="case",
+                     object_id=case.reference, details={"flight": flight.code})
+    return seat
+
+
+@dataclass(frozen=True)
+class Landing:
+    flight: Flight
+    arrived: int  # households moved to arrived
+
+
+def record_landing(
+    *, actor: Actor, flight: Flight, landed_at: dt.datetime | None = None
+) -> Landing:
+    """A departed flight landed at its destination: every household boarded on it arrives."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    with transaction.atomic():
+        flight = Flight.objects.select_for_update().get(pk=flight.pk)
+        if flight.status != FlightStatus.DEPARTED:
+            raise ValidationError(_("Only a departed flight lands; %(f)s is %(s)s.")
+                                  % {"f": flight, "s": flight.get_status_display()})
+        flight.status = FlightStatus.LANDED
+        flight.landed_at = landed_at or timezone.now()
+        flight.save(update_fields=["status", "landed_at"])
+        arrived = 0
+        for seat in (Seat.objects.filter(flight=flight, gate=Seat.Gate.BOARDED,
+                                         case__status=Status.BOARDED)
+                     .select_related("case").order_by("pk")):
+            earn_case_status(actor=actor, case=seat.case, to_status=Status.ARRIVED,
+                             evidence=evidence.landing(seat.case, flight))
+            arrived += 1
+        audit.record(actor=actor, action="airlift.flight_landed", object_type="flight",
+                     object_id=flight.code, details={"households_arrived": arrived})
+    return Landing(flight=flight, arrived=arrived)
