@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
 from safepassage.audit import services as audit
+from safepassage.credentials.seats import HeldSeat
 from safepassage.registry.models import Case, Person
 
 
@@ -30,9 +32,23 @@ def flights_for(*, actor: Actor) -> QuerySet[Flight]:
     ).order_by("departs_at", "code")
 
 
+def held_seat(case: Case) -> HeldSeat | None:
+    """The live seat of a case on a flight still to leave, for credentials' boarding pass."""
+    seat = (Seat.objects.filter(case_id=case.pk, flight__status__in=[
+        FlightStatus.PLANNED, FlightStatus.DELAYED, FlightStatus.BOARDING])
+        .exclude(gate=Seat.Gate.NO_SHOW).select_related("flight").first())
+    if seat is None:
+        return None
+    flight = seat.flight
+    return HeldSeat(flight_code=flight.code, departs_at=flight.departs_at,
+                    departure_date=timezone.localdate(flight.departs_at), origin=flight.origin,
+                    destination=flight.destination)
+
+
 def open_flights() -> list[tuple[int, str]]:
     """Flights a broadcast can still reach the passengers of: not departed, not cancelled."""
-    flights = Flight.objects.exclude(status__in=[FlightStatus.DEPARTED, FlightStatus.CANCELLED])
+    flights = Flight.objects.exclude(status__in=[FlightStatus.DEPARTED, FlightStatus.LANDED,
+                                                 FlightStatus.CANCELLED])
     return [(flight.pk, str(flight)) for flight in flights]
 
 
