@@ -274,14 +274,40 @@ class Journey:
             facts.release(stand_in)
         return case
 
+    def decide(self, case: Case, *statuses: str) -> Case:
+        """Decisions, each by the role that makes it (a supervisor, or an officer for left
+        behind)."""
+        for status in statuses:
+            actor = self.officer if status == Status.LEFT_BEHIND else self.supervisor
+            change_case_status(actor=actor, case=case, to_status=status)
+        return case
+
+    def no_show(self, case: Case, flight: Any = None) -> Any:
+        """Seated, then marked a no-show at the gate; returns the seat."""
+        seat = self.seat(case, flight)
+        if seat.flight.status != FlightStatus.BOARDING:
+            airlift.set_flight_status(actor=self.officer, flight=seat.flight,
+                                      status=FlightStatus.BOARDING)
+        return airlift.record_gate(actor=self.gate_agent, seat=seat, event="no_show")
+
     def walk(self, case: Case, to_status: str) -> Case:
-        """From registered to `to_status` along the operation's path."""
+        """From registered to `to_status` along the operation's path, each fact recorded by the
+        service that owns it."""
+        s = Status
         steps: dict[str, Callable[[Case], Any]] = {
-            Status.APPROVED: self.approve,
-            Status.MANIFESTED: lambda c: self.seat(self.approve(c)),
-            Status.BOARDED: lambda c: self.board(self.approve(c)),
-            Status.ARRIVED: lambda c: self.arrive(self.approve(c)),
-            Status.RESETTLED: lambda c: self.resettle(self.approve(c)),
+            s.REGISTERED: lambda c: c,
+            s.UNDER_REVIEW: lambda c: self.decide(c, s.UNDER_REVIEW),
+            s.ELIGIBLE: lambda c: self.decide(c, s.UNDER_REVIEW, s.ELIGIBLE),
+            s.INELIGIBLE: lambda c: self.decide(c, s.UNDER_REVIEW, s.INELIGIBLE),
+            s.ON_HOLD: lambda c: self.decide(c, s.ON_HOLD),
+            s.WITHDRAWN: lambda c: self.decide(c, s.WITHDRAWN),
+            s.APPROVED: self.approve,
+            s.LEFT_BEHIND: lambda c: self.decide(self.approve(c), s.LEFT_BEHIND),
+            s.MANIFESTED: lambda c: self.seat(self.approve(c)),
+            s.NO_SHOW: lambda c: self.no_show(self.approve(c)),
+            s.BOARDED: lambda c: self.board(self.approve(c)),
+            s.ARRIVED: lambda c: self.arrive(self.approve(c)),
+            s.RESETTLED: lambda c: self.resettle(self.approve(c)),
         }
         steps[to_status](case)
         case.refresh_from_db()

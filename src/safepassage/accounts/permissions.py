@@ -126,6 +126,9 @@ SIGNING_KEYS = _declare("signing-keys")
 # A command run by the server's operator (shell access to the server is trusted that far).
 OPERATOR = _declare("command-line", EDIT_RULES, SCORE_CASES, MANAGE_API_TOKENS, VIEW_DASHBOARD,
                     MANAGE_STAFF)
+# The demo's airlift officer and gate agent: plans the demo flights, boards and lands them
+# through the airlift's services (`demo-engagements --evacuate-if-none`).
+DEMO_AIRLIFT = _declare("demo-airlift", MANAGE_FLIGHTS, BOARD_PASSENGERS)
 # Sign-ins through the organisation's identity provider: it creates accounts and sets their role
 # from the provider's claims (accounts.oidc).
 SINGLE_SIGN_ON = _declare("single-sign-on", MANAGE_STAFF)

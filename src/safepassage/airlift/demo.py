@@ -59,8 +59,10 @@ def load_demo_airlift(*, seed: int = 2021) -> tuple[int, int]:
         readiness = TravelReadiness.objects.bulk_create([
             TravelReadiness(
                 case=case,
-                ready_at=dt.datetime(2021, 8, 15, tzinfo=KABUL)
-                + dt.timedelta(days=rng.randint(0, 10)),
+                # Never before its approval: documents are checked once it is approved.
+                ready_at=max(dt.datetime(2021, 8, 15, tzinfo=KABUL)
+                             + dt.timedelta(days=rng.randint(0, 10)),
+                             case.status_changed_at + dt.timedelta(hours=6)),
                 extra_seats=2 if rng.random() < 0.01 else 0,
             )
             for case in cases
