@@ -377,7 +377,7 @@ def record_gate(*, actor: Actor, seat: Seat, event: str) -> Seat:
     permissions.require(actor, permissions.BOARD_PASSENGERS)
     if event not in GATE_EVENTS:
         raise ValidationError(_("Unknown gate event."))
-    if seat.flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+    if seat.flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED):
         raise ValidationError(_("This flight is %(s)s: nothing more is recorded at its gate.")
                               % {"s": seat.flight.get_status_display()})
     if seat.gate in (Seat.Gate.BOARDED, Seat.Gate.NO_SHOW):
@@ -424,7 +424,7 @@ def fill_from_standby(*, actor: Actor, flight: Flight) -> list[Seat]:
     """Give seats freed by no-shows to the stand-by list, in priority order, whole households
     only: one that does not fit is passed over for the next that does."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
-    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED):
         raise ValidationError(_("This flight is %(s)s.") % {"s": flight.get_status_display()})
     filled = []
     with transaction.atomic():
@@ -465,7 +465,7 @@ def issue_boarding_passes(*, actor: Actor, flight: Flight) -> PassesIssued:
     cannot be issued stops the batch with its reason."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
-    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED):
         raise ValidationError(_("This flight is %(s)s: no boarding passes for it.")
                               % {"s": flight.get_status_display()})
     number = credentials.normalise_flight_number(flight.code)

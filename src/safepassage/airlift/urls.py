@@ -12,6 +12,8 @@ urlpatterns = [
     path("flights/<int:flight_id>/delay/", views.delay, name="delay"),
     path("flights/<int:flight_id>/seats/", views.seats, name="seats"),
     path("flights/<int:flight_id>/status/", views.flight_status, name="flight-status"),
+    path("flights/<int:flight_id>/landed/", views.landed, name="landed"),
+    path("flights/<int:flight_id>/assign/", views.assign_seat, name="assign-seat"),
     path("flights/<int:flight_id>/boarding-passes/", views.boarding_passes,
          name="boarding-passes"),
     path("flights/<int:flight_id>/manifest.csv", views.manifest_csv, name="manifest-csv"),

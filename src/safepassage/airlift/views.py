@@ -16,6 +16,8 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.airlift import exports, selectors, services
 from safepassage.airlift.forms import DelayForm, FlightForm, SeatsForm
 from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
+from safepassage.registry import selectors as registry_selectors
+from safepassage.registry.models import Case
 from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
 
 
@@ -158,6 +160,38 @@ def flight_status(request: StaffRequest, flight: Flight) -> HttpResponse:
 
 
 @_flight_view
+@require_POST
+def landed(request: StaffRequest, flight: Flight) -> HttpResponse:
+    try:
+        landing = services.record_landing(actor=request.user, flight=flight)
+    except SERVICE_ERRORS as error:
+        tell(request, error)
+    else:
+        messages.success(request, _("%(f)s landed: %(n)s households arrived.")
+                         % {"f": flight.code, "n": landing.arrived})
+    return redirect("airlift:flight-detail", flight_id=flight.pk)
+
+
+@_flight_view
+@require_POST
+def assign_seat(request: StaffRequest, flight: Flight) -> HttpResponse:
+    reference = request.POST.get("reference", "").strip().upper()
+    try:
+        case = registry_selectors.get_case(actor=request.user, reference=reference)
+    except Case.DoesNotExist:
+        messages.error(request, _("No case %(ref)s: check the reference.") % {"ref": reference})
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
+    try:
+        services.assign_seat(actor=request.user, case=case, flight=flight)
+    except SERVICE_ERRORS as error:
+        tell(request, error)
+    else:
+        messages.success(request, _("%(ref)s has a seat on %(f)s and was told.")
+                         % {"ref": case.reference, "f": flight.code})
+    return redirect("airlift:flight-detail", flight_id=flight.pk)
+
+
+@_flight_view
 def manifest_csv(request: StaffRequest, flight: Flight) -> HttpResponse:
     manifest = selectors.flight_manifest(actor=request.user, flight=flight, purpose="csv")
     response = HttpResponse(exports.manifest_csv(manifest), content_type="text/csv; charset=utf-8")
@@ -176,7 +210,7 @@ def manifest_pdf(request: StaffRequest, flight: Flight) -> HttpResponse:
 @staff_required
 def gate_index(request: StaffRequest) -> HttpResponse:
     flights = selectors.flights_for(actor=request.user).exclude(
-        status__in=[FlightStatus.CANCELLED, FlightStatus.DEPARTED]
+        status__in=[FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED]
     )
     return render(request, "airlift/gate_index.html", {"flights": flights})
 
