@@ -21,6 +21,7 @@ class HeldSeat:
     departure_date: dt.date  # local date of departure, as printed on the pass
     origin: str
     destination: str
+    assembly_point: str = ""  # where the household gathers before the flight, if recorded
 
 
 SeatOf = Callable[[Case], "HeldSeat | None"]
