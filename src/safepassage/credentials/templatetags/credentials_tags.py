@@ -9,8 +9,8 @@ from django import template
 from django.utils import timezone
 
 from safepassage.accounts import permissions
-from safepassage.credentials.forms import BoardingPassForm
 from safepassage.credentials import qr, seats
+from safepassage.credentials.forms import BoardingPassForm
 from safepassage.credentials.models import Credential, CredentialKind
 from safepassage.credentials.services import ISSUABLE_STATUSES
 
