@@ -212,6 +212,16 @@ def sign_in_with_browser(page: Any, live_server: Any, user: User) -> None:
 # --- A household's journey, earned through the services that own each fact ------------------
 
 
+def make_ready(officer: User, case: Case, *, ready_at: dt.datetime | None = None,
+               extra_seats: int = 0, assembly_point: str = "Abbey Gate, Kabul airport") -> Any:
+    """Every readiness fact recorded for an approved household: each member's document
+    checked, consent to travel, an assembly point (medical clearance not needed)."""
+    members = list(case.household.members.values_list("pk", flat=True))
+    return airlift.set_readiness(actor=officer, case=case, ready_at=ready_at,
+                                 extra_seats=extra_seats, documents_checked=members,
+                                 assembly_point=assembly_point, consent=True)
+
+
 class Journey:
     """Moves cases as the operation does: decisions by a supervisor, a seat from an airlift
     officer, boarding at the gate by a gate agent, arrival by the flight's landing. No status
@@ -238,8 +248,7 @@ class Journey:
     def seat(self, case: Case, flight: Any = None) -> Any:
         """Ready and seated (manifested), on `flight` or a new one."""
         flight = flight or self.flight()
-        airlift.set_readiness(actor=self.officer, case=case,
-                              ready_at=flight.departs_at - dt.timedelta(days=1))
+        make_ready(self.officer, case, ready_at=flight.departs_at - dt.timedelta(days=1))
         return airlift.assign_seat(actor=self.officer, case=case, flight=flight)
 
     def board(self, case: Case, flight: Any = None) -> Any:

@@ -13,7 +13,7 @@ from safepassage.accounts.models import Role
 from safepassage.airlift import services
 from safepassage.airlift.models import FlightStatus, Seat
 from safepassage.registry.models import Case, Status
-from tests.conftest import Journey, person
+from tests.conftest import Journey, make_ready, person
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_a_seat_by_hand_respects_capacity_restrictions_and_readiness(
     small = journey.flight(seats=2)
     with pytest.raises(ValidationError, match="not ready"):
         services.assign_seat(actor=journey.officer, case=family, flight=small)
-    services.set_readiness(actor=journey.officer, case=family, ready_at=small.departs_at)
+    make_ready(journey.officer, family, ready_at=small.departs_at)
     with pytest.raises(ValidationError) as full:
         services.assign_seat(actor=journey.officer, case=family, flight=small)
     assert "2 seats left" in str(full.value)
@@ -70,7 +70,7 @@ def test_the_officer_records_the_landing_and_seats_on_the_flight_page(
     client, officer = client_for(Role.AIRLIFT_OFFICER)
     flight = journey.flight(seats=10)
     case = journey.approve(make_case())
-    services.set_readiness(actor=officer, case=case, ready_at=flight.departs_at)
+    make_ready(officer, case, ready_at=flight.departs_at)
     page = client.post(f"/airlift/flights/{flight.pk}/assign/",
                        {"reference": case.reference}, follow=True)
     assert f"{case.reference} has a seat on {flight.code}" in page.content.decode()

@@ -18,7 +18,7 @@ from safepassage.accounts.permissions import Actor
 from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
 from safepassage.audit import services as audit
 from safepassage.credentials.seats import HeldSeat
-from safepassage.registry.models import Case, Person
+from safepassage.registry.models import Case, Person, Status
 
 
 def flights_for(*, actor: Actor) -> QuerySet[Flight]:
@@ -187,3 +187,23 @@ def gate_list(*, actor: Actor, flight: Flight) -> list[GateRow]:
         )
         for s in seats
     ]
+
+
+def households_to_ready(*, actor: Actor, missing: str = "") -> list[tuple[Case, list[str]]]:
+    """Approved households not yet ready to fly, with the facts each still lacks; `missing`
+    keeps only those lacking that fact (READINESS_FACTS code)."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    cases = list(Case.objects.filter(status=Status.APPROVED).exclude(readiness__complete=True)
+                 .select_related("readiness").order_by("-priority", "created_at")[:500])
+    members: dict[int, list[int]] = {}
+    for pk, household in Person.objects.filter(
+            household_id__in=[c.household_id for c in cases]).values_list("pk", "household_id"):
+        members.setdefault(household, []).append(pk)
+    rows = []
+    for case in cases:
+        readiness = getattr(case, "readiness", None)
+        gaps = (["readiness"] if readiness is None
+                else readiness.missing(members.get(case.household_id, [])))
+        if not missing or missing in gaps or (readiness is None and missing != ""):
+            rows.append((case, gaps))
+    return rows

@@ -7,7 +7,9 @@ through registry.services.earn_case_status with the evidence of the seat, the ga
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from safepassage.accounts.permissions import Actor
 from safepassage.airlift import evidence
 from safepassage.airlift.models import (
     OPEN_STATUSES,
+    READINESS_FACTS,
     Flight,
     FlightStatus,
     Operator,
@@ -31,13 +34,20 @@ from safepassage.airlift.models import (
     Seat,
     TravelReadiness,
 )
-from safepassage.airlift.planner import FlightOffer, HouseholdDemand, plan_flights
+from safepassage.airlift.planner import (
+    NOT_READY,
+    FlightOffer,
+    HouseholdDemand,
+    plan_flights,
+    why_not_placed,
+)
 from safepassage.airlift.selectors import under_two
 from safepassage.audit import services as audit
 from safepassage.credentials import services as credentials
 from safepassage.credentials.models import Credential, CredentialKind
 from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
+from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case, Category, Person, Status
 from safepassage.registry.services import earn_case_status
 
@@ -91,16 +101,48 @@ def create_flight(
 
 
 def set_readiness(
-    *, actor: Actor, case: Case, ready_at: dt.datetime, extra_seats: int = 0
+    *,
+    actor: Actor,
+    case: Case,
+    ready_at: dt.datetime | None = None,
+    extra_seats: int = 0,
+    documents_checked: Iterable[int] = (),
+    medical_needed: bool = False,
+    medical_cleared: bool = False,
+    assembly_point: str = "",
+    consent: bool = False,
 ) -> TravelReadiness:
-    """Record that a household may travel from ready_at (documents verified)."""
+    """Record the facts that make an approved household ready to fly; it is planned once all
+    are there (each member's document checked, medical clearance if needed, an assembly point,
+    consent), from ready_at (now if not given)."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    if case.status not in (Status.APPROVED, Status.MANIFESTED, Status.NO_SHOW):
+        raise ValidationError(_("Readiness is recorded for an approved household; this case is "
+                                "“%(s)s”.") % {"s": case.get_status_display()})
+    if extra_seats < 0 or extra_seats > 9:
+        raise ValidationError({"extra_seats": _("Extra seats: a whole number from 0 to 9.")})
+    members = list(Person.objects.filter(household_id=case.household_id)
+                   .values_list("pk", flat=True))
+    checked = sorted(set(documents_checked))
+    strangers = set(checked) - set(members)
+    if strangers:
+        raise ValidationError({"documents_checked": _("Only members of this household have "
+                                                      "their documents checked here.")})
     with transaction.atomic():
         readiness, _created = TravelReadiness.objects.update_or_create(
-            case=case, defaults={"ready_at": ready_at, "extra_seats": extra_seats}
+            case=case, defaults={
+                "ready_at": ready_at or timezone.now(), "extra_seats": extra_seats,
+                "documents_checked": checked, "medical_needed": medical_needed,
+                "medical_cleared": medical_cleared and medical_needed,
+                "assembly_point": assembly_point.strip()[:200], "consent": consent,
+            },
         )
+        readiness.complete = not readiness.missing(members)
+        readiness.save(update_fields=["complete"])
         audit.record(actor=actor, action="airlift.readiness_set", object_type="case",
-                     object_id=case.reference, details={"extra_seats": extra_seats})
+                     object_id=case.reference,
+                     details={"extra_seats": extra_seats, "complete": readiness.complete,
+                              "missing": readiness.missing(members)})
     return readiness
 
 
@@ -159,7 +201,7 @@ def plan_manifests(
         current = {s.case_id: s for s in live.exclude(case_id__in=settled)}
         cases = list(
             Case.objects.filter(status__in=[Status.APPROVED, Status.MANIFESTED],
-                                readiness__isnull=False)
+                                readiness__complete=True)
             .exclude(pk__in=settled)
             .select_related("readiness")
             .order_by("pk")
@@ -187,13 +229,36 @@ def plan_manifests(
              "to": None if m.to_flight is None else codes[m.to_flight]}
             for m in plan.moves
         ]
-        run.save(update_fields=["moves"])
+        run.unplaced = _not_ready(settled) + [
+            {"case": cases_by_id[cid].reference, "reason": reason, "missing": []}
+            for cid, reason in why_not_placed(demands, [_offer(f) for f in flights],
+                                              plan.assignments).items()
+        ]
+        run.save(update_fields=["moves", "unplaced"])
         audit.record(
             actor=actor, action="airlift.planned", object_type="plan", object_id=run.pk,
             details={"reason": reason, "placed": plan.placed, "moved": len(plan.moves),
                      "objective": plan.objective, "bound": plan.bound},
         )
     return run
+
+
+def _not_ready(settled: set[int]) -> list[dict[str, Any]]:
+    """Approved households the planner was not given: readiness missing or incomplete."""
+    waiting = list(Case.objects.filter(status=Status.APPROVED).exclude(pk__in=settled)
+                   .exclude(readiness__complete=True).select_related("readiness")
+                   .order_by("pk"))
+    members: dict[int, list[int]] = defaultdict(list)
+    for pk, household in Person.objects.filter(
+            household_id__in=[c.household_id for c in waiting]).values_list("pk", "household_id"):
+        members[household].append(pk)
+    rows = []
+    for case in waiting:
+        readiness = getattr(case, "readiness", None)
+        missing = (["readiness"] if readiness is None
+                   else readiness.missing(members[case.household_id]))
+        rows.append({"case": case.reference, "reason": NOT_READY, "missing": missing})
+    return rows
 
 
 def _apply(
@@ -408,7 +473,8 @@ def standby_cases(flight: Flight) -> list[Case]:
     """Approved households ready by departure, admitted on this flight and without a seat,
     highest priority first (a missing priority last), then larger households, then earliest
     registered."""
-    cases = Case.objects.filter(status=Status.APPROVED, readiness__ready_at__lte=flight.departs_at,
+    cases = Case.objects.filter(status=Status.APPROVED, readiness__complete=True,
+                                readiness__ready_at__lte=flight.departs_at,
                                 ).exclude(seats__gate__in=[Seat.Gate.EXPECTED,
                                                            Seat.Gate.CHECKED_IN,
                                                            Seat.Gate.BOARDED])
@@ -513,7 +579,15 @@ def assign_seat(*, actor: Actor, case: Case, flight: Flight) -> Seat:
                                                "category (%(c)s).")
                                    % {"f": flight, "c": case.get_category_display()}})
         readiness = TravelReadiness.objects.filter(case=case).first()
-        if readiness is None or readiness.ready_at > flight.departs_at:
+        if readiness is None or not readiness.complete:
+            members = list(Person.objects.filter(household_id=case.household_id)
+                           .values_list("pk", flat=True))
+            missing = ["readiness"] if readiness is None else readiness.missing(members)
+            raise ValidationError(_("The household is not ready to fly: %(missing)s still "
+                                    "missing. Record its readiness first.")
+                                  % {"missing": ", ".join(str(READINESS_FACTS[m])
+                                                          for m in missing)})
+        if readiness.ready_at > flight.departs_at:
             raise ValidationError(_("The household is not ready to fly by the departure of "
                                     "%(f)s; record its readiness first.") % {"f": flight})
         case.readiness = readiness
@@ -565,3 +639,130 @@ def record_landing(
         audit.record(actor=actor, action="airlift.flight_landed", object_type="flight",
                      object_id=flight.code, details={"households_arrived": arrived})
     return Landing(flight=flight, arrived=arrived)
+
+
+@dataclass(frozen=True)
+class ReadinessRow:
+    """One row of a readiness upload or one case of a bulk change, as the report shows it."""
+
+    line: int
+    reference: str
+    ok: bool
+    message: str
+
+
+_YES = {"yes", "y", "true", "1", "x", "oui", "بلی", "هو"}
+_NO = {"", "no", "n", "false", "0", "non", "نخیر", "نه"}
+READINESS_COLUMNS = ("reference", "documents_checked", "medical_needed", "medical_cleared",
+                     "assembly_point", "consent", "ready_from")
+
+
+def _yes(value: str, column: str) -> bool:
+    text = value.strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError({column: _("“%(v)s” in %(c)s: write yes or no.")
+                           % {"v": value, "c": column}})
+
+
+def record_readiness_rows(*, actor: Actor, data: bytes) -> list[ReadinessRow]:
+    """Readiness for many households from a CSV (READINESS_COLUMNS; documents_checked "yes"
+    means every member's document). Each row stands alone: a bad row is reported with its line,
+    column and what to do; the good rows are recorded."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": _("The file is not UTF-8 text: save it as CSV UTF-8 "
+                                         "and upload it again.")}) from None
+    reader = csv.DictReader(io.StringIO(text))
+    absent = [c for c in ("reference",) if c not in (reader.fieldnames or [])]
+    if absent:
+        raise ValidationError({"file": _("The first line must name the columns: %(cols)s.")
+                               % {"cols": ", ".join(READINESS_COLUMNS)}})
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        reference = (raw.get("reference") or "").strip().upper()
+        try:
+            case = registry_selectors.get_case(actor=actor, reference=reference)
+        except Case.DoesNotExist:
+            rows.append(ReadinessRow(number, reference, False,
+                                     _("reference: no such case; check it.")))
+            continue
+        try:
+            ready_from = (raw.get("ready_from") or "").strip()
+            when = None
+            if ready_from:
+                try:
+                    when = dt.datetime.combine(dt.date.fromisoformat(ready_from), dt.time(),
+                                               tzinfo=timezone.get_current_timezone())
+                except ValueError:
+                    raise ValidationError({"ready_from": _("“%(v)s”: write the date as "
+                                                           "YYYY-MM-DD.") % {"v": ready_from}}
+                                          ) from None
+            all_documents = _yes(raw.get("documents_checked") or "", "documents_checked")
+            members = (list(Person.objects.filter(household_id=case.household_id)
+                            .values_list("pk", flat=True)) if all_documents else [])
+            with transaction.atomic():
+                done = set_readiness(
+                    actor=actor, case=case, ready_at=when, documents_checked=members,
+                    medical_needed=_yes(raw.get("medical_needed") or "", "medical_needed"),
+                    medical_cleared=_yes(raw.get("medical_cleared") or "", "medical_cleared"),
+                    assembly_point=raw.get("assembly_point") or "",
+                    consent=_yes(raw.get("consent") or "", "consent"))
+        except ValidationError as error:
+            problems = ("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+                        if hasattr(error, "error_dict") else " ".join(error.messages))
+            rows.append(ReadinessRow(number, reference, False, problems))
+            continue
+        if done.complete:
+            rows.append(ReadinessRow(number, reference, True, _("ready to fly")))
+        else:
+            members = list(Person.objects.filter(household_id=case.household_id)
+                           .values_list("pk", flat=True))
+            rows.append(ReadinessRow(number, reference, True, _("recorded; still missing: %(m)s")
+                                     % {"m": ", ".join(str(READINESS_FACTS[m])
+                                                       for m in done.missing(members))}))
+    audit.record(actor=actor, action="airlift.readiness_uploaded",
+                 details={"rows": len(rows), "refused": sum(1 for r in rows if not r.ok)})
+    return rows
+
+
+def add_readiness_facts(
+    *, actor: Actor, references: Sequence[str], all_documents: bool = False,
+    consent: bool = False, assembly_point: str = "",
+) -> list[ReadinessRow]:
+    """The same facts for many households chosen from the filtered list, added to what each
+    has recorded already (nothing recorded is taken away)."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    rows = []
+    for number, reference in enumerate(references, start=1):
+        try:
+            case = registry_selectors.get_case(actor=actor, reference=reference)
+        except Case.DoesNotExist:
+            rows.append(ReadinessRow(number, reference, False, _("no such case")))
+            continue
+        now = TravelReadiness.objects.filter(case=case).first()
+        members = list(Person.objects.filter(household_id=case.household_id)
+                       .values_list("pk", flat=True))
+        try:
+            with transaction.atomic():
+                done = set_readiness(
+                    actor=actor, case=case, ready_at=now.ready_at if now else None,
+                    extra_seats=now.extra_seats if now else 0,
+                    documents_checked=members if all_documents else
+                    (now.documents_checked if now else []),
+                    medical_needed=bool(now and now.medical_needed),
+                    medical_cleared=bool(now and now.medical_cleared),
+                    assembly_point=assembly_point.strip() or (now.assembly_point if now else ""),
+                    consent=consent or bool(now and now.consent))
+        except ValidationError as error:
+            rows.append(ReadinessRow(number, reference, False, " ".join(error.messages)))
+            continue
+        rows.append(ReadinessRow(number, reference, True, _("ready to fly") if done.complete
+                                 else _("recorded; still missing: %(m)s")
+                                 % {"m": ", ".join(str(READINESS_FACTS[m])
+                                                   for m in done.missing(members))}))
+    return rows
