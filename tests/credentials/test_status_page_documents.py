@@ -47,6 +47,7 @@ def test_the_status_page_shows_the_pass_and_the_letter_in_force(
     page = status_page(approved_case, secret)
     assert 'id="boarding-pass"' in page and "RCH871" in page
     assert "What to bring" in page and 'id="letter"' in page
+    assert "Abbey Gate, Kabul airport" in page, "the assembly point recorded for readiness"
     assert set(qr_texts(page)) == {boarding.token, letter.token}
 
     approved_case.refresh_from_db()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
-from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
+from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat, TravelReadiness
 from safepassage.audit import services as audit
 from safepassage.credentials.seats import HeldSeat
 from safepassage.registry.models import Case, Person, Status
@@ -40,9 +40,11 @@ def held_seat(case: Case) -> HeldSeat | None:
     if seat is None:
         return None
     flight = seat.flight
+    point = (TravelReadiness.objects.filter(case_id=case.pk)
+             .values_list("assembly_point", flat=True).first())
     return HeldSeat(flight_code=flight.code, departs_at=flight.departs_at,
                     departure_date=timezone.localdate(flight.departs_at), origin=flight.origin,
-                    destination=flight.destination)
+                    destination=flight.destination, assembly_point=point or "")
 
 
 def open_flights() -> list[tuple[int, str]]:
