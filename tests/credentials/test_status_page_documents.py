@@ -49,6 +49,8 @@ def test_the_status_page_shows_the_pass_and_the_letter_in_force(
     assert "What to bring" in page and 'id="letter"' in page
     assert "Abbey Gate, Kabul airport" in page, "the assembly point recorded for readiness"
     assert set(qr_texts(page)) == {boarding.token, letter.token}
+    dari = status_page(approved_case, secret, lang="fa-af")
+    assert "کارت سوار شدن شما" in dari and "مکتوب تسهیلات شما" in dari
 
     approved_case.refresh_from_db()
     change_case_status(actor=journey.supervisor, case=approved_case, to_status=Status.ON_HOLD)
