@@ -17,8 +17,16 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from safepassage.accounts import permissions
 from safepassage.accounts.models import Organisation, Role, User
 from safepassage.accounts.services import create_staff_user
-from safepassage.registry.models import Case, Channel, Relationship, Sex
-from safepassage.registry.services import PersonData, register_household
+from safepassage.airlift import services as airlift
+from safepassage.airlift.models import FlightStatus
+from safepassage.registry import facts
+from safepassage.registry.models import Case, Channel, Fact, Relationship, Sex, Status
+from safepassage.registry.services import (
+    PersonData,
+    change_case_status,
+    earn_case_status,
+    register_household,
+)
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -199,3 +207,129 @@ def sign_in_with_browser(page: Any, live_server: Any, user: User) -> None:
         current_code(user.totpdevice_set.get())
     )
     page.get_by_role("button", name="Sign in").click()
+
+
+# --- A household's journey, earned through the services that own each fact ------------------
+
+
+def make_ready(officer: User, case: Case, *, ready_at: dt.datetime | None = None,
+               extra_seats: int = 0, assembly_point: str = "Abbey Gate, Kabul airport") -> Any:
+    """Every readiness fact recorded for an approved household: each member's document
+    checked, consent to travel, an assembly point (medical clearance not needed)."""
+    members = list(case.household.members.values_list("pk", flat=True))
+    return airlift.set_readiness(actor=officer, case=case, ready_at=ready_at,
+                                 extra_seats=extra_seats, documents_checked=members,
+                                 assembly_point=assembly_point, consent=True)
+
+
+class Journey:
+    """Moves cases as the operation does: decisions by a supervisor, a seat from an airlift
+    officer, boarding at the gate by a gate agent, arrival by the flight's landing. No status
+    is set by hand (decision 0070)."""
+
+    def __init__(self, make_user: Callable[..., User]) -> None:
+        self.supervisor = make_user(Role.SUPERVISOR)
+        self.officer = make_user(Role.AIRLIFT_OFFICER)
+        self.gate_agent = make_user(Role.GATE_AGENT)
+        self._codes = itertools.count(1)
+
+    def approve(self, case: Case) -> Case:
+        for status in (Status.UNDER_REVIEW, Status.ELIGIBLE, Status.APPROVED):
+            change_case_status(actor=self.supervisor, case=case, to_status=status)
+        return case
+
+    def flight(self, seats: int = 50, *, departs_at: dt.datetime | None = None,
+               allowed: tuple[str, ...] = (), destination: str = "ISB") -> Any:
+        return airlift.create_flight(
+            actor=self.officer, code=f"JR{next(self._codes):04d}", destination=destination,
+            departs_at=departs_at or dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+            seats=seats, allowed_categories=allowed)
+
+    def seat(self, case: Case, flight: Any = None) -> Any:
+        """Ready and seated (manifested), on `flight` or a new one."""
+        flight = flight or self.flight()
+        make_ready(self.officer, case, ready_at=flight.departs_at - dt.timedelta(days=1))
+        return airlift.assign_seat(actor=self.officer, case=case, flight=flight)
+
+    def board(self, case: Case, flight: Any = None) -> Any:
+        """Seated, then boarded at the gate; returns the seat."""
+        seat = self.seat(case, flight)
+        if seat.flight.status != FlightStatus.BOARDING:
+            airlift.set_flight_status(actor=self.officer, flight=seat.flight,
+                                      status=FlightStatus.BOARDING)
+        return airlift.record_gate(actor=self.gate_agent, seat=seat, event="boarded")
+
+    def land(self, flight: Any, at: dt.datetime | None = None) -> Any:
+        """The flight departs and lands: its boarded households arrive."""
+        flight.refresh_from_db()
+        if flight.status != FlightStatus.DEPARTED:
+            airlift.set_flight_status(actor=self.officer, flight=flight,
+                                      status=FlightStatus.DEPARTED)
+        return airlift.record_landing(actor=self.officer, flight=flight, landed_at=at)
+
+    def resettle(self, case: Case) -> Case:
+        """Arrived, then resettled with its milestones done. Until an app records resettlement
+        milestones, a stand-in holds that fact for the moment of the move."""
+        if case.status != Status.ARRIVED:
+            self.arrive(case)
+        owner = facts.owner_of(Fact.MILESTONES)
+        if owner is not None:
+            raise NotImplementedError("resettle through the resettlement app's services")
+        stand_in = facts.claim(Fact.MILESTONES, app="tests", check=lambda _case, _to: "")
+        try:
+            earn_case_status(actor=self.supervisor, case=case, to_status=Status.RESETTLED,
+                             evidence=stand_in.evidence(case=case, detail="milestones done"))
+        finally:
+            facts.release(stand_in)
+        return case
+
+    def decide(self, case: Case, *statuses: str) -> Case:
+        """Decisions, each by the role that makes it (a supervisor, or an officer for left
+        behind)."""
+        for status in statuses:
+            actor = self.officer if status == Status.LEFT_BEHIND else self.supervisor
+            change_case_status(actor=actor, case=case, to_status=status)
+        return case
+
+    def no_show(self, case: Case, flight: Any = None) -> Any:
+        """Seated, then marked a no-show at the gate; returns the seat."""
+        seat = self.seat(case, flight)
+        if seat.flight.status != FlightStatus.BOARDING:
+            airlift.set_flight_status(actor=self.officer, flight=seat.flight,
+                                      status=FlightStatus.BOARDING)
+        return airlift.record_gate(actor=self.gate_agent, seat=seat, event="no_show")
+
+    def walk(self, case: Case, to_status: str) -> Case:
+        """From registered to `to_status` along the operation's path, each fact recorded by the
+        service that owns it."""
+        s = Status
+        steps: dict[str, Callable[[Case], Any]] = {
+            s.REGISTERED: lambda c: c,
+            s.UNDER_REVIEW: lambda c: self.decide(c, s.UNDER_REVIEW),
+            s.ELIGIBLE: lambda c: self.decide(c, s.UNDER_REVIEW, s.ELIGIBLE),
+            s.INELIGIBLE: lambda c: self.decide(c, s.UNDER_REVIEW, s.INELIGIBLE),
+            s.ON_HOLD: lambda c: self.decide(c, s.ON_HOLD),
+            s.WITHDRAWN: lambda c: self.decide(c, s.WITHDRAWN),
+            s.APPROVED: self.approve,
+            s.LEFT_BEHIND: lambda c: self.decide(self.approve(c), s.LEFT_BEHIND),
+            s.MANIFESTED: lambda c: self.seat(self.approve(c)),
+            s.NO_SHOW: lambda c: self.no_show(self.approve(c)),
+            s.BOARDED: lambda c: self.board(self.approve(c)),
+            s.ARRIVED: lambda c: self.arrive(self.approve(c)),
+            s.RESETTLED: lambda c: self.resettle(self.approve(c)),
+        }
+        steps[to_status](case)
+        case.refresh_from_db()
+        return case
+
+    def arrive(self, case: Case) -> Case:
+        """Approved, seated, boarded and landed, on a flight of its own."""
+        seat = self.board(case)
+        self.land(seat.flight)
+        case.refresh_from_db()
+        return case
+
+
+@pytest.fixture
+def journey(db: Any, make_user: Callable[..., User]) -> Journey:
+    return Journey(make_user)

@@ -13,7 +13,7 @@ from safepassage.airlift import services
 from safepassage.airlift.models import Flight
 from safepassage.registry.models import Case, Status
 from safepassage.registry.services import PersonData, change_case_status
-from tests.conftest import person
+from tests.conftest import make_ready, person
 
 DAY = dt.datetime(2021, 8, 20, 4, 0, tzinfo=dt.UTC)
 
@@ -40,8 +40,7 @@ def make_ready_case(
         Case.objects.filter(pk=case.pk).update(priority=priority)
         case.refresh_from_db()
         if ready_at is not None:
-            services.set_readiness(actor=officer, case=case, ready_at=ready_at,
-                                   extra_seats=extra_seats)
+            make_ready(officer, case, ready_at=ready_at, extra_seats=extra_seats)
         return case
 
     return make

@@ -115,11 +115,13 @@ def test_plan_file_writes_the_plan_and_prints_one_line(tmp_path: Path, capsys) -
     source, out = tmp_path / "instance.json", tmp_path / "plan.json"
     source.write_text(json.dumps(instance))
     call_command("plan_file", str(source), "--out", str(out))
-    line = capsys.readouterr().out.strip()
+    line, why = capsys.readouterr().out.strip().splitlines()
     assert re.fullmatch(
         r"objective 17, LP bound 17 \(100\.00% of bound\), 2 households placed, [0-9.]+ s", line
     )
+    assert why == "not placed: 1 no flight it may board"
     plan = json.loads(out.read_text())
+    assert plan["unplaced"] == [{"household": "c", "reason": "no_flight"}]
     assert {(a["household"], a["flight"]) for a in plan["assignments"]} == {
         ("a", "F1"), ("b", "F1")} or {(a["household"], a["flight"]) for a in
                                       plan["assignments"]} == {("a", "F1"), ("b", "F2")}
@@ -162,3 +164,26 @@ def test_an_instance_with_a_flight_id_twice_is_refused_with_its_place() -> None:
     flight = {"id": "F1", "seats": 4, "departs_at": "2021-08-21T06:00:00Z"}
     with pytest.raises(InstanceError, match=r"flights\[1\]\.id: 'F1' appears twice"):
         parse_instance({"households": [], "flights": [flight, dict(flight)]})
+
+
+def test_plan_file_says_why_each_household_was_not_placed(tmp_path: Path, capsys) -> None:
+    instance = {
+        "households": [
+            {"id": "big", "people": 9, "seats": 9, "priority": 5},
+            {"id": "first", "people": 4, "seats": 4, "priority": 9},
+            {"id": "second", "people": 4, "seats": 4, "priority": 1},
+            {"id": "waiting", "people": 1, "seats": 1, "priority": 9, "ready": False},
+            {"id": "barred", "people": 1, "seats": 1, "priority": 9, "category": "other"},
+        ],
+        "flights": [{"id": "F1", "seats": 4, "departs_at": "2021-08-21T06:00:00Z",
+                     "allowed_categories": ["", "citizen"]}],
+    }
+    source, out = tmp_path / "instance.json", tmp_path / "plan.json"
+    source.write_text(json.dumps(instance))
+    call_command("plan_file", str(source), "--out", str(out))
+    why = capsys.readouterr().out.strip().splitlines()[1]
+    assert why == ("not placed: 1 larger than any flight, 1 no flight it may board, "
+                   "1 no seats left, 1 not ready to fly")
+    reasons = {row["household"]: row["reason"] for row in json.loads(out.read_text())["unplaced"]}
+    assert reasons == {"big": "larger_than_any_flight", "second": "no_seats_left",
+                       "waiting": "not_ready", "barred": "no_flight"}

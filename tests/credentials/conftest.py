@@ -7,11 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from safepassage.accounts.models import Role, User
+from safepassage.airlift import services as airlift
+from safepassage.airlift.models import Flight
 from safepassage.registry.models import Case, Language, Relationship, Status
 from safepassage.registry.services import change_case_status
-from tests.conftest import person
+from tests.conftest import Journey, person
 
 FAMILY = [
     person(given_name="Zabihullah", family_name="Stanikzai", name_native="ذبیح الله ستانکزی",
@@ -55,3 +58,18 @@ def administrator(make_user: Callable[..., User]) -> User:
 
 def later(**delta: Any) -> dt.datetime:
     return dt.datetime.now(dt.UTC) + dt.timedelta(**delta)
+
+
+@pytest.fixture
+def seat_on(journey: Journey) -> Callable[..., tuple[str, dt.date]]:
+    """Seat an approved case on a real, scheduled flight (made if new) through airlift; returns
+    the flight number and local departure date a boarding pass is issued for."""
+
+    def seat(case: Case, code: str = "RCH871", days: int = 1) -> tuple[str, dt.date]:
+        flight = Flight.objects.filter(code=code).first() or airlift.create_flight(
+            actor=journey.officer, code=code, destination="ISB",
+            departs_at=later(days=days), seats=50)
+        journey.seat(case, flight)
+        return flight.code, timezone.localdate(flight.departs_at)
+
+    return seat

@@ -48,18 +48,36 @@ def test_re_issuing_replaces_the_previous_letter_and_records_why(
     assert AuditEntry.objects.filter(action="credential.revoked").count() == 1
 
 
-def test_a_boarding_pass_for_another_flight_leaves_the_first_in_force(
-    approved_case: Case, caseworker: User
+def test_a_boarding_pass_only_for_the_flight_the_household_holds_a_seat_on(
+    approved_case: Case, caseworker: User, seat_on: Callable[..., tuple[str, dt.date]]
 ) -> None:
-    day = dt.date.today() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match=r"holds no seat|only to an approved household"):
+        services.issue_boarding_pass(actor=caseworker, reference=approved_case.reference,
+                                     flight_number="RCH871",
+                                     departure_date=dt.date.today() + dt.timedelta(days=1))
+    number, day = seat_on(approved_case, "RCH871")
     a = services.issue_boarding_pass(actor=caseworker, reference=approved_case.reference,
                                      flight_number="RCH871", departure_date=day)
-    b = services.issue_boarding_pass(actor=caseworker, reference=approved_case.reference,
-                                     flight_number="RCH872", departure_date=day)
+    for flight in ("ZZ999", "RCH872"):
+        with pytest.raises(ValidationError) as refused:
+            services.issue_boarding_pass(actor=caseworker, reference=approved_case.reference,
+                                         flight_number=flight, departure_date=day)
+        assert "flight_number" in refused.value.message_dict
     again = services.issue_boarding_pass(actor=caseworker, reference=approved_case.reference,
                                          flight_number="rch-871", departure_date=day)
     live = set(Credential.objects.filter(revoked_at__isnull=True).values_list("pk", flat=True))
-    assert live == {b.pk, again.pk} and a.pk not in live
+    assert live == {again.pk} and a.pk not in live
+    assert number == again.flight_number
+
+
+def test_an_approved_case_without_a_seat_gets_a_letter_but_no_pass(
+    approved_case: Case, caseworker: User
+) -> None:
+    services.issue_facilitation_letter(actor=caseworker, reference=approved_case.reference)
+    with pytest.raises(ValidationError, match="only to an approved household holding a seat"):
+        services.issue_boarding_pass(actor=caseworker, reference=approved_case.reference,
+                                     flight_number="RCH871",
+                                     departure_date=dt.date.today() + dt.timedelta(days=1))
 
 
 def test_a_case_not_yet_approved_gets_no_document(
@@ -113,14 +131,15 @@ def test_the_letter_pdf_speaks_dari_and_english_and_carries_the_qr(
 @pytest.mark.slow
 def test_the_boarding_pass_pdf_names_the_flight_in_pashto_and_english(
     make_case: Callable[..., Case], approve: Callable[[Case], Case], caseworker: User,
-    tmp_path: Path,
+    tmp_path: Path, seat_on: Callable[..., tuple[str, dt.date]],
 ) -> None:
     from tests.conftest import person
 
     case = approve(make_case(person(preferred_language="ps")))
+    _number, day = seat_on(case, "RCH871")
     boarding = services.issue_boarding_pass(
         actor=caseworker, reference=case.reference, flight_number="RCH871",
-        departure_date=dt.date.today() + dt.timedelta(days=1),
+        departure_date=day,
     )
     _name, pdf = selectors.credential_pdf(actor=caseworker, token_id=boarding.token_id)
     text = _pdf_text(pdf, tmp_path)

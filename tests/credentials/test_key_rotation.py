@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
+from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -36,13 +38,15 @@ def _anchor(docs: services.TrustDocuments) -> tk.PublicKey:
 
 
 def test_a_rotated_key_still_verifies_old_tokens(
-    approved_case: Case, caseworker: User, administrator: User
+    approved_case: Case, caseworker: User, administrator: User,
+    seat_on: Callable[..., tuple[str, dt.date]],
 ) -> None:
     old = services.issue_facilitation_letter(actor=caseworker, reference=approved_case.reference)
     new_key = services.rotate_signing_key(actor=administrator, alg="ES256")
+    number, day = seat_on(approved_case, "AF1234", days=2)
     boarding = services.issue_boarding_pass(
-        actor=caseworker, reference=approved_case.reference, flight_number="AF1234",
-        departure_date=later(days=2).date(),
+        actor=caseworker, reference=approved_case.reference, flight_number=number,
+        departure_date=day,
     )
     assert _kid(boarding.token) == new_key.kid != _kid(old.token)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -31,15 +30,21 @@ def test_a_caseworker_issues_a_letter_from_the_case_page_and_downloads_it(
 
 
 def test_a_boarding_pass_with_a_bad_flight_number_says_what_to_fix(
-    approved_case: Case, client_for: Callable[..., Any]
+    approved_case: Case, client_for: Callable[..., Any], seat_on: Callable[..., Any]
 ) -> None:
     client, _user = client_for(Role.AIRLIFT_OFFICER)
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = seat_on(approved_case, "RCH871")[1].isoformat()
     response = client.post(
         f"/credentials/cases/{approved_case.reference}/boarding-pass/",
         {"flight_number": "???", "departure_date": tomorrow}, follow=True,
     )
     assert b"is not a flight number" in response.content
+    assert not Credential.objects.exists()
+    response = client.post(
+        f"/credentials/cases/{approved_case.reference}/boarding-pass/",
+        {"flight_number": "ZZ999", "departure_date": tomorrow}, follow=True,
+    )
+    assert b"not on ZZ999" in response.content
     assert not Credential.objects.exists()
     response = client.post(
         f"/credentials/cases/{approved_case.reference}/boarding-pass/",

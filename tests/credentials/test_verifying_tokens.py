@@ -6,6 +6,7 @@ import base64
 import os
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 import base45
 import pytest
@@ -126,12 +127,12 @@ def test_re_issuing_revokes_the_previous_letter(approved_case: Case, caseworker:
     assert verify_credential(second.token, trust=trust).result == VALID
 
 
-def test_a_revoked_boarding_pass_is_refused(approved_case: Case, caseworker: User) -> None:
-    import datetime as dt
-
+def test_a_revoked_boarding_pass_is_refused(approved_case: Case, caseworker: User,
+                                            seat_on: Any) -> None:
+    _number, day = seat_on(approved_case, "RCH871")
     boarding = services.issue_boarding_pass(
         actor=caseworker, reference=approved_case.reference, flight_number="RCH 871",
-        departure_date=dt.date.today() + dt.timedelta(days=1),
+        departure_date=day,
     )
     services.revoke_credential(actor=caseworker, token_id=boarding.token_id, reason="no-show")
     verdict = verify_credential(boarding.token, trust=trust_store_from_database())

@@ -15,13 +15,10 @@ from safepassage.dashboard import selectors
 from safepassage.dashboard.models import Commitment, Counts
 from safepassage.dashboard.services import record_commitment
 from safepassage.registry.models import Case, Status, StatusChange
-from safepassage.registry.services import change_case_status
-from tests.conftest import person
+from tests.conftest import Journey, person
 
 pytestmark = pytest.mark.django_db
 
-TO_ARRIVED = [Status.UNDER_REVIEW, Status.ELIGIBLE, Status.APPROVED, Status.MANIFESTED,
-              Status.BOARDED, Status.ARRIVED]
 
 
 @pytest.fixture
@@ -29,30 +26,24 @@ def staff(make_user: Callable[..., User]) -> dict[str, User]:
     return {"admin": make_user(Role.ADMINISTRATOR), "gate": make_user(Role.GATE_AGENT)}
 
 
-def walk(case: Case, statuses: list[str], staff: dict[str, User]) -> None:
-    for status in statuses:
-        actor = staff["gate"] if status == Status.BOARDED else staff["admin"]
-        change_case_status(actor=actor, case=case, to_status=status)
-
-
 def progress_of(commitment: Commitment, **kwargs: Any) -> selectors.Progress:
     return selectors.commitment_progress(commitment, selectors.case_groups(), **kwargs)
 
 
 def test_progress_follows_a_case_moving_to_resettled(
-    make_case: Callable[..., Case], staff: dict[str, User]
+    make_case: Callable[..., Case], staff: dict[str, User], journey: Journey
 ) -> None:
     commitment = record_commitment(actor=staff["admin"], title="Resettle 21,000 Afghans",
                                    target=21000, counts=Counts.AFGHANS_RESETTLED)
     family = make_case(person(), person(given_name="Mariam"), person(given_name="Omid"),
                        category="interpreter")
     citizen = make_case(person(given_name="Anna"), category="citizen")
-    walk(family, TO_ARRIVED, staff)
-    walk(citizen, TO_ARRIVED, staff)
+    journey.walk(family, Status.ARRIVED)
+    journey.walk(citizen, Status.ARRIVED)
     assert progress_of(commitment).achieved == 0
 
-    change_case_status(actor=staff["admin"], case=family, to_status=Status.RESETTLED)
-    change_case_status(actor=staff["admin"], case=citizen, to_status=Status.RESETTLED)
+    journey.resettle(family)
+    journey.resettle(citizen)
 
     progress = progress_of(commitment)
     assert progress.achieved == 3, "three Afghans resettled; the citizen does not count"
@@ -60,22 +51,22 @@ def test_progress_follows_a_case_moving_to_resettled(
 
 
 def test_citizens_evacuated_count_boarded_arrived_and_resettled_citizens(
-    make_case: Callable[..., Case], staff: dict[str, User]
+    make_case: Callable[..., Case], staff: dict[str, User], journey: Journey
 ) -> None:
     commitment = record_commitment(actor=staff["admin"], title="Bring home every citizen",
                                    target=10, counts=Counts.CITIZENS_EVACUATED)
     boarded = make_case(person(), person(given_name="Sara"), category="citizen")
-    walk(boarded, TO_ARRIVED[:5], staff)
+    journey.walk(boarded, Status.BOARDED)
     approved_only = make_case(person(), category="citizen")
-    walk(approved_only, TO_ARRIVED[:3], staff)
+    journey.walk(approved_only, Status.APPROVED)
     interpreter = make_case(person(), category="interpreter")
-    walk(interpreter, TO_ARRIVED, staff)
+    journey.walk(interpreter, Status.ARRIVED)
 
     assert progress_of(commitment).achieved == 2
 
 
 def test_the_projected_date_follows_the_recent_pace(
-    make_case: Callable[..., Case], staff: dict[str, User]
+    make_case: Callable[..., Case], staff: dict[str, User], journey: Journey
 ) -> None:
     commitment = record_commitment(actor=staff["admin"], title="Evacuate 100", target=100,
                                    counts=Counts.PEOPLE_EVACUATED,
@@ -85,7 +76,7 @@ def test_the_projected_date_follows_the_recent_pace(
     # 20 people boarded over the 28 days to 29 August: 5 households of 4, a week apart.
     for week in range(5):
         case = make_case(*[person(given_name=f"P{i}") for i in range(4)])
-        walk(case, TO_ARRIVED[:5], staff)
+        journey.walk(case, Status.BOARDED)
         StatusChange.objects.filter(case=case, to_status=Status.BOARDED).update(
             at=dt.datetime(2021, 8, 2 + 6 * week, 12, tzinfo=dt.UTC))
 
@@ -99,7 +90,7 @@ def test_the_projected_date_follows_the_recent_pace(
 
 
 def test_without_recent_progress_there_is_no_projected_date(
-    make_case: Callable[..., Case], staff: dict[str, User]
+    make_case: Callable[..., Case], staff: dict[str, User], journey: Journey
 ) -> None:
     commitment = record_commitment(actor=staff["admin"], title="Resettle", target=5,
                                    counts=Counts.PEOPLE_RESETTLED)

@@ -15,16 +15,15 @@ from django.core.management import call_command
 from safepassage.accounts.models import Role
 from safepassage.dashboard.models import Commitment, Counts
 from safepassage.registry.models import Case, Status
-from tests.conftest import person
+from tests.conftest import Journey, person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def some_cases(make_case: Callable[..., Case]) -> None:
+def some_cases(make_case: Callable[..., Case], journey: Journey) -> None:
     make_case(person(), person(given_name="Laila"), category="journalist")
-    left = make_case(person(), category="citizen")
-    Case.objects.filter(pk=left.pk).update(status=Status.LEFT_BEHIND)
+    journey.walk(make_case(person(), category="citizen"), Status.LEFT_BEHIND)
     Commitment.objects.create(title="Resettle 21,000 Afghans", target=21000,
                               counts=Counts.AFGHANS_RESETTLED)
 

@@ -12,34 +12,37 @@ from safepassage.airlift.models import Flight, Seat
 from safepassage.airlift.selectors import cases_on_flight
 from safepassage.messaging.models import Message, Via
 from safepassage.messaging.services import Audience, send_broadcast
-from safepassage.registry.models import Relationship, Status
+from safepassage.registry.models import Relationship
 from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
 DEPARTS = dt.datetime(2021, 8, 26, 10, 0, tzinfo=dt.UTC)
 
 
-def _seated(make_case, flight, *members, gate=Seat.Gate.EXPECTED):
-    case = make_case(*members)
-    case.status = Status.MANIFESTED
-    case.save()
-    Seat.objects.create(case=case, flight=flight, people=len(members), seats=len(members),
-                        gate=gate)
+def _seated(journey, make_case, flight, *members, gate=Seat.Gate.EXPECTED):
+    """Approved and seated through airlift (a no-show marked at the gate)."""
+    case = journey.approve(make_case(*members))
+    if gate == Seat.Gate.NO_SHOW:
+        journey.no_show(case, flight)
+    else:
+        journey.seat(case, flight)
+    case.refresh_from_db()
     return case
 
 
-def test_a_broadcast_reaches_every_household_on_a_flight_once(make_case, make_user):
+def test_a_broadcast_reaches_every_household_on_a_flight_once(make_case, make_user, journey):
     officer = make_user(Role.AIRLIFT_OFFICER)
     flight = Flight.objects.create(code="RCH871", destination="DOH", departs_at=DEPARTS, seats=9)
     other = Flight.objects.create(code="RCH872", destination="DOH", departs_at=DEPARTS, seats=9)
-    ahmadi = _seated(make_case, flight,
+    ahmadi = _seated(journey, make_case, flight,
                      person(phones=["+93790000001"], email="ahmadi@example.org"),
                      person(given_name="Wife", relationship_to_head=Relationship.SPOUSE,
                             phones=["+93790000002"]),
                      person(given_name="Son", relationship_to_head=Relationship.SON, phones=[]))
-    karimi = _seated(make_case, flight, person(phones=["+93790000003"], preferred_language="ps"))
-    elsewhere = _seated(make_case, other, person(phones=["+93790000004"]))
-    no_show = _seated(make_case, flight, person(phones=["+93790000005"]),
+    karimi = _seated(journey, make_case, flight,
+                     person(phones=["+93790000003"], preferred_language="ps"))
+    elsewhere = _seated(journey, make_case, other, person(phones=["+93790000004"]))
+    no_show = _seated(journey, make_case, flight, person(phones=["+93790000005"]),
                       gate=Seat.Gate.NO_SHOW)
 
     assert list(cases_on_flight(flight.pk)) == [ahmadi, karimi]
@@ -58,9 +61,9 @@ def test_a_broadcast_reaches_every_household_on_a_flight_once(make_case, make_us
     assert broadcast.households == 2 and broadcast.audience["flight"] == flight.pk
 
 
-def test_an_officer_chooses_the_flight_on_the_broadcast_page(make_case, client_for):
+def test_an_officer_chooses_the_flight_on_the_broadcast_page(make_case, client_for, journey):
     flight = Flight.objects.create(code="RCH871", destination="DOH", departs_at=DEPARTS, seats=9)
-    _seated(make_case, flight, person(phones=["+93790000001"]))
+    _seated(journey, make_case, flight, person(phones=["+93790000001"]))
     make_case(person(phones=["+93790000009"]))  # not on the flight
     client, _officer = client_for(Role.AIRLIFT_OFFICER)
 

@@ -43,6 +43,8 @@ ADMINISTER = "administer"
 MANAGE_API_TOKENS = "manage_api_tokens"
 MANAGE_COMMITMENTS = "manage_commitments"
 MANAGE_STAFF = "manage_staff"  # create accounts, reset a second factor, deactivate
+# Force a move that a fact earns (a seat, the gate, a landing) without it, with a reason.
+OVERRIDE_STATUS = "override_status"
 # Held by system actors only: no staff role registers through the public form, loads the
 # demo or speaks for the SMS gateway.
 REGISTER_FROM_PUBLIC_FORM = "register_from_public_form"
@@ -60,6 +62,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         _STAFF_CASEWORK
         | {DECIDE_ELIGIBILITY, APPROVE_MERGES, ISSUE_CREDENTIALS, EDIT_RULES, SCORE_CASES}
         | {VIEW_DASHBOARD, READ_ENGAGEMENTS, SEND_BROADCASTS, MANAGE_COMMITMENTS}
+        | {OVERRIDE_STATUS}
     ),
     Role.AIRLIFT_OFFICER: frozenset(
         {VIEW_CASES, READ_PERSON_FILE, MANAGE_FLIGHTS, BOARD_PASSENGERS, ISSUE_CREDENTIALS}
@@ -123,6 +126,9 @@ SIGNING_KEYS = _declare("signing-keys")
 # A command run by the server's operator (shell access to the server is trusted that far).
 OPERATOR = _declare("command-line", EDIT_RULES, SCORE_CASES, MANAGE_API_TOKENS, VIEW_DASHBOARD,
                     MANAGE_STAFF)
+# The demo's airlift officer and gate agent: plans the demo flights, boards and lands them
+# through the airlift's services (`demo-engagements --evacuate-if-none`).
+DEMO_AIRLIFT = _declare("demo-airlift", MANAGE_FLIGHTS, BOARD_PASSENGERS)
 # Sign-ins through the organisation's identity provider: it creates accounts and sets their role
 # from the provider's claims (accounts.oidc).
 SINGLE_SIGN_ON = _declare("single-sign-on", MANAGE_STAFF)

@@ -7,8 +7,14 @@ class AirliftConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from safepassage.airlift import selectors
+        from safepassage.airlift import evidence, selectors
+        from safepassage.credentials import seats
         from safepassage.messaging import audiences
+
+        # Seats, the gate and landings earn cases their moves (registry.facts).
+        evidence.claim_facts()
+        # A boarding pass is issued only for the seat a household holds.
+        seats.provide(selectors.held_seat)
 
         # A broadcast can go to the households holding seats on one flight.
         audiences.provide_flights(audiences.Flights(

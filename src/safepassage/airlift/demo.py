@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -17,13 +18,15 @@ from django.db import transaction
 from safepassage.accounts import permissions
 from safepassage.airlift.models import Flight, Operator, TravelReadiness
 from safepassage.audit import services as audit
-from safepassage.registry.models import Case, Status
+from safepassage.registry.models import Case, Person, Status
 
 KABUL = ZoneInfo("Asia/Kabul")
 OUR_EVACUEES = ["citizen", "permanent_resident", "family_of_citizen"]
 AT_RISK = ["interpreter", "former_employee", "human_rights_defender", "journalist",
            "woman_leader", "persecuted_minority"]
 DESTINATIONS = ["ISB", "DOH", "TAS", "DXB"]
+ASSEMBLY_POINTS = ["Abbey Gate, Kabul airport", "North Gate, Kabul airport",
+                   "Baron Hotel, Kabul"]
 
 
 def demo_flights(rng: random.Random) -> list[Flight]:
@@ -55,12 +58,22 @@ def load_demo_airlift(*, seed: int = 2021) -> tuple[int, int]:
     rng = random.Random(seed)
     with transaction.atomic():
         flights = Flight.objects.bulk_create(demo_flights(rng))
-        cases = Case.objects.filter(status=Status.APPROVED, readiness__isnull=True).order_by("pk")
+        cases = list(Case.objects.filter(status=Status.APPROVED, readiness__isnull=True)
+                     .order_by("pk"))
+        members: dict[int, list[int]] = defaultdict(list)
+        for pk, household in Person.objects.filter(
+                household_id__in=[c.household_id for c in cases]).values_list("pk",
+                                                                              "household_id"):
+            members[household].append(pk)
+        # Every readiness fact recorded: documents checked, consent, an assembly point.
         readiness = TravelReadiness.objects.bulk_create([
             TravelReadiness(
-                case=case,
-                ready_at=dt.datetime(2021, 8, 15, tzinfo=KABUL)
-                + dt.timedelta(days=rng.randint(0, 10)),
+                case=case, documents_checked=members[case.household_id], consent=True,
+                assembly_point=rng.choice(ASSEMBLY_POINTS), complete=True,
+                # Never before its approval: documents are checked once it is approved.
+                ready_at=max(dt.datetime(2021, 8, 15, tzinfo=KABUL)
+                             + dt.timedelta(days=rng.randint(0, 10)),
+                             case.status_changed_at + dt.timedelta(hours=6)),
                 extra_seats=2 if rng.random() < 0.01 else 0,
             )
             for case in cases

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from safepassage.airlift.planner import FlightOffer, HouseholdDemand, Plan
+from safepassage.airlift.planner import (
+    NOT_READY,
+    FlightOffer,
+    HouseholdDemand,
+    Plan,
+    why_not_placed,
+)
 
 
 class InstanceError(ValueError):
@@ -22,6 +28,8 @@ class Instance:
     households: list[HouseholdDemand]
     flights: list[FlightOffer]
     previous: dict[Hashable, Hashable]
+    # Households marked "ready": false (readiness facts missing): reported, never planned.
+    not_ready: list[Hashable] = field(default_factory=list)
 
 
 def _when(value: Any, where: str) -> dt.datetime:
@@ -63,6 +71,7 @@ def parse_instance(data: Any) -> Instance:
     if not isinstance(data, dict):
         raise InstanceError("The instance must be a JSON object with households and flights.")
     households, flights = [], []
+    not_ready: list[Hashable] = []
     for key in ("households", "flights"):
         if not isinstance(data.get(key), list):
             raise InstanceError(f"{key}: expected a list (it may be empty).")
@@ -79,6 +88,12 @@ def parse_instance(data: Any) -> Instance:
         if not isinstance(category, str):
             raise InstanceError(f"{where}.category: expected a text.")
         ready = raw.get("ready_at")
+        is_ready = raw.get("ready", True)
+        if not isinstance(is_ready, bool):
+            raise InstanceError(f"{where}.ready: expected true or false.")
+        if not is_ready:
+            not_ready.append(hid)
+            continue
         households.append(
             HouseholdDemand(
                 id=hid,
@@ -116,14 +131,22 @@ def parse_instance(data: Any) -> Instance:
             raise InstanceError(f"{where}.household: expected the id of a household above.")
         # A previous flight absent from `flights` has been cancelled: its households must move.
         previous[raw["household"]] = raw.get("flight")
-    return Instance(households=households, flights=flights, previous=previous)
+    return Instance(households=households, flights=flights, previous=previous,
+                    not_ready=not_ready)
 
 
 def _whole_if_integral(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-def plan_as_json(plan: Plan) -> dict[str, Any]:
+def unplaced(instance: Instance, plan: Plan) -> list[dict[str, Any]]:
+    """Every household of the instance left without a seat, with why."""
+    reasons = why_not_placed(instance.households, instance.flights, plan.assignments)
+    return ([{"household": h, "reason": NOT_READY} for h in instance.not_ready]
+            + [{"household": h, "reason": r} for h, r in reasons.items()])
+
+
+def plan_as_json(plan: Plan, instance: Instance | None = None) -> dict[str, Any]:
     return {
         "assignments": [
             {"household": h, "flight": f} for h, f in plan.assignments.items()
@@ -138,4 +161,5 @@ def plan_as_json(plan: Plan) -> dict[str, Any]:
             {"household": m.household, "from": m.from_flight, "to": m.to_flight}
             for m in plan.moves
         ],
+        **({"unplaced": unplaced(instance, plan)} if instance is not None else {}),
     }

@@ -23,6 +23,7 @@ class FlightStatus(models.TextChoices):
     DELAYED = "delayed", _("Delayed")
     BOARDING = "boarding", _("Boarding")
     DEPARTED = "departed", _("Departed")
+    LANDED = "landed", _("Landed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -43,6 +44,8 @@ class Flight(models.Model):
         max_length=10, choices=FlightStatus.choices, default=FlightStatus.PLANNED, db_index=True
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Recorded landed at its destination: its boarded passengers have arrived (decision 0070).
+    landed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["departs_at", "code"]
@@ -58,15 +61,54 @@ class Flight(models.Model):
 
 
 class TravelReadiness(models.Model):
-    """A household may be planned from ready_at (its documents verified). Infants under two
-    travel on a lap and are counted from birth dates when planning; a stretcher takes
-    extra_seats more than its patient's one."""
+    """The facts that make an approved household ready to fly (decision 0073): each member's
+    travel document checked, medical clearance where needed, an assembly point, consent to
+    travel. Only a complete household is planned, from ready_at. Infants under two travel on a
+    lap and are counted from birth dates when planning; a stretcher takes extra_seats more than
+    its patient's one."""
 
     case = models.OneToOneField("registry.Case", on_delete=models.CASCADE,
                                 related_name="readiness")
     ready_at = models.DateTimeField(db_index=True)
     extra_seats = models.PositiveSmallIntegerField(default=0)
+    # Ids of the members whose passport or tazkira a caseworker or officer checked.
+    documents_checked = models.JSONField(default=list, blank=True)
+    medical_needed = models.BooleanField(default=False)
+    medical_cleared = models.BooleanField(default=False)
+    assembly_point = models.CharField(max_length=200, blank=True, default="")
+    consent = models.BooleanField(default=False)
+    # Every fact above recorded (kept by airlift.services.set_readiness): the planner's filter.
+    complete = models.BooleanField(default=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def missing(self, member_ids: list[int]) -> list[str]:
+        """The facts still missing, as codes (READINESS_FACTS)."""
+        gaps = []
+        if not member_ids or set(member_ids) - set(self.documents_checked):
+            gaps.append("documents")
+        if self.medical_needed and not self.medical_cleared:
+            gaps.append("medical")
+        if not self.assembly_point.strip():
+            gaps.append("assembly_point")
+        if not self.consent:
+            gaps.append("consent")
+        return gaps
+
+
+UNPLACED_LABELS = {
+    "not_ready": _("not ready to fly"),
+    "no_flight": _("no flight it may board"),
+    "no_seats_left": _("no seats left"),
+    "larger_than_any_flight": _("larger than any flight"),
+}
+
+READINESS_FACTS = {
+    "documents": _("a travel document checked for every member"),
+    "medical": _("medical clearance"),
+    "assembly_point": _("an assembly point"),
+    "consent": _("consent to travel"),
+    "readiness": _("no readiness recorded"),
+}
 
 
 class PlanRun(models.Model):
@@ -92,6 +134,9 @@ class PlanRun(models.Model):
     method = models.CharField(max_length=120)
     # [{"case": reference, "from": flight code, "to": flight code or null}], no personal data.
     moves = models.JSONField(default=list)
+    # Approved households left without a seat and why (planner.UNPLACED_REASONS):
+    # [{"case": reference, "reason": code, "missing": [readiness fact codes]}].
+    unplaced = models.JSONField(default=list)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -99,6 +144,13 @@ class PlanRun(models.Model):
     @property
     def percent_of_bound(self) -> float:
         return 100.0 if self.bound <= 0 else 100.0 * self.objective / self.bound
+
+    @property
+    def unplaced_rows(self) -> list[tuple[str, str, str]]:
+        """(case reference, why not placed, the readiness facts missing) for the plan page."""
+        return [(row["case"], str(UNPLACED_LABELS.get(row["reason"], row["reason"])),
+                 ", ".join(str(READINESS_FACTS.get(m, m)) for m in row.get("missing", [])))
+                for row in self.unplaced]
 
 
 class Seat(models.Model):

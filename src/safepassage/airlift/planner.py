@@ -90,6 +90,42 @@ class Plan:
         )
 
 
+# Why a household the planner was given stays without a seat (plan page, plan-file).
+NO_FLIGHT = "no_flight"  # no flight admits its category, or none leaves after it is ready
+NO_SEATS_LEFT = "no_seats_left"  # flights it may board exist, but their seats went to others
+LARGER_THAN_ANY_FLIGHT = "larger_than_any_flight"  # it needs more seats than any flight has
+NOT_READY = "not_ready"  # its readiness facts are not all recorded (never given to the solver)
+
+UNPLACED_REASONS = {
+    NOT_READY: "not ready to fly",
+    NO_FLIGHT: "no flight it may board",
+    NO_SEATS_LEFT: "no seats left",
+    LARGER_THAN_ANY_FLIGHT: "larger than any flight",
+}
+
+
+def why_not_placed(
+    households: Sequence[HouseholdDemand], flights: Sequence[FlightOffer],
+    assignments: dict[HouseholdId, FlightId],
+) -> dict[HouseholdId, str]:
+    """For each household left without a seat, the first reason that explains it."""
+    largest = max((f.seats for f in flights), default=0)
+    reasons: dict[HouseholdId, str] = {}
+    for h in households:
+        if h.id in assignments:
+            continue
+        boardable = [f for f in flights
+                     if (not f.allowed_categories or h.category in f.allowed_categories)
+                     and (h.ready_at is None or h.ready_at <= f.departs_at)]
+        if not boardable:
+            reasons[h.id] = NO_FLIGHT
+        elif h.seats > largest or all(h.seats > f.seats for f in boardable):
+            reasons[h.id] = LARGER_THAN_ANY_FLIGHT
+        else:
+            reasons[h.id] = NO_SEATS_LEFT
+    return reasons
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
-from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
+from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat, TravelReadiness
 from safepassage.audit import services as audit
-from safepassage.registry.models import Case, Person
+from safepassage.credentials.seats import HeldSeat
+from safepassage.registry.models import Case, Person, Status
 
 
 def flights_for(*, actor: Actor) -> QuerySet[Flight]:
@@ -30,9 +32,25 @@ def flights_for(*, actor: Actor) -> QuerySet[Flight]:
     ).order_by("departs_at", "code")
 
 
+def held_seat(case: Case) -> HeldSeat | None:
+    """The live seat of a case on a flight still to leave, for credentials' boarding pass."""
+    seat = (Seat.objects.filter(case_id=case.pk, flight__status__in=[
+        FlightStatus.PLANNED, FlightStatus.DELAYED, FlightStatus.BOARDING])
+        .exclude(gate=Seat.Gate.NO_SHOW).select_related("flight").first())
+    if seat is None:
+        return None
+    flight = seat.flight
+    point = (TravelReadiness.objects.filter(case_id=case.pk)
+             .values_list("assembly_point", flat=True).first())
+    return HeldSeat(flight_code=flight.code, departs_at=flight.departs_at,
+                    departure_date=timezone.localdate(flight.departs_at), origin=flight.origin,
+                    destination=flight.destination, assembly_point=point or "")
+
+
 def open_flights() -> list[tuple[int, str]]:
     """Flights a broadcast can still reach the passengers of: not departed, not cancelled."""
-    flights = Flight.objects.exclude(status__in=[FlightStatus.DEPARTED, FlightStatus.CANCELLED])
+    flights = Flight.objects.exclude(status__in=[FlightStatus.DEPARTED, FlightStatus.LANDED,
+                                                 FlightStatus.CANCELLED])
     return [(flight.pk, str(flight)) for flight in flights]
 
 
@@ -171,3 +189,23 @@ def gate_list(*, actor: Actor, flight: Flight) -> list[GateRow]:
         )
         for s in seats
     ]
+
+
+def households_to_ready(*, actor: Actor, missing: str = "") -> list[tuple[Case, list[str]]]:
+    """Approved households not yet ready to fly, with the facts each still lacks; `missing`
+    keeps only those lacking that fact (READINESS_FACTS code)."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    cases = list(Case.objects.filter(status=Status.APPROVED).exclude(readiness__complete=True)
+                 .select_related("readiness").order_by("-priority", "created_at")[:500])
+    members: dict[int, list[int]] = {}
+    for pk, household in Person.objects.filter(
+            household_id__in=[c.household_id for c in cases]).values_list("pk", "household_id"):
+        members.setdefault(household, []).append(pk)
+    rows = []
+    for case in cases:
+        readiness = getattr(case, "readiness", None)
+        gaps = (["readiness"] if readiness is None
+                else readiness.missing(members.get(case.household_id, [])))
+        if not missing or missing in gaps or (readiness is None and missing != ""):
+            rows.append((case, gaps))
+    return rows

@@ -1,12 +1,15 @@
 """Changes made by airlift officers and gate agents: flights, plans, re-plans and the gate.
 
 Every function checks the actor's capability, writes its audit entry, and moves cases only
-through registry.services.change_case_status (approved -> manifested -> boarded / no-show).
+through registry.services.earn_case_status with the evidence of the seat, the gate or the landing
+(airlift.evidence; decision 0070): approved -> manifested -> boarded / no-show -> arrived.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,8 +23,10 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
+from safepassage.airlift import evidence
 from safepassage.airlift.models import (
     OPEN_STATUSES,
+    READINESS_FACTS,
     Flight,
     FlightStatus,
     Operator,
@@ -29,15 +34,22 @@ from safepassage.airlift.models import (
     Seat,
     TravelReadiness,
 )
-from safepassage.airlift.planner import FlightOffer, HouseholdDemand, plan_flights
+from safepassage.airlift.planner import (
+    NOT_READY,
+    FlightOffer,
+    HouseholdDemand,
+    plan_flights,
+    why_not_placed,
+)
 from safepassage.airlift.selectors import under_two
 from safepassage.audit import services as audit
 from safepassage.credentials import services as credentials
 from safepassage.credentials.models import Credential, CredentialKind
 from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
+from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case, Category, Person, Status
-from safepassage.registry.services import change_case_status
+from safepassage.registry.services import earn_case_status
 
 # A missing priority (not yet scored by triage) plans as the lowest: it gains no objective,
 # and such households only take seats nobody with a priority can use.
@@ -89,16 +101,48 @@ def create_flight(
 
 
 def set_readiness(
-    *, actor: Actor, case: Case, ready_at: dt.datetime, extra_seats: int = 0
+    *,
+    actor: Actor,
+    case: Case,
+    ready_at: dt.datetime | None = None,
+    extra_seats: int = 0,
+    documents_checked: Iterable[int] = (),
+    medical_needed: bool = False,
+    medical_cleared: bool = False,
+    assembly_point: str = "",
+    consent: bool = False,
 ) -> TravelReadiness:
-    """Record that a household may travel from ready_at (documents verified)."""
+    """Record the facts that make an approved household ready to fly; it is planned once all
+    are there (each member's document checked, medical clearance if needed, an assembly point,
+    consent), from ready_at (now if not given)."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    if case.status not in (Status.APPROVED, Status.MANIFESTED, Status.NO_SHOW):
+        raise ValidationError(_("Readiness is recorded for an approved household; this case is "
+                                "“%(s)s”.") % {"s": case.get_status_display()})
+    if extra_seats < 0 or extra_seats > 9:
+        raise ValidationError({"extra_seats": _("Extra seats: a whole number from 0 to 9.")})
+    members = list(Person.objects.filter(household_id=case.household_id)
+                   .values_list("pk", flat=True))
+    checked = sorted(set(documents_checked))
+    strangers = set(checked) - set(members)
+    if strangers:
+        raise ValidationError({"documents_checked": _("Only members of this household have "
+                                                      "their documents checked here.")})
     with transaction.atomic():
         readiness, _created = TravelReadiness.objects.update_or_create(
-            case=case, defaults={"ready_at": ready_at, "extra_seats": extra_seats}
+            case=case, defaults={
+                "ready_at": ready_at or timezone.now(), "extra_seats": extra_seats,
+                "documents_checked": checked, "medical_needed": medical_needed,
+                "medical_cleared": medical_cleared and medical_needed,
+                "assembly_point": assembly_point.strip()[:200], "consent": consent,
+            },
         )
+        readiness.complete = not readiness.missing(members)
+        readiness.save(update_fields=["complete"])
         audit.record(actor=actor, action="airlift.readiness_set", object_type="case",
-                     object_id=case.reference, details={"extra_seats": extra_seats})
+                     object_id=case.reference,
+                     details={"extra_seats": extra_seats, "complete": readiness.complete,
+                              "missing": readiness.missing(members)})
     return readiness
 
 
@@ -157,7 +201,7 @@ def plan_manifests(
         current = {s.case_id: s for s in live.exclude(case_id__in=settled)}
         cases = list(
             Case.objects.filter(status__in=[Status.APPROVED, Status.MANIFESTED],
-                                readiness__isnull=False)
+                                readiness__complete=True)
             .exclude(pk__in=settled)
             .select_related("readiness")
             .order_by("pk")
@@ -185,13 +229,36 @@ def plan_manifests(
              "to": None if m.to_flight is None else codes[m.to_flight]}
             for m in plan.moves
         ]
-        run.save(update_fields=["moves"])
+        run.unplaced = _not_ready(settled) + [
+            {"case": cases_by_id[cid].reference, "reason": reason, "missing": []}
+            for cid, reason in why_not_placed(demands, [_offer(f) for f in flights],
+                                              plan.assignments).items()
+        ]
+        run.save(update_fields=["moves", "unplaced"])
         audit.record(
             actor=actor, action="airlift.planned", object_type="plan", object_id=run.pk,
             details={"reason": reason, "placed": plan.placed, "moved": len(plan.moves),
                      "objective": plan.objective, "bound": plan.bound},
         )
     return run
+
+
+def _not_ready(settled: set[int]) -> list[dict[str, Any]]:
+    """Approved households the planner was not given: readiness missing or incomplete."""
+    waiting = list(Case.objects.filter(status=Status.APPROVED).exclude(pk__in=settled)
+                   .exclude(readiness__complete=True).select_related("readiness")
+                   .order_by("pk"))
+    members: dict[int, list[int]] = defaultdict(list)
+    for pk, household in Person.objects.filter(
+            household_id__in=[c.household_id for c in waiting]).values_list("pk", "household_id"):
+        members[household].append(pk)
+    rows = []
+    for case in waiting:
+        readiness = getattr(case, "readiness", None)
+        missing = (["readiness"] if readiness is None
+                   else readiness.missing(members[case.household_id]))
+        rows.append({"case": case.reference, "reason": NOT_READY, "missing": missing})
+    return rows
 
 
 def _apply(
@@ -216,6 +283,9 @@ def _apply(
     assigned: list[tuple[Case, Flight]] = []
     changed: list[tuple[Case, Flight]] = []
     left: list[Seat] = []
+    seating: list[tuple[Case, int, bool]] = []  # (case, new flight, had a seat before)
+    # Seats given up first, so that no flight holds more than its seats while seats are moved:
+    # each case's move checks its flight's capacity (airlift.evidence).
     for case_id, case in cases_by_id.items():
         new = plan_assignments.get(case_id)
         seat = current.get(case_id)
@@ -227,22 +297,26 @@ def _apply(
             left.append(seat)
             seat.delete()
         if new is not None:
-            d = demand[case_id]
-            Seat.objects.create(case=case, flight_id=new, people=d.people, seats=d.seats,
-                                notified=True, plan=run)
-            (assigned if seat is None else changed).append((case, flights[new]))
-            if case.status == Status.APPROVED:
-                with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
-                    change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
-                                       reason=_("Placed on a flight by the planner."))
+            seating.append((case, new, seat is not None))
         elif case.status == Status.MANIFESTED:
-            change_case_status(actor=actor, case=case, to_status=Status.APPROVED,
-                               reason=_("No seat after a change of flights; waiting again."))
+            earn_case_status(actor=actor, case=case, to_status=Status.APPROVED,
+                             evidence=evidence.seat(case, None),
+                             reason=_("No seat after a change of flights; waiting again."))
     # Told households whose seat vanished without a case left in the plan (e.g. withdrawn).
     for case_id, seat in current.items():
         if case_id not in cases_by_id:
             left.append(seat)
             seat.delete()
+    for case, new, had_seat in seating:
+        d = demand[case.pk]
+        Seat.objects.create(case=case, flight_id=new, people=d.people, seats=d.seats,
+                            notified=True, plan=run)
+        (changed if had_seat else assigned).append((case, flights[new]))
+        if case.status == Status.APPROVED:
+            with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
+                earn_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                                 evidence=evidence.seat(case, flights[new]),
+                                 reason=_("Placed on a flight by the planner."))
     revoke_passes_of_left_seats(actor=actor, seats=left)
     tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED, seated=assigned)
     tell_flight(actor=actor, kind=Kind.FLIGHT_CHANGED, seated=changed)
@@ -368,7 +442,7 @@ def record_gate(*, actor: Actor, seat: Seat, event: str) -> Seat:
     permissions.require(actor, permissions.BOARD_PASSENGERS)
     if event not in GATE_EVENTS:
         raise ValidationError(_("Unknown gate event."))
-    if seat.flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+    if seat.flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED):
         raise ValidationError(_("This flight is %(s)s: nothing more is recorded at its gate.")
                               % {"s": seat.flight.get_status_display()})
     if seat.gate in (Seat.Gate.BOARDED, Seat.Gate.NO_SHOW):
@@ -376,12 +450,13 @@ def record_gate(*, actor: Actor, seat: Seat, event: str) -> Seat:
                               % {"g": seat.get_gate_display()})
     with transaction.atomic():
         to_status = GATE_EVENTS[event]
-        if to_status is not None:
-            change_case_status(actor=actor, case=seat.case, to_status=to_status,
-                               reason=_("Recorded at the gate of %(f)s.") % {"f": seat.flight})
         seat.gate, seat.gate_at = event, timezone.now()
         seat.gate_actor = permissions.user_of(actor)
         seat.save(update_fields=["gate", "gate_at", "gate_actor"])
+        if to_status is not None:
+            earn_case_status(actor=actor, case=seat.case, to_status=to_status,
+                             evidence=evidence.gate(seat.case, seat.flight, event),
+                             reason=_("Recorded at the gate of %(f)s.") % {"f": seat.flight})
         audit.record(actor=actor, action="airlift.gate", object_type="case",
                      object_id=seat.case.reference,
                      details={"flight": seat.flight.code, "event": event})
@@ -398,7 +473,8 @@ def standby_cases(flight: Flight) -> list[Case]:
     """Approved households ready by departure, admitted on this flight and without a seat,
     highest priority first (a missing priority last), then larger households, then earliest
     registered."""
-    cases = Case.objects.filter(status=Status.APPROVED, readiness__ready_at__lte=flight.departs_at,
+    cases = Case.objects.filter(status=Status.APPROVED, readiness__complete=True,
+                                readiness__ready_at__lte=flight.departs_at,
                                 ).exclude(seats__gate__in=[Seat.Gate.EXPECTED,
                                                            Seat.Gate.CHECKED_IN,
                                                            Seat.Gate.BOARDED])
@@ -414,7 +490,7 @@ def fill_from_standby(*, actor: Actor, flight: Flight) -> list[Seat]:
     """Give seats freed by no-shows to the stand-by list, in priority order, whole households
     only: one that does not fit is passed over for the next that does."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
-    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED):
         raise ValidationError(_("This flight is %(s)s.") % {"s": flight.get_status_display()})
     filled = []
     with transaction.atomic():
@@ -430,8 +506,9 @@ def fill_from_standby(*, actor: Actor, flight: Flight) -> list[Seat]:
             seat = Seat.objects.create(case=case, flight=flight, people=demand.people,
                                        seats=demand.seats, from_standby=True)
             with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
-                change_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
-                                   reason=_("Stand-by seat on %(f)s.") % {"f": flight})
+                earn_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                                 evidence=evidence.seat(case, flight),
+                                 reason=_("Stand-by seat on %(f)s.") % {"f": flight})
             free -= demand.seats
             filled.append(seat)
         tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED,
@@ -454,7 +531,7 @@ def issue_boarding_passes(*, actor: Actor, flight: Flight) -> PassesIssued:
     cannot be issued stops the batch with its reason."""
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
-    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED):
+    if flight.status in (FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED):
         raise ValidationError(_("This flight is %(s)s: no boarding passes for it.")
                               % {"s": flight.get_status_display()})
     number = credentials.normalise_flight_number(flight.code)
@@ -478,3 +555,214 @@ def issue_boarding_passes(*, actor: Actor, flight: Flight) -> PassesIssued:
                      object_type="flight", object_id=flight.code,
                      details={"issued": issued, "already_held": len(held)})
     return PassesIssued(issued=issued, already_held=len(held))
+
+
+def assign_seat(*, actor: Actor, case: Case, flight: Flight) -> Seat:
+    """An airlift officer seats one approved household on a scheduled flight by hand.
+
+    The same rules as the plan: the household is ready by departure, the flight admits its
+    category and has room for all of it (never split); the household hears its flight.
+    """
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    if case.status not in (Status.APPROVED, Status.NO_SHOW):
+        raise ValidationError(_("Only an approved household (or a no-show to rebook) is given a "
+                                "seat; this case is “%(s)s”.") % {"s": case.get_status_display()})
+    with transaction.atomic():
+        flight = Flight.objects.select_for_update().get(pk=flight.pk)
+        if flight.status not in evidence.SCHEDULED:
+            raise ValidationError({"flight": _("Flight %(f)s is %(s)s: it takes no passengers.")
+                                   % {"f": flight, "s": flight.get_status_display()}})
+        if Seat.objects.filter(case=case).exclude(gate=Seat.Gate.NO_SHOW).exists():
+            raise ValidationError(_("This household holds a seat already; the plan moves it."))
+        if flight.allowed_categories and case.category not in flight.allowed_categories:
+            raise ValidationError({"flight": _("Flight %(f)s does not admit this household's "
+                                               "category (%(c)s).")
+                                   % {"f": flight, "c": case.get_category_display()}})
+        readiness = TravelReadiness.objects.filter(case=case).first()
+        if readiness is None or not readiness.complete:
+            members = list(Person.objects.filter(household_id=case.household_id)
+                           .values_list("pk", flat=True))
+            missing = ["readiness"] if readiness is None else readiness.missing(members)
+            raise ValidationError(_("The household is not ready to fly: %(missing)s still "
+                                    "missing. Record its readiness first.")
+                                  % {"missing": ", ".join(str(READINESS_FACTS[m])
+                                                          for m in missing)})
+        if readiness.ready_at > flight.departs_at:
+            raise ValidationError(_("The household is not ready to fly by the departure of "
+                                    "%(f)s; record its readiness first.") % {"f": flight})
+        case.readiness = readiness
+        demand = household_demands([case], on=flight.departs_at.date())[0]
+        free = free_seats(flight)
+        if demand.seats > free:
+            raise ValidationError({"flight": _("Flight %(f)s has %(free)s seats left; this "
+                                               "household needs %(need)s.")
+                                   % {"f": flight, "free": free, "need": demand.seats}})
+        seat = Seat.objects.create(case=case, flight=flight, people=demand.people,
+                                   seats=demand.seats, notified=True)
+        with messaging.status_notice_carried_elsewhere(Status.MANIFESTED):
+            earn_case_status(actor=actor, case=case, to_status=Status.MANIFESTED,
+                             evidence=evidence.seat(case, flight),
+                             reason=_("Seat given on %(f)s by an airlift officer.")
+                             % {"f": flight})
+        tell_flight(actor=actor, kind=Kind.FLIGHT_ASSIGNED, seated=[(case, flight)])
+        audit.record(actor=actor, action="airlift.seat_assigned", object_type="case",
+                     object_id=case.reference, details={"flight": flight.code})
+    return seat
+
+
+@dataclass(frozen=True)
+class Landing:
+    flight: Flight
+    arrived: int  # households moved to arrived
+
+
+def record_landing(
+    *, actor: Actor, flight: Flight, landed_at: dt.datetime | None = None
+) -> Landing:
+    """A departed flight landed at its destination: every household boarded on it arrives."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    with transaction.atomic():
+        flight = Flight.objects.select_for_update().get(pk=flight.pk)
+        if flight.status != FlightStatus.DEPARTED:
+            raise ValidationError(_("Only a departed flight lands; %(f)s is %(s)s.")
+                                  % {"f": flight, "s": flight.get_status_display()})
+        flight.status = FlightStatus.LANDED
+        flight.landed_at = landed_at or timezone.now()
+        flight.save(update_fields=["status", "landed_at"])
+        arrived = 0
+        for seat in (Seat.objects.filter(flight=flight, gate=Seat.Gate.BOARDED,
+                                         case__status=Status.BOARDED)
+                     .select_related("case").order_by("pk")):
+            earn_case_status(actor=actor, case=seat.case, to_status=Status.ARRIVED,
+                             evidence=evidence.landing(seat.case, flight))
+            arrived += 1
+        audit.record(actor=actor, action="airlift.flight_landed", object_type="flight",
+                     object_id=flight.code, details={"households_arrived": arrived})
+    return Landing(flight=flight, arrived=arrived)
+
+
+@dataclass(frozen=True)
+class ReadinessRow:
+    """One row of a readiness upload or one case of a bulk change, as the report shows it."""
+
+    line: int
+    reference: str
+    ok: bool
+    message: str
+
+
+_YES = {"yes", "y", "true", "1", "x", "oui", "بلی", "هو"}
+_NO = {"", "no", "n", "false", "0", "non", "نخیر", "نه"}
+READINESS_COLUMNS = ("reference", "documents_checked", "medical_needed", "medical_cleared",
+                     "assembly_point", "consent", "ready_from")
+
+
+def _yes(value: str, column: str) -> bool:
+    text = value.strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValidationError({column: _("“%(v)s” in %(c)s: write yes or no.")
+                           % {"v": value, "c": column}})
+
+
+def record_readiness_rows(*, actor: Actor, data: bytes) -> list[ReadinessRow]:
+    """Readiness for many households from a CSV (READINESS_COLUMNS; documents_checked "yes"
+    means every member's document). Each row stands alone: a bad row is reported with its line,
+    column and what to do; the good rows are recorded."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": _("The file is not UTF-8 text: save it as CSV UTF-8 "
+                                         "and upload it again.")}) from None
+    reader = csv.DictReader(io.StringIO(text))
+    absent = [c for c in ("reference",) if c not in (reader.fieldnames or [])]
+    if absent:
+        raise ValidationError({"file": _("The first line must name the columns: %(cols)s.")
+                               % {"cols": ", ".join(READINESS_COLUMNS)}})
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        reference = (raw.get("reference") or "").strip().upper()
+        try:
+            case = registry_selectors.get_case(actor=actor, reference=reference)
+        except Case.DoesNotExist:
+            rows.append(ReadinessRow(number, reference, False,
+                                     _("reference: no such case; check it.")))
+            continue
+        try:
+            ready_from = (raw.get("ready_from") or "").strip()
+            when = None
+            if ready_from:
+                try:
+                    when = dt.datetime.combine(dt.date.fromisoformat(ready_from), dt.time(),
+                                               tzinfo=timezone.get_current_timezone())
+                except ValueError:
+                    raise ValidationError({"ready_from": _("“%(v)s”: write the date as "
+                                                           "YYYY-MM-DD.") % {"v": ready_from}}
+                                          ) from None
+            all_documents = _yes(raw.get("documents_checked") or "", "documents_checked")
+            members = (list(Person.objects.filter(household_id=case.household_id)
+                            .values_list("pk", flat=True)) if all_documents else [])
+            with transaction.atomic():
+                done = set_readiness(
+                    actor=actor, case=case, ready_at=when, documents_checked=members,
+                    medical_needed=_yes(raw.get("medical_needed") or "", "medical_needed"),
+                    medical_cleared=_yes(raw.get("medical_cleared") or "", "medical_cleared"),
+                    assembly_point=raw.get("assembly_point") or "",
+                    consent=_yes(raw.get("consent") or "", "consent"))
+        except ValidationError as error:
+            problems = ("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+                        if hasattr(error, "error_dict") else " ".join(error.messages))
+            rows.append(ReadinessRow(number, reference, False, problems))
+            continue
+        if done.complete:
+            rows.append(ReadinessRow(number, reference, True, _("ready to fly")))
+        else:
+            members = list(Person.objects.filter(household_id=case.household_id)
+                           .values_list("pk", flat=True))
+            rows.append(ReadinessRow(number, reference, True, _("recorded; still missing: %(m)s")
+                                     % {"m": ", ".join(str(READINESS_FACTS[m])
+                                                       for m in done.missing(members))}))
+    audit.record(actor=actor, action="airlift.readiness_uploaded",
+                 details={"rows": len(rows), "refused": sum(1 for r in rows if not r.ok)})
+    return rows
+
+
+def add_readiness_facts(
+    *, actor: Actor, references: Sequence[str], all_documents: bool = False,
+    consent: bool = False, assembly_point: str = "",
+) -> list[ReadinessRow]:
+    """The same facts for many households chosen from the filtered list, added to what each
+    has recorded already (nothing recorded is taken away)."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    rows = []
+    for number, reference in enumerate(references, start=1):
+        try:
+            case = registry_selectors.get_case(actor=actor, reference=reference)
+        except Case.DoesNotExist:
+            rows.append(ReadinessRow(number, reference, False, _("no such case")))
+            continue
+        now = TravelReadiness.objects.filter(case=case).first()
+        members = list(Person.objects.filter(household_id=case.household_id)
+                       .values_list("pk", flat=True))
+        try:
+            with transaction.atomic():
+                done = set_readiness(
+                    actor=actor, case=case, ready_at=now.ready_at if now else None,
+                    extra_seats=now.extra_seats if now else 0,
+                    documents_checked=members if all_documents else
+                    (now.documents_checked if now else []),
+                    medical_needed=bool(now and now.medical_needed),
+                    medical_cleared=bool(now and now.medical_cleared),
+                    assembly_point=assembly_point.strip() or (now.assembly_point if now else ""),
+                    consent=consent or bool(now and now.consent))
+        except ValidationError as error:
+            rows.append(ReadinessRow(number, reference, False, " ".join(error.messages)))
+            continue
+        rows.append(ReadinessRow(number, reference, True, _("ready to fly") if done.complete
+                                 else _("recorded; still missing: %(m)s")
+                                 % {"m": ", ".join(str(READINESS_FACTS[m])
+                                                   for m in done.missing(members))}))
+    return rows

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +17,9 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.airlift import exports, selectors, services
 from safepassage.airlift.forms import DelayForm, FlightForm, SeatsForm
-from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat
+from safepassage.airlift.models import READINESS_FACTS, Flight, FlightStatus, PlanRun, Seat
+from safepassage.registry import selectors as registry_selectors
+from safepassage.registry.models import Case
 from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
 
 
@@ -158,6 +162,38 @@ def flight_status(request: StaffRequest, flight: Flight) -> HttpResponse:
 
 
 @_flight_view
+@require_POST
+def landed(request: StaffRequest, flight: Flight) -> HttpResponse:
+    try:
+        landing = services.record_landing(actor=request.user, flight=flight)
+    except SERVICE_ERRORS as error:
+        tell(request, error)
+    else:
+        messages.success(request, _("%(f)s landed: %(n)s households arrived.")
+                         % {"f": flight.code, "n": landing.arrived})
+    return redirect("airlift:flight-detail", flight_id=flight.pk)
+
+
+@_flight_view
+@require_POST
+def assign_seat(request: StaffRequest, flight: Flight) -> HttpResponse:
+    reference = request.POST.get("reference", "").strip().upper()
+    try:
+        case = registry_selectors.get_case(actor=request.user, reference=reference)
+    except Case.DoesNotExist:
+        messages.error(request, _("No case %(ref)s: check the reference.") % {"ref": reference})
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
+    try:
+        services.assign_seat(actor=request.user, case=case, flight=flight)
+    except SERVICE_ERRORS as error:
+        tell(request, error)
+    else:
+        messages.success(request, _("%(ref)s has a seat on %(f)s and was told.")
+                         % {"ref": case.reference, "f": flight.code})
+    return redirect("airlift:flight-detail", flight_id=flight.pk)
+
+
+@_flight_view
 def manifest_csv(request: StaffRequest, flight: Flight) -> HttpResponse:
     manifest = selectors.flight_manifest(actor=request.user, flight=flight, purpose="csv")
     response = HttpResponse(exports.manifest_csv(manifest), content_type="text/csv; charset=utf-8")
@@ -176,7 +212,7 @@ def manifest_pdf(request: StaffRequest, flight: Flight) -> HttpResponse:
 @staff_required
 def gate_index(request: StaffRequest) -> HttpResponse:
     flights = selectors.flights_for(actor=request.user).exclude(
-        status__in=[FlightStatus.CANCELLED, FlightStatus.DEPARTED]
+        status__in=[FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED]
     )
     return render(request, "airlift/gate_index.html", {"flights": flights})
 
@@ -223,3 +259,69 @@ def standby_fill(request: StaffRequest, flight: Flight) -> HttpResponse:
         messages.success(request, _("%(n)s stand-by households given seats.")
                          % {"n": len(filled)})
     return redirect("airlift:gate", flight_id=flight.pk)
+
+
+def _date_or_none(text: str) -> dt.datetime | None:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return dt.datetime.combine(day, dt.time(), tzinfo=timezone.get_current_timezone())
+
+
+@staff_required
+@require_POST
+def readiness(request: StaffRequest, reference: str) -> HttpResponse:
+    """The readiness card of the case page: every fact at once."""
+    try:
+        case = registry_selectors.get_case(actor=request.user, reference=reference)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    post = request.POST
+    try:
+        documents = [int(v) for v in post.getlist("document")]
+        extra = int(post.get("extra_seats") or 0)
+    except ValueError:
+        messages.error(request, _("Extra seats: a whole number from 0 to 9."))
+        return redirect("registry:case-detail", reference=reference)
+    try:
+        done = services.set_readiness(
+            actor=request.user, case=case, ready_at=_date_or_none(post.get("ready_from", "")),
+            extra_seats=extra, documents_checked=documents,
+            medical_needed="medical_needed" in post, medical_cleared="medical_cleared" in post,
+            assembly_point=post.get("assembly_point", ""), consent="consent" in post)
+    except SERVICE_ERRORS as error:
+        tell(request, error)
+    else:
+        messages.success(request, _("Readiness recorded: ready to fly.") if done.complete
+                         else _("Readiness recorded; some facts are still missing."))
+    return redirect("registry:case-detail", reference=reference)
+
+
+@staff_required
+def readiness_list(request: StaffRequest) -> HttpResponse:
+    """Approved households not ready yet, filtered by the fact they lack; facts for the chosen
+    ones at once, or a CSV upload answered with a row-by-row report."""
+    user = request.user
+    missing = request.GET.get("missing", "")
+    if missing not in READINESS_FACTS:
+        missing = ""
+    report: list[services.ReadinessRow] = []
+    if request.method == "POST":
+        try:
+            upload = request.FILES.get("file")
+            if upload is not None:
+                report = services.record_readiness_rows(actor=user, data=upload.read())
+            else:
+                report = services.add_readiness_facts(
+                    actor=user, references=request.POST.getlist("case"),
+                    all_documents="all_documents" in request.POST,
+                    consent="consent" in request.POST,
+                    assembly_point=request.POST.get("assembly_point", ""))
+        except SERVICE_ERRORS as error:
+            tell(request, error)
+    return render(request, "airlift/readiness_list.html", {
+        "rows": selectors.households_to_ready(actor=user, missing=missing),
+        "missing": missing, "facts": READINESS_FACTS.items(), "report": report,
+        "columns": ",".join(services.READINESS_COLUMNS),
+    })

@@ -17,12 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
+from safepassage.credentials import seats, verification
 from safepassage.credentials import token as tk
-from safepassage.credentials import verification
 from safepassage.credentials.models import Credential, CredentialKind, KeyPurpose, SigningKey
 from safepassage.credentials.qr import TokenTooLarge, make_qr
 from safepassage.credentials.selectors import revoked_hashes, trusted_keys
@@ -33,6 +34,11 @@ from safepassage.registry.models import Case, Person, Status
 
 # A letter or pass only for a household that has been approved for evacuation.
 ISSUABLE_STATUSES = {Status.APPROVED, Status.MANIFESTED}
+# A case leaving these has lost its approval (on hold, withdrawn, left behind, back in review):
+# its documents are revoked. Boarding passes go too when its seat goes (manifested -> approved,
+# no-show), by airlift and by the subscriber below.
+APPROVED_PATH = {Status.APPROVED, Status.MANIFESTED, Status.BOARDED, Status.ARRIVED,
+                 Status.RESETTLED}
 FLIGHT_NUMBER = re.compile(r"^[A-Z0-9]{2,3}[0-9]{1,5}[A-Z]?$")
 TOKEN_ID_BYTES = 12
 
@@ -212,6 +218,13 @@ def issue_facilitation_letter(*, actor: Actor, reference: str) -> Credential:
                   expires_at=timezone.now() + letter_lifetime())
 
 
+def _number_or_blank(code: str) -> str:
+    try:
+        return normalise_flight_number(code)
+    except ValidationError:
+        return ""
+
+
 def normalise_flight_number(text: str) -> str:
     flight = re.sub(r"[\s\-]", "", text).upper()
     if not FLIGHT_NUMBER.match(flight):
@@ -224,8 +237,9 @@ def normalise_flight_number(text: str) -> str:
 
 def issue_boarding_pass(*, actor: Actor, reference: str, flight_number: str,
                         departure_date: dt.date) -> Credential:
-    """A boarding pass for one household on one flight (flight number and departure date as plain
-    values). Re-issuing for the same flight replaces and revokes the previous pass."""
+    """A boarding pass for one household on the flight it holds a seat on (decision 0071):
+    only a manifested household, only for that flight and its departure date. Re-issuing for
+    the same flight replaces and revokes the previous pass."""
     permissions.require(actor, permissions.ISSUE_CREDENTIALS)
     flight = normalise_flight_number(flight_number)
     today = timezone.localdate()
@@ -233,6 +247,24 @@ def issue_boarding_pass(*, actor: Actor, reference: str, flight_number: str,
         raise ValidationError(
             {"departure_date": f"The departure date {departure_date} is in the past: give the "
                                "date the flight leaves."}
+        )
+    case = registry_selectors.get_case(actor=actor, reference=reference)
+    if case.status != Status.MANIFESTED:
+        raise ValidationError(
+            {"case": _("Case %(ref)s is “%(status)s”: a boarding pass is issued only to an "
+                       "approved household holding a seat on a flight.")
+             % {"ref": case.reference, "status": case.get_status_display()}}
+        )
+    held = seats.seat_of(case)
+    if held is None:
+        raise ValidationError({"case": _("Case %(ref)s holds no seat on a scheduled flight; "
+                                         "seat it on a flight first.") % {"ref": case.reference}})
+    if (_number_or_blank(held.flight_code), held.departure_date) != (flight, departure_date):
+        raise ValidationError(
+            {"flight_number": _("The household holds a seat on %(code)s leaving %(day)s, not on "
+                                "%(asked)s on %(asked_day)s: the pass is for that flight.")
+             % {"code": held.flight_code, "day": held.departure_date.isoformat(),
+                "asked": flight, "asked_day": departure_date.isoformat()}}
         )
     # Good until the end of the day after departure, local time: delays happen.
     end = dt.datetime.combine(departure_date + dt.timedelta(days=2), dt.time(),
@@ -322,3 +354,35 @@ def _signed_lists() -> tuple[TrustDocuments, int, int]:
         key=key, alg=alg, kid=kid,
     )
     return TrustDocuments(trust_list, revocation_list, anchor), len(keys), len(revoked)
+
+
+def revoke_documents_of_a_moved_case(*, actor: Actor, case: Case, to_status: str) -> int:
+    """After a status change: a case no longer approved keeps no document in force; one that
+    lost its seat (back to approved, or a no-show) keeps no boarding pass. Called by the
+    registry's case_status_changed hook, inside the change's transaction; the change itself was
+    authorised, so the revocation needs no capability of its own. Returns how many."""
+    permissions.check_actor(actor)
+    if to_status in (Status.BOARDED, Status.ARRIVED, Status.RESETTLED, Status.MANIFESTED):
+        return 0
+    held = Credential.objects.select_for_update().filter(case=case, revoked_at__isnull=True)
+    if to_status in APPROVED_PATH:  # back to approved: the seat went, the letter stays
+        held = held.filter(kind=CredentialKind.BOARDING_PASS)
+        reason = "seat withdrawn"
+    elif to_status == Status.NO_SHOW:
+        held = held.filter(kind=CredentialKind.BOARDING_PASS)
+        reason = "no-show"
+    else:
+        reason = f"case {to_status}"
+    now, by = timezone.now(), permissions.user_of(actor)
+    revoked = list(held)
+    for credential in revoked:
+        credential.revoked_at, credential.revoked_by = now, by
+        credential.revocation_reason = reason[:64]
+        credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    if revoked:
+        audit.record_many(actor=actor, events=[
+            {"action": "credential.revoked", "object_type": "case", "object_id": case.reference,
+             "details": {"kind": c.kind, "token_id": c.token_id, "reason": reason[:64]}}
+            for c in revoked
+        ])
+    return len(revoked)

@@ -1,11 +1,9 @@
-"""The end of the demo story for the dashboard: approved cases flown out 16-30 August 2021,
-most of them resettled over the following year, the rest left behind on 31 August.
+"""The end of the demo story for the dashboard: approved cases flown out 16-30 August 2021 on
+the airlift demo's flights, the rest left behind on 31 August.
 
-If the airlift demo's flights exist, households take seats on them (first flight with room that
-admits their category; flights before 31 August are then departed), so seats used and wasted per
-flight tell the same story; otherwise about 3,700 people are flown on unnamed flights. Only for
-a demo registry where nobody has boarded yet. Statuses, history and seats are written in bulk,
-as registry.demo does for the earlier stages.
+Every seat, gate mark and landing is made through the airlift's services, so the manifested,
+boarded and arrived figures are those of the flights (decision 0072). Resettlement is left to
+the resettlement app's milestones.
 """
 
 from __future__ import annotations
@@ -15,14 +13,19 @@ import random
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Sum
 
+from safepassage.accounts import permissions
+from safepassage.airlift import services as airlift
 from safepassage.airlift.models import OPEN_STATUSES, Flight, FlightStatus, Seat
 from safepassage.dashboard.models import Commitment, Counts
-from safepassage.registry.models import Case, Category, Status, StatusChange
+from safepassage.registry.models import Case, Status, StatusChange
+from safepassage.registry.services import change_case_status
 
 KABUL = ZoneInfo("Asia/Kabul")
-FLOWN_PEOPLE = 3700
+LAST_DAY = dt.datetime(2021, 8, 31, tzinfo=KABUL)
+FLIGHT_TIME = dt.timedelta(hours=4)
+NO_SHOW_RATE = 0.03
 
 
 def load_demo_commitments() -> int:
@@ -39,69 +42,81 @@ def load_demo_commitments() -> int:
     ]))
 
 
-@transaction.atomic
-def evacuate_demo_cases(*, seed: int = 2021, people: int = FLOWN_PEOPLE) -> int:
-    """Walk approved cases through manifested, boarded, arrived (and resettled for most);
-    approved cases left over are left behind on 31 August. Returns the people flown."""
+def evacuate_demo_cases(*, seed: int = 2021, time_limit: float = 20.0) -> int:
+    """Fly out the approved, ready demo households through the airlift's own services (decision
+    0072): the plan seats them, each flight boards at its gate (a few households do not show),
+    departs and lands, and its boarded households arrive with it. Approved cases never seated,
+    and the no-shows, are left behind on 31 August. Only if nobody has boarded yet and demo
+    flights exist; returns the people flown.
+
+    Statuses are earned as in the operation; only their times are set afterwards to the demo's
+    August 2021 (the history, the seats' gate times, the landings), so the charts tell the
+    story on its dates.
+    """
     if Case.objects.filter(status__in=[Status.BOARDED, Status.ARRIVED, Status.RESETTLED]).exists():
         return 0
+    if not Flight.objects.filter(status__in=OPEN_STATUSES).exists():
+        return 0
     rng = random.Random(seed)
-    approved = list(
-        Case.objects.filter(status=Status.APPROVED).annotate(n=Count("household__members"))
-        .order_by("created_at", "pk")
-    )
-    # Citizens first, as the commitment says; then the others by order of registration.
-    approved.sort(key=lambda c: (c.category != Category.CITIZEN, c.created_at))
-    flights = list(Flight.objects.filter(status__in=OPEN_STATUSES).order_by("departs_at"))
-    free = {f.pk: f.seats for f in flights}
-    seats: list[Seat] = []
-    changes: list[StatusChange] = []
-    final: list[tuple[str, dt.datetime, int]] = []
-    flown = 0
-    for case in approved:
-        boarded: dt.datetime | None = None
-        if flights:  # the airlift demo's flights: first one with room that admits the case
-            flight = next((f for f in flights if free[f.pk] >= case.n
-                           and (not f.allowed_categories or case.category in f.allowed_categories)
-                           and f.departs_at > case.status_changed_at + dt.timedelta(hours=6)),
-                          None)
-            if flight is not None:
-                free[flight.pk] -= case.n
-                boarded = flight.departs_at - dt.timedelta(hours=rng.uniform(1, 3))
-                manifested = flight.departs_at - dt.timedelta(hours=rng.uniform(5, 24))
-                manifested = max(manifested, case.status_changed_at + dt.timedelta(hours=1))
-                seats.append(Seat(case=case, flight=flight, people=case.n, seats=case.n,
-                                  notified=True, gate=Seat.Gate.BOARDED, gate_at=boarded))
-        elif flown < people:
-            day = dt.date(2021, 8, 16) + dt.timedelta(days=int(rng.triangular(0, 14, 6)))
-            manifested = max(case.status_changed_at + dt.timedelta(hours=2),
-                             dt.datetime.combine(day, dt.time(6), KABUL))
-            boarded = manifested + dt.timedelta(hours=rng.uniform(3, 20))
-        if boarded is not None:
-            arrived = boarded + dt.timedelta(hours=9)
-            steps = [(Status.APPROVED, Status.MANIFESTED, manifested),
-                     (Status.MANIFESTED, Status.BOARDED, boarded),
-                     (Status.BOARDED, Status.ARRIVED, arrived)]
-            if case.category != Category.CITIZEN and rng.random() < 0.7:
-                settled = arrived + dt.timedelta(days=rng.uniform(20, 300))
-                steps.append((Status.ARRIVED, Status.RESETTLED, settled))
-            flown += case.n
+    actor = permissions.DEMO_AIRLIFT
+    with transaction.atomic():
+        airlift.plan_manifests(actor=actor, time_limit=time_limit)
+        flights = list(Flight.objects.filter(status__in=OPEN_STATUSES,
+                                             departs_at__lt=LAST_DAY).order_by("departs_at"))
+        for flight in flights:
+            airlift.set_flight_status(actor=actor, flight=flight, status=FlightStatus.BOARDING)
+            for seat in Seat.objects.filter(flight=flight).select_related("case", "flight"):
+                event = Seat.Gate.NO_SHOW if rng.random() < NO_SHOW_RATE else Seat.Gate.BOARDED
+                airlift.record_gate(actor=actor, seat=seat, event=event)
+            airlift.set_flight_status(actor=actor, flight=flight, status=FlightStatus.DEPARTED)
+            airlift.record_landing(actor=actor, flight=flight,
+                                   landed_at=flight.departs_at + FLIGHT_TIME)
+        for case in Case.objects.filter(status__in=[Status.APPROVED, Status.NO_SHOW]):
+            change_case_status(actor=actor, case=case, to_status=Status.LEFT_BEHIND,
+                               reason="Not flown before the last flight (demo).")
+        _on_the_demo_dates(rng)
+    return int(Seat.objects.filter(gate=Seat.Gate.BOARDED).aggregate(n=Sum("people"))["n"] or 0)
+
+
+def _on_the_demo_dates(rng: random.Random) -> None:
+    """Move the times of the moves just made to August 2021: manifested some hours before the
+    flight, boarded just before it left, arrived when it landed, left behind on 31 August."""
+    seats = {s.case_id: s for s in Seat.objects.select_related("flight")
+             .filter(flight__departs_at__lt=LAST_DAY)}
+    recent = StatusChange.objects.filter(
+        to_status__in=[Status.MANIFESTED, Status.BOARDED, Status.NO_SHOW, Status.ARRIVED,
+                       Status.LEFT_BEHIND, Status.APPROVED],
+        case__status__in=[Status.ARRIVED, Status.LEFT_BEHIND, Status.BOARDED],
+        at__gte=LAST_DAY)
+    changes, cases, gates = [], {}, []
+    decided = dict(StatusChange.objects.filter(to_status=Status.APPROVED, at__lt=LAST_DAY)
+                   .values_list("case_id", "at"))
+    for change in recent.order_by("pk"):
+        seat = seats.get(change.case_id)
+        if change.to_status == Status.LEFT_BEHIND or seat is None:
+            change.at = dt.datetime(2021, 8, 31, 0, 1, tzinfo=KABUL)
         else:
-            steps = [(Status.APPROVED, Status.LEFT_BEHIND,
-                      dt.datetime(2021, 8, 31, 0, 1, tzinfo=KABUL))]
-        changes += [StatusChange(case=case, from_status=a, to_status=b, at=at,
-                                 reason="demo data") for a, b, at in steps]
-        final.append((steps[-1][1], steps[-1][2], case.pk))
-    Seat.objects.bulk_create(seats)
-    Flight.objects.filter(pk__in=[f.pk for f in flights],
-                          departs_at__lt=dt.datetime(2021, 8, 31, tzinfo=KABUL)
-                          ).update(status=FlightStatus.DEPARTED)
-    StatusChange.objects.bulk_create(changes)
+            leaves = seat.flight.departs_at
+            times: dict[str, dt.datetime] = {
+                Status.MANIFESTED: max(leaves - dt.timedelta(hours=rng.uniform(5, 24)),
+                                       decided.get(change.case_id, leaves)
+                                       + dt.timedelta(hours=1)),
+                Status.BOARDED: leaves - dt.timedelta(hours=rng.uniform(1, 3)),
+                Status.NO_SHOW: leaves - dt.timedelta(minutes=30),
+                Status.ARRIVED: leaves + FLIGHT_TIME,
+            }
+            change.at = times.get(change.to_status, change.at)
+            change.at = min(change.at, leaves + FLIGHT_TIME)
+            if change.to_status in (Status.BOARDED, Status.NO_SHOW):
+                seat.gate_at = change.at
+                gates.append(seat)
+        changes.append(change)
+        cases[change.case_id] = change.at
+    StatusChange.objects.bulk_update(changes, ["at"], batch_size=500)
+    Seat.objects.bulk_update(gates, ["gate_at"], batch_size=500)
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {Case._meta.db_table} SET status = %s, status_changed_at = %s "  # noqa: S608
-            "WHERE id = %s",
-            [(status, adapt(at), pk) for status, at, pk in final],
+            f"UPDATE {Case._meta.db_table} SET status_changed_at = %s WHERE id = %s",  # noqa: S608
+            [(adapt(at), pk) for pk, at in cases.items()],
         )
-    return flown

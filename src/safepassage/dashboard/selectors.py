@@ -59,6 +59,7 @@ class Group:
     organisation_id: int | None
     cases: int
     people: int
+    by_override: bool = False  # cases moved by a supervisor's override (decision 0070)
 
 
 def case_groups() -> list[Group]:
@@ -69,14 +70,16 @@ def case_groups() -> list[Group]:
     """
     case_table, person_table = Case._meta.db_table, Person._meta.db_table
     sql = (
-        f"SELECT c.status, c.category, c.referring_organisation_id, COUNT(*), SUM(p.n) "  # noqa: S608
+        f"SELECT c.status, c.category, c.referring_organisation_id, COUNT(*), SUM(p.n), "  # noqa: S608
+        f"c.by_override "
         f"FROM {case_table} c JOIN (SELECT household_id, COUNT(*) AS n FROM {person_table} "
         f"GROUP BY household_id) p ON p.household_id = c.household_id "
-        f"GROUP BY c.status, c.category, c.referring_organisation_id"
+        f"GROUP BY c.status, c.category, c.referring_organisation_id, c.by_override"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return [Group(s, c, o, int(n), int(p or 0)) for s, c, o, n, p in cursor.fetchall()]
+        return [Group(s, c, o, int(n), int(p or 0), bool(b))
+                for s, c, o, n, p, b in cursor.fetchall()]
 
 
 @dataclass
@@ -86,6 +89,7 @@ class StageRow:
     people: int
     cases: int
     note: str = ""
+    by_override: int = 0  # of these people, those whose case was moved by an override
 
 
 @dataclass
@@ -137,7 +141,9 @@ def unique_persons(groups: list[Group], linked: int | None) -> tuple[int, bool]:
 
 def funnel(groups: list[Group], linked_count: int | None = None) -> list[StageRow]:
     people, cases = _stage_sums(groups)
-    rows = [StageRow(key, str(label), people[key], cases[key]) for key, label, _s in STAGES]
+    forced, _forced_cases = _stage_sums([g for g in groups if g.by_override])
+    rows = [StageRow(key, str(label), people[key], cases[key], by_override=forced[key])
+            for key, label, _s in STAGES]
     unique, linked = unique_persons(groups, linked_count)
     note = "" if linked else str(_("record linkage not run yet: every registration counts"))
     rows.insert(1, StageRow("unique", str(_("Unique persons after linkage")), unique,
@@ -250,6 +256,7 @@ class Progress:
     as_of: dt.date
     pace_per_day: float
     projected: dt.date | None
+    by_override: int = 0  # of the people achieved today, those moved by a supervisor's override
 
     @property
     def percent(self) -> float:
@@ -323,7 +330,10 @@ def commitment_progress(
         projected = next((d for d, total in points if total >= commitment.target), as_of)
     elif pace > 0:
         projected = as_of + dt.timedelta(days=math.ceil((commitment.target - achieved) / pace))
-    return Progress(commitment, achieved, points, as_of, pace, projected)
+    by_override = sum(g.people for g in groups if g.by_override
+                      and _counts_towards(commitment.counts, g.status, g.category))
+    return Progress(commitment, achieved, points, as_of, pace, projected,
+                    by_override=min(by_override, achieved))
 
 
 # --- The whole picture ---------------------------------------------------------------------------
@@ -358,7 +368,8 @@ def compute_snapshot() -> Snapshot:
     burn_ups = {counts: [[d.isoformat(), n] for d, n in burn_up(counts)] for counts in in_use}
     snapshot = Snapshot.objects.create(
         computed_at=computed_at, seconds=time.perf_counter() - started,
-        groups=[[g.status, g.category, g.organisation_id, g.cases, g.people] for g in groups],
+        groups=[[g.status, g.category, g.organisation_id, g.cases, g.people, g.by_override]
+                for g in groups],
         registrations=[[d.isoformat(), n] for d, n in registrations],
         burn_ups=burn_ups,
         unique_persons=linked_persons(),

@@ -233,8 +233,9 @@ def render(picture: Picture, day: dt.date, *, follow_ups: list[FollowUp]) -> byt
         deadline = f", deadline {c.deadline.isoformat()}" if c.deadline else ""
         late = " (after the deadline)" if progress.on_track is False else ""
         pdf.line_of_text(
-            f"{_n(progress.achieved)} of {_n(c.target)} ({progress.percent:.1f} %) by "
-            f"{progress.as_of.isoformat()}{deadline}; {pace}{late}. Counts: "
+            f"{_n(progress.achieved)} of {_n(c.target)} ({progress.percent:.1f} %)"
+            f"{f', {_n(progress.by_override)} of them by override' if progress.by_override else ''}"
+            f" by {progress.as_of.isoformat()}{deadline}; {pace}{late}. Counts: "
             f"{c.get_counts_display()}.", size=9)
         pdf.burn_up(progress)
 
@@ -243,6 +244,11 @@ def render(picture: Picture, day: dt.date, *, follow_ups: list[FollowUp]) -> byt
     for r in picture.funnel:
         if r.note:
             pdf.line_of_text(f"* {r.note}", size=8, colour=GREY)
+    forced = [f"{r.label.lower()} {_n(r.by_override)}" for r in picture.funnel if r.by_override]
+    if forced:
+        pdf.line_of_text("Moved by a supervisor's override, without the seat, gate, landing or "
+                         f"milestones that earn the move (people): {', '.join(forced)}.",
+                         size=8, colour=GREY)
 
     pdf.heading("Registrations per day (households)")
     pdf.columns([(d, n) for d, n in picture.registrations if d <= day])

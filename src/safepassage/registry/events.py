@@ -37,6 +37,7 @@ class CaseStatusChanged:
     case: Case  # with its new status
     from_status: str
     to_status: str
+    by_override: bool = False  # a supervisor forced an earned move without its fact
 
 
 @dataclass(frozen=True)

@@ -131,6 +131,29 @@ def allowed_next_statuses(status: str) -> list[str]:
     return [to for (frm, to) in TRANSITIONS if frm == status]
 
 
+class Fact(models.TextChoices):
+    """What must be true in the world before a case may take an earned move (decision 0070)."""
+
+    SEAT = "seat", _("a seat on a scheduled flight")
+    GATE = "gate", _("the gate of the household's flight")
+    LANDING = "landing", _("the landing of the household's flight")
+    MILESTONES = "milestones", _("the required resettlement milestones")
+
+
+# The moves no one makes by choosing a status: each is made by the service that records the
+# fact (registry.facts), or by a supervisor's override with a written reason. The capability in
+# TRANSITIONS is then what the override stands in for; change_case_status refuses these moves.
+EARNED_BY: dict[tuple[str, str], str] = {
+    (S.APPROVED, S.MANIFESTED): Fact.SEAT,
+    (S.NO_SHOW, S.MANIFESTED): Fact.SEAT,
+    (S.MANIFESTED, S.APPROVED): Fact.SEAT,  # the seat went: waiting again
+    (S.MANIFESTED, S.BOARDED): Fact.GATE,
+    (S.MANIFESTED, S.NO_SHOW): Fact.GATE,
+    (S.BOARDED, S.ARRIVED): Fact.LANDING,
+    (S.ARRIVED, S.RESETTLED): Fact.MILESTONES,
+}
+
+
 # Crockford's base32 without I, L, O, U: read aloud over a bad phone line without confusion.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -235,6 +258,9 @@ class Case(models.Model):
     )
     status_changed_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Some earned move of this case was forced by a supervisor without its fact (the history
+    # says which and why); the dashboard and the commitments count such cases apart.
+    by_override = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["referring_organisation", "status"])]
@@ -254,6 +280,9 @@ class StatusChange(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     reason = EncryptedTextField(blank=True, default="")
+    # The fact that earned this move (Fact), or "" for a decision; by_override: forced without it.
+    fact = models.CharField(max_length=12, blank=True, default="")
+    by_override = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["at", "pk"]

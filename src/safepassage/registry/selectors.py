@@ -10,14 +10,25 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.audit.models import AuditEntry
 from safepassage.audit.selectors import entries_about
+from safepassage.registry import facts
 from safepassage.registry.identifiers import digests_for, name_tokens
-from safepassage.registry.models import Case, Identifier, Person, StatusChange
+from safepassage.registry.models import (
+    EARNED_BY,
+    TRANSITIONS,
+    Case,
+    Identifier,
+    Person,
+    Status,
+    StatusChange,
+    allowed_next_statuses,
+)
 from safepassage.registry.normalise import NormalisationError, normalise_phone
 
 REFERENCE_PATTERN = re.compile(r"^SP-?[0-9A-Z]{5}-?[0-9A-Z]{5}$")
@@ -132,3 +143,37 @@ def search_cases(*, actor: Actor, text: str) -> list[Case]:
         actor=actor, action="case.search", details={"by": kind, "results": len(results)}
     )
     return results
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    """One move of a case as the case page offers it to this actor, or says why not."""
+
+    to_status: str
+    label: str
+    open: bool  # the actor may make it now, by choosing it
+    why_not: str  # when not open: what makes it, or what the actor lacks
+    overridable: bool  # a fact earns it and the actor may force it with a written reason
+
+
+def status_moves(*, actor: Actor, case: Case) -> list[StatusMove]:
+    """Every move the case's status allows, each open or closed with its reason."""
+    permissions.check_actor(actor)
+    moves = []
+    for to_status in allowed_next_statuses(case.status):
+        fact = EARNED_BY.get((case.status, to_status))
+        capability = TRANSITIONS[(case.status, to_status)]
+        if fact is not None:
+            why_not = facts.why_earned(case.status, to_status, fact)
+            is_open = False
+        elif permissions.can(actor, capability):
+            why_not, is_open = "", True
+        else:
+            why_not = _("Your role may not %(what)s.") % {"what": capability.replace("_", " ")}
+            is_open = False
+        moves.append(StatusMove(
+            to_status=to_status, label=str(Status(to_status).label), open=is_open,
+            why_not=why_not,
+            overridable=fact is not None and permissions.can(actor, permissions.OVERRIDE_STATUS),
+        ))
+    return moves

@@ -23,12 +23,14 @@ from safepassage.accounts.models import Organisation
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import create_objects, draw_keys, insert_rows
-from safepassage.registry import events
+from safepassage.registry import events, facts
 from safepassage.registry.identifiers import identifier_rows
 from safepassage.registry.models import (
+    EARNED_BY,
     TRANSITIONS,
     Case,
     Channel,
+    Fact,
     Household,
     Identifier,
     Language,
@@ -239,25 +241,63 @@ def _insert_identifiers(people: Sequence[Person]) -> None:
                 (row for p in people for row in identifier_rows(p)))
 
 
+def _invalid_transition(case: Case, to_status: str) -> InvalidTransition:
+    allowed = ", ".join(str(Status(s).label) for s in allowed_next_statuses(case.status))
+    return InvalidTransition(
+        _(
+            "A case that is “%(current)s” cannot become “%(target)s”. "
+            "It can become: %(allowed)s."
+        )
+        % {
+            "current": Status(case.status).label,
+            "target": Status(to_status).label if to_status in Status.values else to_status,
+            "allowed": allowed or _("nothing (this is a final status)"),
+        },
+        code="invalid_transition",
+    )
+
+
 def change_case_status(*, actor: Actor, case: Case, to_status: str, reason: str = "") -> Case:
-    """Move a case along one allowed transition, keeping who, when and why in its history."""
+    """Move a case along one allowed transition, keeping who, when and why in its history.
+
+    The moves earned by a fact (EARNED_BY: a seat, the gate, a landing, resettlement
+    milestones) are refused here, whoever asks: earn_case_status makes them, with the fact's
+    evidence, and override_case_status lets a supervisor force one with a written reason.
+    """
     permissions.check_actor(actor)
     capability = TRANSITIONS.get((case.status, to_status))
     if capability is None:
-        allowed = ", ".join(str(Status(s).label) for s in allowed_next_statuses(case.status))
-        raise InvalidTransition(
-            _(
-                "A case that is “%(current)s” cannot become “%(target)s”. "
-                "It can become: %(allowed)s."
-            )
-            % {
-                "current": Status(case.status).label,
-                "target": Status(to_status).label if to_status in Status.values else to_status,
-                "allowed": allowed or _("nothing (this is a final status)"),
-            },
-            code="invalid_transition",
-        )
+        raise _invalid_transition(case, to_status)
+    fact = EARNED_BY.get((case.status, to_status))
+    if fact is not None:
+        raise InvalidTransition(facts.why_earned(case.status, to_status, fact), code="not_earned")
     permissions.require(actor, capability)
+    return _move(actor=actor, case=case, to_status=to_status, reason=reason)
+
+
+def earn_case_status(
+    *, actor: Actor, case: Case, to_status: str, evidence: facts.Evidence, reason: str = ""
+) -> Case:
+    """Make an earned move with the evidence of its fact, made by the fact's owner.
+
+    The evidence must come from the one app that claimed the fact (registry.facts) and be about
+    this case; the owner's check is asked again, inside the transaction, whether the fact holds
+    now. The actor needs the move's capability (a gate agent boards, an airlift officer seats).
+    """
+    permissions.check_actor(actor)
+    if (case.status, to_status) not in TRANSITIONS:
+        raise _invalid_transition(case, to_status)
+    fact = EARNED_BY.get((case.status, to_status))
+    if fact is None:
+        raise InvalidTransition(
+            _("This move is a decision, not a fact: make it with a status change."),
+            code="not_a_fact",
+        )
+    owner = facts.owner_of(fact)
+    if (not isinstance(evidence, facts.Evidence) or owner is None or evidence.owner is not owner
+            or evidence.fact != fact or evidence.case_id != case.pk):
+        raise InvalidTransition(facts.why_earned(case.status, to_status, fact), code="not_earned")
+    permissions.require(actor, TRANSITIONS[(case.status, to_status)])
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status != case.status:
@@ -265,22 +305,73 @@ def change_case_status(*, actor: Actor, case: Case, to_status: str, reason: str 
                 _("Someone else changed this case meanwhile; reload it and try again."),
                 code="stale_case",
             )
+        why_not = owner.check(locked, to_status)
+        if why_not:
+            raise InvalidTransition(why_not, code="fact_missing")
+        return _move(actor=actor, case=case, to_status=to_status, reason=reason or
+                     evidence.detail, fact=fact, locked=locked)
+
+
+def override_case_status(*, actor: Actor, case: Case, to_status: str, reason: str) -> Case:
+    """A supervisor forces an earned move without its fact, with a written reason.
+
+    Only moves of TRANSITIONS that a fact earns; the case is marked (Case.by_override), the
+    history entry says so, the audit entry is its own action, and the dashboard and the
+    commitments count such cases apart.
+    """
+    permissions.check_actor(actor)
+    if (case.status, to_status) not in TRANSITIONS:
+        raise _invalid_transition(case, to_status)
+    fact = EARNED_BY.get((case.status, to_status))
+    if fact is None:
+        raise InvalidTransition(
+            _("Only a move earned by a fact is overridden; make this one with a status "
+              "change."),
+            code="not_a_fact",
+        )
+    permissions.require(actor, permissions.OVERRIDE_STATUS)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Write why the case moves without %(fact)s: an override is kept "
+                         "with its reason and counted apart.") % {"fact": Fact(fact).label}}
+        )
+    return _move(actor=actor, case=case, to_status=to_status, reason=reason, fact=fact,
+                 by_override=True)
+
+
+def _move(
+    *, actor: Actor, case: Case, to_status: str, reason: str, fact: str = "",
+    by_override: bool = False, locked: Case | None = None,
+) -> Case:
+    with transaction.atomic():
+        if locked is None:
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if locked.status != case.status:
+                raise InvalidTransition(
+                    _("Someone else changed this case meanwhile; reload it and try again."),
+                    code="stale_case",
+                )
         from_status = locked.status
         locked.status = to_status
         locked.status_changed_at = timezone.now()
-        locked.save(update_fields=["status", "status_changed_at"])
+        locked.by_override = locked.by_override or by_override
+        locked.save(update_fields=["status", "status_changed_at", "by_override"])
         StatusChange.objects.create(
             case=locked, from_status=from_status, to_status=to_status,
-            actor=permissions.user_of(actor), reason=reason,
+            actor=permissions.user_of(actor), reason=reason, fact=fact, by_override=by_override,
         )
         audit.record(
             actor=actor,
-            action="case.status_changed",
+            action="case.status_overridden" if by_override else "case.status_changed",
             object_type="case",
             object_id=locked.reference,
-            details={"from": from_status, "to": to_status, "with_reason": bool(reason)},
+            details={"from": from_status, "to": to_status, "with_reason": bool(reason),
+                     **({"fact": fact} if fact else {})},
         )
         events.case_status_changed.publish(events.CaseStatusChanged(
-            actor=actor, case=locked, from_status=from_status, to_status=to_status))
+            actor=actor, case=locked, from_status=from_status, to_status=to_status,
+            by_override=by_override))
     case.status, case.status_changed_at = locked.status, locked.status_changed_at
+    case.by_override = locked.by_override
     return case

@@ -12,7 +12,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.registry import selectors, services
 from safepassage.registry.forms import CaseSearchForm, StatusChangeForm
-from safepassage.registry.models import Case, Status, allowed_next_statuses
+from safepassage.registry.models import Case, Status
 from safepassage.service_errors import SERVICE_ERRORS, tell
 
 
@@ -54,13 +54,14 @@ def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
         case_file = selectors.get_case_file(actor=request.user, reference=reference)
     except Case.DoesNotExist as exc:
         raise Http404 from exc
-    next_statuses = [
-        (s, Status(s).label) for s in allowed_next_statuses(case_file.case.status)
-    ]
+    moves = selectors.status_moves(actor=request.user, case=case_file.case)
     return render(
         request,
         "registry/case_detail.html",
-        {"file": case_file, "case": case_file.case, "next_statuses": next_statuses,
+        {"file": case_file, "case": case_file.case,
+         "next_statuses": [(m.to_status, m.label) for m in moves if m.open],
+         "closed_moves": [m for m in moves if not m.open],
+         "overridable": [(m.to_status, m.label) for m in moves if m.overridable],
          "status_form": StatusChangeForm()},
     )
 
@@ -78,6 +79,30 @@ def change_status(request: StaffRequest, reference: str) -> HttpResponse:
         return redirect("registry:case-detail", reference=reference)
     try:
         services.change_case_status(
+            actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+        )
+    except SERVICE_ERRORS as error:
+        tell(request, error)
+    else:
+        messages.success(request, Status(case.status).label)
+    return redirect("registry:case-detail", reference=reference)
+
+
+@staff_required
+@require_POST
+def override_status(request: StaffRequest, reference: str) -> HttpResponse:
+    """A supervisor forces an earned move without its fact, with a written reason."""
+    try:
+        case = selectors.get_case(actor=request.user, reference=reference)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    form = StatusChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("registry:case-detail", reference=reference)
+    try:
+        services.override_case_status(
             actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
             reason=form.cleaned_data["reason"],
         )

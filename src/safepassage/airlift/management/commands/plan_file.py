@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from safepassage.airlift.instance import InstanceError, parse_instance, plan_as_json
-from safepassage.airlift.planner import plan_flights
+from safepassage.airlift.instance import InstanceError, parse_instance, plan_as_json, unplaced
+from safepassage.airlift.planner import UNPLACED_REASONS, plan_flights
 
 
 class Command(BaseCommand):
@@ -43,5 +44,9 @@ class Command(BaseCommand):
             instance.households, instance.flights, previous=instance.previous,
             move_penalty=options["move_penalty"], time_limit=options["time_limit"],
         )
-        options["out"].write_text(json.dumps(plan_as_json(plan), indent=1) + "\n")
+        options["out"].write_text(json.dumps(plan_as_json(plan, instance), indent=1) + "\n")
         self.stdout.write(plan.summary())
+        left = Counter(row["reason"] for row in unplaced(instance, plan))
+        if left:
+            self.stdout.write("not placed: " + ", ".join(
+                f"{n} {UNPLACED_REASONS[reason]}" for reason, n in sorted(left.items())))
