@@ -7,13 +7,13 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from safepassage.registry import views as registry_views
+from safepassage.intake import views as intake_views
 
 # The Django admin serves administrators only, and only after the second factor.
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
-    path("", registry_views.home, name="home"),
+    path("", intake_views.welcome, name="home"),  # the public's choices; staff go to their home
     path("accounts/", include("safepassage.accounts.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),  # single sign-on, when configured
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the staff pages' language

@@ -35,6 +35,7 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("Rejected with reasons")
     BOT_SUSPECTED = "bot_suspected", _("Held as a suspected robot")
     REPLAYED = "replayed", _("Answered from an earlier identical request")
+    RESENT = "resent", _("The same form sent again (reload, double click)")
 
 
 class RawSubmission(models.Model):
@@ -201,3 +202,23 @@ class StatusSecret(models.Model):
                                 related_name="status_secret")
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class FormToken(models.Model):
+    """The one-time token of a public form that registered a household (decision 0080).
+
+    A form sent again with the same token (a reload, a double click, a replayed bot-check
+    token) registers no one: it is answered with this registration. The secret is kept,
+    encrypted, only as long as the page that shows it may be reloaded, then blanked.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    case = models.ForeignKey("registry.Case", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    people = models.PositiveSmallIntegerField(default=0)
+    secret = EncryptedTextField(blank=True, default="")
+    secret_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Form token {self.pk}"

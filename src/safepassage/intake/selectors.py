@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
-from safepassage.intake.models import ExternalReference, ImportBatch, StatusSecret, keyed_digest
+from safepassage.intake.models import (
+    ExternalReference,
+    FormToken,
+    ImportBatch,
+    StatusSecret,
+    keyed_digest,
+)
 from safepassage.intake.records import COLUMNS
 from safepassage.registry.models import Case, Status
 from safepassage.registry.selectors import cases_visible_to
@@ -101,3 +109,21 @@ def quarantine_report_rows(batch: ImportBatch) -> list[list[str]]:
             *[values.get(c, "") for c in COLUMNS],
         ])
     return lines
+
+
+@dataclass(frozen=True)
+class FormRegistration:
+    reference: str
+    secret: str  # "" once the time to show it again has passed
+    people: int
+
+
+def registration_of_form(*, token: str) -> FormRegistration | None:
+    """What the public form with this one-time token registered (None if nothing): the page
+    after a registration, reloaded or reached after a double click, shows it again."""
+    found = FormToken.objects.filter(token=token, case__isnull=False).select_related("case").first()
+    if found is None or found.case is None:
+        return None
+    fresh = found.secret_until is not None and found.secret_until > timezone.now()
+    return FormRegistration(reference=found.case.reference, secret=found.secret if fresh else "",
+                            people=found.people)

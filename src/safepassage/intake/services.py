@@ -9,6 +9,7 @@ and only after that commit is anything acknowledged.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import multiprocessing
 import secrets
@@ -34,6 +35,7 @@ from safepassage.intake import import_process, tasks
 from safepassage.intake.models import (
     ApiToken,
     ExternalReference,
+    FormToken,
     IdempotencyRecord,
     ImportBatch,
     ImportChunk,
@@ -433,17 +435,36 @@ class FormProblem:
     text: str
 
 
+# How long the page after a registration may be reloaded and still show the secret: long enough
+# for a slow link that failed to load it, short enough for a phone passed to someone else.
+SECRET_SHOWN_FOR = dt.timedelta(minutes=30)
+
+
 def register_from_public_form(
     *, actor: Actor, registrant: Mapping[str, Any], others: Sequence[Mapping[str, Any]],
-    category: str, language: str, submission: RawSubmission,
+    category: str, language: str, submission: RawSubmission, form_token: str = "",
 ) -> tuple[ReferralResult, str]:
     """Register a household from the public form (the registrant heads it; everyone is written
-    to in the form's language) and issue its status secret, together."""
+    to in the form's language) and issue its status secret, together.
+
+    `form_token` is the form's one-time token: the first registration made with it is the only
+    one. The same form sent again (a reload, a double click, a replay) is answered "resent"
+    with the earlier registration's reference and registers no one; a form sent at the same
+    moment waits for the first to commit (the token's unique row) and is answered the same way.
+    """
     permissions.require(actor, permissions.REGISTER_FROM_PUBLIC_FORM)
     members = [{**registrant, "relationship_to_head": Relationship.HEAD,
                 "preferred_language": language},
                *({**other, "preferred_language": language} for other in others)]
     with transaction.atomic():
+        claim = _claim_form_token(form_token) if form_token else None
+        if claim is False:
+            earlier = FormToken.objects.filter(token=form_token).select_related("case").first()
+            reference = earlier.case.reference if earlier and earlier.case else ""
+            close_submission(submission, outcome=Outcome.RESENT,
+                             detail={"reference": reference})
+            return ReferralResult("resent", reference=reference,
+                                  case=earlier.case if earlier else None), ""
         result = register_referrals(
             actor=actor, referrals=[Referral(members=members, category=category,
                                             member_prefixes=[f"m{i}-" for i in
@@ -452,7 +473,30 @@ def register_from_public_form(
             submission=submission,
         )[0]
         secret = issue_status_secret(case=result.case) if result.case else ""
+        if isinstance(claim, FormToken):
+            _keep_form_result(claim, result=result, secret=secret, people=len(members))
     return result, secret
+
+
+def _claim_form_token(token: str) -> FormToken | bool:
+    """The token's row, new (this request registers), or False (an earlier one did)."""
+    try:
+        with transaction.atomic():
+            return FormToken.objects.create(token=token[:64])
+    except IntegrityError:
+        return False
+
+
+def _keep_form_result(claim: FormToken, *, result: ReferralResult, secret: str,
+                      people: int) -> None:
+    if result.case is None:
+        claim.delete()  # nothing registered: the person corrects the form and sends it again
+        return
+    now = timezone.now()
+    FormToken.objects.filter(secret_until__lt=now).update(secret="", secret_until=None)
+    claim.case, claim.people, claim.secret = result.case, people, secret
+    claim.secret_until = now + SECRET_SHOWN_FOR
+    claim.save(update_fields=["case", "people", "secret", "secret_until"])
 
 
 def public_form_problems(result: ReferralResult) -> list[FormProblem]:

@@ -6,6 +6,7 @@ from safepassage.intake import api, views
 app_name = "intake"
 urlpatterns = [
     path("register/", views.register, name="register"),
+    path("register/received/", views.registered, name="registered"),
     path("status/", views.status, name="status"),
     path("intake/imports/", views.import_list, name="import-list"),
     path("intake/imports/<int:batch_id>/", views.import_detail, name="import-detail"),

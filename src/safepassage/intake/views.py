@@ -4,6 +4,7 @@ languages), and the staff page for spreadsheet imports with their quarantine rep
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -21,10 +23,17 @@ from safepassage.accounts.models import Organisation, User
 from safepassage.intake import selectors, services, throttle
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
+from safepassage.registry import views as registry_views
 from safepassage.registry.models import Channel, Status
 from safepassage.runner import selectors as runner
 
-ROWS_SHOWN, ROWS_MAX = 5, 20
+# Rows for the people who travel with the registrant: a household of up to 15 people in all.
+# More rows come from a button that sends the form back with what was typed (no JavaScript).
+ROWS_SHOWN, ROWS_MAX, ROWS_STEP = 3, 14, 4
+# The page after a registration finds it through this cookie (the form's one-time token, signed):
+# the reference and the secret never travel in a URL.
+REGISTERED_COOKIE = "sp_registered"
+_REGISTERED_SALT = "safepassage.intake.registered"
 
 
 def _chosen_language(request: HttpRequest) -> str:
@@ -52,12 +61,25 @@ def _row_count(request: HttpRequest) -> int:
     return min(max(int(text), 0), ROWS_MAX) if text.isdigit() else ROWS_SHOWN
 
 
+def welcome(request: HttpRequest) -> HttpResponse:
+    """`/`: for the public, register or check a status; staff go on to their own home page."""
+    if request.user.is_authenticated:
+        return registry_views.home(request)
+    _chosen_language(request)
+    return _public(request, "intake/welcome.html", {})
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     language = _chosen_language(request)
     rows = _row_count(request)
     if request.method != "POST":
         return _form_page(request, RegistrantForm(), _member_forms(None, rows), rows)
+    if "more_rows" in request.POST:
+        # Not a registration: the same form again, with what was typed and more rows.
+        rows = min(rows + ROWS_STEP, ROWS_MAX)
+        return _form_page(request, RegistrantForm(initial=_typed(request.POST, "")),
+                          _member_forms(None, rows, typed=request.POST), rows)
 
     if not throttle.allow(request, scope="register", limit=settings.INTAKE_REGISTRATIONS_PER_HOUR,
                           window_seconds=3600):
@@ -74,27 +96,48 @@ def register(request: HttpRequest) -> HttpResponse:
         data["started"] = RegistrantForm().fields["started"].initial
         data["website"] = ""
         notice = _("Please check your answers and send the form again.")
-        return _form_page(request, RegistrantForm(data), _member_forms(data, rows), rows, notice)
+        return _form_page(request, RegistrantForm(initial=_typed(data, "")),
+                          _member_forms(None, rows, typed=data), rows, notice)
 
     filled = [m for m in members if not m.is_blank()]
-    if not (form.is_valid() and all(m.is_valid() for m in filled)):
+    form_ok = form.is_valid()  # every form checked, so that every error shows at once
+    members_ok = [m.is_valid() for m in filled]
+    if not (form_ok and all(members_ok)):
         services.close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "form"})
         return _form_page(request, form, members, rows)
 
-    result, secret = services.register_from_public_form(
+    token = form.form_token()
+    result, _secret = services.register_from_public_form(
         actor=permissions.PUBLIC_FORM, registrant=form.cleaned_data,
         others=[m.cleaned_data for m in filled], category=form.cleaned_data["category"],
-        language=language, submission=submission,
+        language=language, submission=submission, form_token=token,
     )
-    if result.outcome != "registered":
+    if result.outcome not in {"registered", "resent"}:
         in_order = [form, *filled]
         for problem in services.public_form_problems(result):
             target = in_order[problem.member] if problem.member < len(in_order) else form
             target.add_error(problem.field if problem.field in target.fields else None,
                              problem.text)
         return _form_page(request, form, members, rows)
+    # Post/redirect/get: reloading the page that follows asks for it again, never re-sends.
+    response = redirect(f"{reverse('intake:registered')}?lang={language}")
+    response.set_signed_cookie(REGISTERED_COOKIE, token, salt=_REGISTERED_SALT,
+                               max_age=int(services.SECRET_SHOWN_FOR.total_seconds()),
+                               httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+@require_http_methods(["GET"])
+def registered(request: HttpRequest) -> HttpResponse:
+    """The reference and the secret of the registration this browser just made."""
+    _chosen_language(request)
+    token = request.get_signed_cookie(REGISTERED_COOKIE, default="", salt=_REGISTERED_SALT,
+                                      max_age=int(services.SECRET_SHOWN_FOR.total_seconds()))
+    shown = selectors.registration_of_form(token=token) if token else None
+    if shown is None:
+        return redirect(f"{reverse('intake:register')}?lang={translation.get_language()}")
     return _public(request, "intake/registered.html", {
-        "reference": result.reference, "secret": secret, "people": 1 + len(filled)})
+        "reference": shown.reference, "secret": shown.secret, "people": shown.people})
 
 
 def _body_as_received(request: HttpRequest) -> dict[str, Any]:
@@ -107,15 +150,50 @@ def _body_as_received(request: HttpRequest) -> dict[str, Any]:
                 "content_type": "application/x-www-form-urlencoded; re-encoded-from=multipart"}
 
 
-def _member_forms(data: Any, rows: int) -> list[MemberForm]:
-    return [MemberForm(data, prefix=f"p{i}") for i in range(1, rows + 1)]
+def _member_forms(data: Any, rows: int, typed: Any = None) -> list[MemberForm]:
+    """The rows of the people who travel with the registrant: bound to `data` to be checked, or
+    showing what was `typed` without judging it yet (rows added, the bot check's second look)."""
+    return [MemberForm(data, prefix=f"p{i}",
+                       initial=_typed(typed, f"p{i}-") if typed is not None else None)
+            for i in range(1, rows + 1)]
+
+
+def _typed(data: Any, prefix: str) -> dict[str, str]:
+    return {name[len(prefix):]: value for name, value in data.items()
+            if name.startswith(prefix) and name != "csrfmiddlewaretoken"}
+
+
+@dataclass(frozen=True)
+class _Problem:
+    anchor: str
+    where: str
+    text: str
+
+
+def _problems(form: RegistrantForm, members: list[MemberForm]) -> list[_Problem]:
+    """Every error of the page, in the order of the page, for the summary at its top."""
+    found = [_Problem("register-form", "", str(e)) for e in form.non_field_errors()]
+    for name, field in form.fields.items():
+        found += [_Problem(f"id_{name}", str(field.label), str(e))
+                  for e in form.errors.get(name, [])]
+    for n, member in enumerate(members, start=2):
+        if not member.is_bound or member.is_blank():
+            continue
+        person = _("Person %(n)s") % {"n": n}
+        found += [_Problem(f"id_{member.prefix}-given_name", person, str(e))
+                  for e in member.non_field_errors()]
+        for name, field in member.fields.items():
+            found += [_Problem(f"id_{member.add_prefix(name)}", f"{person}: {field.label}", str(e))
+                      for e in member.errors.get(name, [])]
+    return found
 
 
 def _form_page(request: HttpRequest, form: RegistrantForm, members: list[MemberForm], rows: int,
                notice: str = "") -> HttpResponse:
     return _public(request, "intake/register.html", {
         "form": form, "members": members, "rows": rows, "notice": notice,
-        "more_rows": min(rows + 5, ROWS_MAX) if rows < ROWS_MAX else 0,
+        "problems": _problems(form, members) if form.is_bound else [],
+        "can_add_rows": rows < ROWS_MAX,
     })
 
 
