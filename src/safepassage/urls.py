@@ -26,6 +26,7 @@ urlpatterns = [
     path("messaging/", include("safepassage.messaging.urls")),
 
     path("airlift/", include("safepassage.airlift.urls")),
+    path("audit/", include("safepassage.audit.urls")),
     path("admin/", admin.site.urls),
     path("", include("safepassage.operations.urls")),
     path("", include("safepassage.intake.urls")),
