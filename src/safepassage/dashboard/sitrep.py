@@ -60,9 +60,15 @@ class Report(FPDF):
         self.set_text_color(*GREY)
         self.cell(0, 5, f"Page {self.page_no()} · aggregates only, no personal data", align="C")
 
-    def heading(self, text: str) -> None:
-        if self.get_y() > 250:
+    def ensure_room(self, height: float) -> None:
+        """A new page unless `height` mm still fit above the page break: a chart, a bar or a
+        table row is never cut in two, nor drawn past the bottom margin."""
+        if self.get_y() + height > self.page_break_trigger:
             self.add_page()
+
+    def heading(self, text: str, *, keep_with: float = 20) -> None:
+        """A heading, kept on the page of the first `keep_with` mm of what it introduces."""
+        self.ensure_room(3 + 8 + keep_with)
         self.ln(3)
         self.set_font(self.family, "B", 13)
         self.set_text_color(16, 38, 63)
@@ -82,9 +88,10 @@ class Report(FPDF):
         room = self.w - self.l_margin - self.r_margin - label_w - 25
         self.set_font(self.family, "", 9)
         for i, (label, value) in enumerate(rows):
+            self.ensure_room(bar_h + 1)
             y = self.get_y()
             self.set_xy(self.l_margin, y)
-            self.cell(label_w - 2, bar_h, label, align="R")
+            self.cell(label_w - 2, bar_h, self._fit(label, label_w - 2), align="R")
             self.set_fill_color(*BLUES[min(i, len(BLUES) - 1)])
             w = max(room * value / biggest, 0.3 if value else 0)
             if w:
@@ -94,6 +101,7 @@ class Report(FPDF):
             self.set_y(y + bar_h + 1)
 
     def columns(self, points: list[tuple[dt.date, int]], *, height: float = 35) -> None:
+        self.ensure_room(height + 8)
         left = self.l_margin + 12
         width = self.w - self.r_margin - left
         top = self.get_y() + 2
@@ -120,6 +128,7 @@ class Report(FPDF):
         self.set_y(top + height + 6)
 
     def burn_up(self, progress: Progress, *, height: float = 32) -> None:
+        self.ensure_room(height + 7)
         c = progress.commitment
         points = [(d, v) for d, v in progress.burn_up if d <= progress.as_of]
         first = min([progress.as_of, c.announced_on, *(d for d, _v in points)])
@@ -168,13 +177,22 @@ class Report(FPDF):
         self.set_y(top + height + 6)
 
     def grid(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
-        self.set_font(self.family, "B", 9)
-        self.set_fill_color(238, 241, 244)
-        for text, w in zip(header, widths, strict=True):
-            self.cell(w, 6, text, border="B", fill=True)
-        self.ln()
-        self.set_font(self.family, "", 9)
+        """A table as wide as the text column; a row that does not fit goes to the next page,
+        under the header again."""
+        def header_row() -> None:
+            self.set_font(self.family, "B", 9)
+            self.set_fill_color(238, 241, 244)
+            for text, w in zip(header, widths, strict=True):
+                self.cell(w, 6, self._fit(text, w), border="B", fill=True)
+            self.ln()
+            self.set_font(self.family, "", 9)
+
+        self.ensure_room(6 + 5.5)
+        header_row()
         for row in rows:
+            if self.get_y() + 5.5 > self.page_break_trigger:
+                self.add_page()
+                header_row()
             for text, w in zip(row, widths, strict=True):
                 self.cell(w, 5.5, self._fit(text, w), border="B")
             self.ln()
@@ -223,8 +241,9 @@ def render(picture: Picture, day: dt.date, *, follow_ups: list[FollowUp]) -> byt
         pdf.line_of_text("No commitment recorded.")
     for progress in picture.commitments:
         c = progress.commitment
+        pdf.ensure_room(6 + 10 + 32 + 7)  # the title, its figures and its chart together
         pdf.set_font(pdf.family, "B", 10)
-        pdf.cell(0, 6, c.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5, c.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pace = (f"reached on {progress.projected.isoformat()}" if progress.reached and
                 progress.projected else
                 f"at {progress.pace_per_day:.1f} a day (recent pace), reached by "

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -32,7 +34,7 @@ from safepassage.registry.models import (
 from safepassage.registry.normalise import NormalisationError, normalise_phone
 
 REFERENCE_PATTERN = re.compile(r"^SP-?[0-9A-Z]{5}-?[0-9A-Z]{5}$")
-SEARCH_LIMIT = 200
+SEARCH_PAGE_SIZE = 50
 
 
 def cases_visible_to(actor: Actor) -> QuerySet[Case]:
@@ -116,8 +118,9 @@ def classify_query(text: str) -> tuple[str, str]:
     return Identifier.Kind.NAME, stripped
 
 
-def search_cases(*, actor: Actor, text: str) -> list[Case]:
-    """Cases whose reference, or one of whose people's phone, e-mail, document or name matches.
+def search_cases(*, actor: Actor, text: str, page: int | str | None = 1) -> Page[Case]:
+    """Cases whose reference, or one of whose people's phone, e-mail, document or name matches,
+    newest first, a page of SEARCH_PAGE_SIZE at a time (a common name finds thousands).
 
     Names match on whole words (every word typed must appear), through the blind indexes.
     The query itself is never logged or audited, only its kind and the number of results.
@@ -134,14 +137,13 @@ def search_cases(*, actor: Actor, text: str) -> list[Case]:
                 identifiers__kind=kind, identifiers__digest__in=digests_for(kind, value)
             )
         found = cases.filter(household_id__in=persons.values("household_id"))
-    results: list[Case] = list(
-        found.annotate(people=Count("household__members", distinct=True)).order_by("-created_at")[
-            :SEARCH_LIMIT
-        ]
-    )
-    audit.record(
-        actor=actor, action="case.search", details={"by": kind, "results": len(results)}
-    )
+    ordered: QuerySet[Case] = found.annotate(
+        people=Count("household__members", distinct=True)).order_by("-created_at", "-pk")
+    results: Page[Case] = Paginator(ordered, SEARCH_PAGE_SIZE).get_page(page)
+    details: dict[str, Any] = {"by": kind, "results": results.paginator.count}
+    if results.number > 1:
+        details["page"] = results.number
+    audit.record(actor=actor, action="case.search", details=details)
     return results
 
 

@@ -33,8 +33,10 @@ def case_list(request: StaffRequest) -> HttpResponse:
     form = CaseSearchForm(request.POST or None)
     searched = request.method == "POST" and form.is_valid()
     if searched:
-        cases: Any = selectors.search_cases(actor=request.user, text=form.cleaned_data["q"])
-        page = None
+        # The next page is asked for by POST too: the words searched never land in a URL.
+        page = selectors.search_cases(actor=request.user, text=form.cleaned_data["q"],
+                                      page=request.POST.get("page"))
+        cases: Any = page.object_list
     else:
         page = Paginator(selectors.case_list(actor=request.user, status=status), 50).get_page(
             request.GET.get("page")
