@@ -167,6 +167,12 @@ def new_reference() -> str:
     return f"SP-{body[:5]}-{body[5:]}"
 
 
+class LatinNameSource(models.TextChoices):
+    TYPED = "typed", _("Typed in Latin script")
+    SUGGESTED = "suggested", _("Suggested by transliteration: to be confirmed")
+    CONFIRMED = "confirmed", _("Confirmed by a caseworker")
+
+
 class Household(models.Model):
     """The family unit that travels together: never split across flights."""
 
@@ -188,6 +194,12 @@ class Person(models.Model):
     family_name = EncryptedTextField(blank=True, default="")
     father_name = EncryptedTextField(blank=True, default="")
     name_native = EncryptedTextField(blank=True, default="")
+    # The name in Latin script for the manifest, the letter, the QR code and the gate
+    # (registry.latin): as typed, or suggested from the Dari or Pashto script until confirmed.
+    latin_given_name = EncryptedTextField(blank=True, default="")
+    latin_family_name = EncryptedTextField(blank=True, default="")
+    latin_name_source = models.CharField(max_length=10, choices=LatinNameSource.choices,
+                                         blank=True, default="")
     birth_date = EncryptedDateField(null=True, blank=True)
     birth_date_latest = EncryptedDateField(null=True, blank=True)
     birth_date_precision = models.CharField(
@@ -214,6 +226,14 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(p for p in [self.given_name, self.family_name] if p)
+
+    @property
+    def latin_full_name(self) -> str:
+        return " ".join(p for p in [self.latin_given_name, self.latin_family_name] if p)
+
+    @property
+    def latin_name_unconfirmed(self) -> bool:
+        return self.latin_name_source == LatinNameSource.SUGGESTED
 
 
 class Identifier(models.Model):
@@ -283,6 +303,36 @@ class StatusChange(models.Model):
     # The fact that earned this move (Fact), or "" for a decision; by_override: forced without it.
     fact = models.CharField(max_length=12, blank=True, default="")
     by_override = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Correction(models.Model):
+    """One value of a person or a household corrected by a caseworker, the old value kept beside
+    the new (both encrypted), shown in the case's history. The audit entry of the same change
+    names the field only."""
+
+    class Kind(models.TextChoices):
+        VALUE = "value", _("Value corrected")
+        LATIN_CONFIRMED = "latin_confirmed", _("Latin name confirmed")
+        MEMBER_ADDED = "member_added", _("Member added")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        MEMBER_MOVED_IN = "member_moved_in", _("Member moved in")
+        MEMBER_MOVED_OUT = "member_moved_out", _("Member moved out")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="corrections")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.VALUE)
+    field = models.CharField(max_length=32, blank=True, default="")
+    old_value = EncryptedTextField(blank=True, default="")
+    new_value = EncryptedTextField(blank=True, default="")
+    reason = EncryptedTextField(blank=True, default="")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["at", "pk"]

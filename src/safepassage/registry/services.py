@@ -23,17 +23,19 @@ from safepassage.accounts.models import Organisation
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import create_objects, draw_keys, insert_rows
-from safepassage.registry import events, facts
+from safepassage.registry import events, facts, latin, normalise
 from safepassage.registry.identifiers import identifier_rows
 from safepassage.registry.models import (
     EARNED_BY,
     TRANSITIONS,
     Case,
     Channel,
+    Correction,
     Fact,
     Household,
     Identifier,
     Language,
+    LatinNameSource,
     Person,
     Relationship,
     Sex,
@@ -139,6 +141,7 @@ def register_households(
     with transaction.atomic(savepoint=False):
         rows = [Household() for _ in households]
         people = [Person(**_values(member)) for data in households for member in data.members]
+        fill_latin_names(people)
         homes = [row for row, data in zip(rows, households, strict=True) for _m in data.members]
         if draw_keys(rows) and draw_keys(people):
             # Keys known beforehand: each household is written with its head in the INSERT.
@@ -180,6 +183,26 @@ def register_households(
 
 
 _PERSON_FIELDS = tuple(f.name for f in fields(PersonData))
+
+
+def fill_latin_names(people: Sequence[Person]) -> None:
+    """The Latin-script name of each person: as typed when the name is in Latin script, else
+    suggested by transliteration (all the batch's names in one call) and flagged until a
+    caseworker confirms it."""
+    to_suggest: list[Person] = []
+    for p in people:
+        if latin.needs_latin(p.given_name) or latin.needs_latin(p.family_name):
+            to_suggest.append(p)
+        else:
+            p.latin_given_name, p.latin_family_name = p.given_name, p.family_name
+            p.latin_name_source = LatinNameSource.TYPED
+    if not to_suggest:
+        return
+    spelt = latin.suggest_latin([name for p in to_suggest for name in (p.given_name,
+                                                                       p.family_name)])
+    for n, p in enumerate(to_suggest):
+        p.latin_given_name, p.latin_family_name = spelt[2 * n], spelt[2 * n + 1]
+        p.latin_name_source = LatinNameSource.SUGGESTED
 
 
 def _values(member: PersonData) -> dict[str, Any]:
@@ -375,3 +398,269 @@ def _move(
     case.status, case.status_changed_at = locked.status, locked.status_changed_at
     case.by_override = locked.by_override
     return case
+
+
+# --------------------------------------------------------------------------------------------
+# Corrections of people and households (decision 0082)
+# --------------------------------------------------------------------------------------------
+
+NAME_FIELDS = ("given_name", "family_name", "father_name", "name_native")
+LATIN_FIELDS = ("latin_given_name", "latin_family_name")
+DOCUMENT_FIELDS = ("tazkira_number", "passport_number")
+CORRECTABLE_FIELDS = (*NAME_FIELDS, *LATIN_FIELDS, "date_of_birth", "sex", *DOCUMENT_FIELDS,
+                      "relationship_to_head")
+
+
+def _shown(person: Person, name: str) -> str:
+    """A value as the case history shows it, before or after."""
+    if name == "date_of_birth":
+        return str(person.birth_date_text or (person.birth_date or ""))
+    return str(getattr(person, name) or "")
+
+
+def _normalised_changes(person: Person, changes: dict[str, str]) -> dict[str, Any]:
+    """The model values the corrections set, checked as intake checks them; every problem at
+    once, by field."""
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These values cannot be corrected here: %(fields)s.")
+                              % {"fields": ", ".join(sorted(unknown))}, code="not_correctable")
+    values: dict[str, Any] = {}
+    problems: dict[str, list[str]] = {}
+    for name, text in changes.items():
+        text = "" if text is None else str(text)
+        try:
+            if name in NAME_FIELDS or name in LATIN_FIELDS:
+                values[name] = normalise.normalise_name(text)
+                if name in LATIN_FIELDS and latin.needs_latin(values[name]):
+                    problems[name] = [_("Write this name in Latin letters (A to Z).")]
+            elif name == "date_of_birth":
+                if text.strip():
+                    born = normalise.parse_date_of_birth(text, field=name)
+                    values |= {"birth_date": born.earliest, "birth_date_latest": born.latest,
+                               "birth_date_precision": born.precision,
+                               "birth_date_text": text.strip()}
+                else:
+                    values |= {"birth_date": None, "birth_date_latest": None,
+                               "birth_date_precision": "", "birth_date_text": ""}
+            elif name in DOCUMENT_FIELDS:
+                values[name] = (normalise.normalise_document_number(text, field=name)
+                                if text.strip() else "")
+            elif name == "sex":
+                if text not in Sex.values:
+                    problems[name] = [_("Choose one of the listed answers.")]
+                values[name] = text
+            elif name == "relationship_to_head":
+                allowed = [r for r in Relationship.values if r != Relationship.HEAD]
+                if person.pk == person.household.head_id:
+                    allowed = [Relationship.HEAD]
+                if text not in allowed:
+                    problems[name] = [_("Choose one of the listed answers; the head of the "
+                                        "household stays its head.")]
+                values[name] = text
+        except normalise.NormalisationError as error:
+            problems[name] = [f"{error.message} {error.hint}"]
+    if "given_name" in values and not values["given_name"]:
+        problems["given_name"] = [_("The given name cannot be empty.")]
+    if problems:
+        raise ValidationError(problems)
+    return values
+
+
+def correct_person(
+    *, actor: Actor, person: Person, changes: dict[str, str], reason: str,
+) -> list[Correction]:
+    """Correct a person's names, birth date, sex, documents or relationship. The old values are
+    kept beside the new in the case's history, the change is audited (fields only), the blind
+    indexes are written again, and `PersonCorrected` lets linkage look for duplicates again,
+    triage re-score and airlift re-check the seat. Latin names set here count as confirmed."""
+    permissions.require(actor, permissions.REVIEW_CASES)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the values are corrected (the document "
+                                            "seen, the call with the family).")]})
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().select_related("household__case").get(
+            pk=person.pk)
+        values = _normalised_changes(locked, changes)
+        before = {name: _shown(locked, name) for name in CORRECTABLE_FIELDS}
+        for name, value in values.items():
+            setattr(locked, name, value)
+        names_changed = {n for n in ("given_name", "family_name") if n in values
+                         and before[n] != _shown(locked, n)}
+        if any(n in changes for n in LATIN_FIELDS):
+            locked.latin_name_source = LatinNameSource.CONFIRMED
+        elif names_changed and locked.latin_name_source != LatinNameSource.CONFIRMED:
+            fill_latin_names([locked])  # a respelt name gets its Latin form again
+        changed = [n for n in CORRECTABLE_FIELDS if before[n] != _shown(locked, n)]
+        if not changed:
+            return []
+        locked.save()
+        _rewrite_identifiers(locked)
+        case = locked.household.case
+        user = permissions.user_of(actor)
+        corrections = create_objects([
+            Correction(case=case, person=locked, field=n, old_value=before[n],
+                       new_value=_shown(locked, n), reason=reason, actor=user)
+            for n in changed])
+        audit.record(actor=actor, action="person.corrected", object_type="case",
+                     object_id=case.reference,
+                     details={"case": case.reference, "person": locked.pk, "fields": changed})
+        events.person_corrected.publish(events.PersonCorrected(
+            actor=actor, person=locked, fields=frozenset(changed)))
+    person.refresh_from_db()
+    return corrections
+
+
+def confirm_latin_name(*, actor: Actor, person: Person, reason: str = "") -> Correction | None:
+    """A caseworker confirms the suggested Latin spelling as it is (to change it, correct the
+    Latin name fields: that confirms it too)."""
+    permissions.require(actor, permissions.REVIEW_CASES)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().select_related("household__case").get(
+            pk=person.pk)
+        if locked.latin_name_source == LatinNameSource.CONFIRMED:
+            return None
+        if not locked.latin_given_name:
+            raise ValidationError({"latin_given_name": [_("There is no Latin name to confirm; "
+                                                          "write one.")]})
+        locked.latin_name_source = LatinNameSource.CONFIRMED
+        locked.save(update_fields=["latin_name_source", "updated_at"])
+        case = locked.household.case
+        correction = Correction.objects.create(
+            case=case, person=locked, kind=Correction.Kind.LATIN_CONFIRMED,
+            field="latin_name", old_value=locked.latin_full_name,
+            new_value=locked.latin_full_name, reason=reason, actor=permissions.user_of(actor))
+        audit.record(actor=actor, action="person.latin_name_confirmed", object_type="case",
+                     object_id=case.reference, details={"case": case.reference,
+                                                        "person": locked.pk})
+        events.person_corrected.publish(events.PersonCorrected(
+            actor=actor, person=locked, fields=frozenset({"latin_name_source"})))
+    person.refresh_from_db()
+    return correction
+
+
+def _rewrite_identifiers(person: Person) -> None:
+    Identifier.objects.filter(person=person).delete()
+    _insert_identifiers([person])
+
+
+def add_member(*, actor: Actor, case: Case, member: PersonData, reason: str) -> Person:
+    """A person who travels with the household and was left out of the registration."""
+    permissions.require(actor, permissions.REVIEW_CASES)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the person is added.")]})
+    if member.relationship_to_head == Relationship.HEAD:
+        member.relationship_to_head = Relationship.OTHER
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        person = Person(**_values(member), household_id=locked.household_id)
+        fill_latin_names([person])
+        person.save()
+        _insert_identifiers([person])
+        Correction.objects.create(case=locked, person=person, kind=Correction.Kind.MEMBER_ADDED,
+                                  new_value=person.full_name, reason=reason,
+                                  actor=permissions.user_of(actor))
+        audit.record(actor=actor, action="household.member_added", object_type="case",
+                     object_id=locked.reference, details={"case": locked.reference,
+                                                          "person": person.pk})
+        events.person_corrected.publish(events.PersonCorrected(
+            actor=actor, person=person, fields=frozenset({"household"})))
+    return person
+
+
+def move_member(*, actor: Actor, person: Person, to_case: Case, reason: str) -> Person:
+    """A person registered in the wrong household joins the household they travel with. The
+    head of a household with others in it stays (another must become head first), and no
+    household is left empty (withdraw its case instead)."""
+    permissions.require(actor, permissions.REVIEW_CASES)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the person moves.")]})
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().select_related("household__case").get(
+            pk=person.pk)
+        source = locked.household.case
+        if source.pk == to_case.pk:
+            raise ValidationError({"to_case": [_("The person is already in this household.")]})
+        _check_may_leave(locked)
+        target = Case.objects.select_for_update().get(pk=to_case.pk)
+        locked.household_id = target.household_id
+        locked.relationship_to_head = Relationship.OTHER
+        locked.save(update_fields=["household", "relationship_to_head", "updated_at"])
+        user = permissions.user_of(actor)
+        create_objects([
+            Correction(case=source, person=locked, kind=Correction.Kind.MEMBER_MOVED_OUT,
+                       field="household", old_value=source.reference,
+                       new_value=target.reference, reason=reason, actor=user),
+            Correction(case=target, person=locked, kind=Correction.Kind.MEMBER_MOVED_IN,
+                       field="household", old_value=source.reference,
+                       new_value=target.reference, reason=reason, actor=user),
+        ])
+        audit.record_many(actor=actor, events=[
+            {"action": "household.member_moved_out", "object_type": "case",
+             "object_id": source.reference, "details": {"case": source.reference,
+                                                        "person": locked.pk,
+                                                        "to": target.reference}},
+            {"action": "household.member_moved_in", "object_type": "case",
+             "object_id": target.reference, "details": {"case": target.reference,
+                                                        "person": locked.pk,
+                                                        "from": source.reference}},
+        ])
+        events.person_corrected.publish(events.PersonCorrected(
+            actor=actor, person=locked, fields=frozenset({"household"})))
+    person.refresh_from_db()
+    return person
+
+
+def remove_member(*, actor: Actor, person: Person, reason: str) -> Case:
+    """A person who does not travel with this household leaves it for a case of their own
+    (registered, same category): no one registered is ever lost. The new case."""
+    permissions.require(actor, permissions.REVIEW_CASES)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the person leaves the household.")]})
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().select_related("household__case").get(
+            pk=person.pk)
+        source = locked.household.case
+        _check_may_leave(locked)
+        home = Household.objects.create()
+        new_case = _create_cases([home], [HouseholdData(members=[], category=source.category)],
+                                 source.referring_organisation, Channel.STAFF)[0]
+        user = permissions.user_of(actor)
+        StatusChange.objects.create(case=new_case, to_status=Status.REGISTERED, actor=user,
+                                    reason=reason)
+        locked.household_id = home.pk
+        locked.relationship_to_head = Relationship.HEAD
+        locked.save(update_fields=["household", "relationship_to_head", "updated_at"])
+        home.head_id = locked.pk
+        home.save(update_fields=["head"])
+        create_objects([
+            Correction(case=source, person=locked, kind=Correction.Kind.MEMBER_REMOVED,
+                       field="household", old_value=source.reference,
+                       new_value=new_case.reference, reason=reason, actor=user),
+            Correction(case=new_case, person=locked, kind=Correction.Kind.MEMBER_MOVED_IN,
+                       field="household", old_value=source.reference,
+                       new_value=new_case.reference, reason=reason, actor=user),
+        ])
+        audit.record_many(actor=actor, events=[
+            {"action": "household.member_removed", "object_type": "case",
+             "object_id": source.reference, "details": {"case": source.reference,
+                                                        "person": locked.pk,
+                                                        "to": new_case.reference}},
+            {"action": "case.registered", "object_type": "case",
+             "object_id": new_case.reference, "details": {"people": 1, "channel": Channel.STAFF,
+                                                          "from": source.reference}},
+        ])
+        events.person_corrected.publish(events.PersonCorrected(
+            actor=actor, person=locked, fields=frozenset({"household"})))
+    person.refresh_from_db()
+    return new_case
+
+
+def _check_may_leave(person: Person) -> None:
+    others = Person.objects.filter(household_id=person.household_id).exclude(pk=person.pk)
+    if not others.exists():
+        raise ValidationError(_("This person is the household's only member: withdraw its case "
+                                "instead."), code="last_member")
+    if person.pk == person.household.head_id:
+        raise ValidationError(_("This person heads the household: make another member head "
+                                "first."), code="head_leaves")
