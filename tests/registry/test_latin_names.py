@@ -1,7 +1,6 @@
 """Every person has a Latin-script name: typed, or suggested from the Dari or Pashto script and
 flagged until a caseworker confirms it; the ICAO Doc 9303 form is A-Z and `<` only."""
 
-# ruff: noqa: RUF001
 from __future__ import annotations
 
 from typing import Any

@@ -18,6 +18,7 @@ from safepassage.accounts.permissions import Actor
 from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat, TravelReadiness
 from safepassage.audit import services as audit
 from safepassage.credentials.seats import HeldSeat
+from safepassage.registry import latin
 from safepassage.registry.models import Case, Person, Status
 
 
@@ -111,11 +112,6 @@ def _birth(p: Person) -> dt.date | None:
     return cast("dt.date | None", p.birth_date)  # an EncryptedDateField holds a date
 
 
-def _latin_upper(text: str) -> str:
-    # Names as in the machine-readable zone of a travel document: Latin capitals.
-    return " ".join(text.upper().split())
-
-
 def flight_manifest(
     *, actor: Actor, flight: Flight, purpose: str = "view"
 ) -> list[ManifestHousehold]:
@@ -141,8 +137,8 @@ def flight_manifest(
                 gate=seat.get_gate_display(),
                 passengers=[
                     Passenger(
-                        family_name=_latin_upper(p.family_name),
-                        given_names=_latin_upper(p.given_name),
+                        family_name=latin.icao_part(p.latin_family),
+                        given_names=latin.icao_part(p.latin_given),
                         document=p.passport_number or p.tazkira_number,
                         document_kind="P" if p.passport_number else ("T" if p.tazkira_number
                                                                       else ""),
@@ -184,7 +180,7 @@ def gate_list(*, actor: Actor, flight: Flight) -> list[GateRow]:
     return [
         GateRow(
             seat_id=s.pk, reference=s.case.reference,
-            head_name=s.case.household.head.full_name if s.case.household.head else "",
+            head_name=s.case.household.head.latin_full_name if s.case.household.head else "",
             people=s.people, seats=s.seats, gate=s.gate, gate_label=s.get_gate_display(),
         )
         for s in seats

@@ -128,11 +128,11 @@ def _payload_for(case: Case, members: list[Person], *, kind: str, flight: str = 
     head = next((m for m in members if m.pk == case.household.head_id), members[0])
     return tk.Payload(
         kind=kind,
-        name=head.full_name,
+        name=head.latin_full_name,
         birth_year=head.birth_date.year if isinstance(head.birth_date, dt.date) else None,
         case_reference=case.reference,
         people=len(members),
-        given_names=[m.given_name for m in members],
+        given_names=[m.latin_given for m in members],
         flight=flight,
         departure=departure.isoformat() if departure else "",
     )

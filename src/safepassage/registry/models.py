@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from safepassage.protection.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
+from safepassage.registry.latin import needs_latin
 
 
 class Language(models.TextChoices):
@@ -228,12 +229,26 @@ class Person(models.Model):
         return " ".join(p for p in [self.given_name, self.family_name] if p)
 
     @property
+    def latin_given(self) -> str:
+        """The given name in Latin script (a person registered before Latin names were kept
+        has the name as typed, when it was typed in Latin script)."""
+        return self.latin_given_name or _if_latin(self.given_name)
+
+    @property
+    def latin_family(self) -> str:
+        return self.latin_family_name or _if_latin(self.family_name)
+
+    @property
     def latin_full_name(self) -> str:
-        return " ".join(p for p in [self.latin_given_name, self.latin_family_name] if p)
+        return " ".join(p for p in [self.latin_given, self.latin_family] if p)
 
     @property
     def latin_name_unconfirmed(self) -> bool:
         return self.latin_name_source == LatinNameSource.SUGGESTED
+
+
+def _if_latin(name: str) -> str:
+    return "" if needs_latin(name) else name
 
 
 class Identifier(models.Model):

@@ -7,7 +7,7 @@ Case.DoesNotExist, exactly as a case that does not exist.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -25,6 +25,7 @@ from safepassage.registry.models import (
     EARNED_BY,
     TRANSITIONS,
     Case,
+    Correction,
     Identifier,
     Person,
     Status,
@@ -62,6 +63,7 @@ class CaseFile:
     members: list[Person]
     history: list[StatusChange]
     audit_entries: list[AuditEntry]
+    corrections: list[Correction] = field(default_factory=list)
 
 
 def get_case_file(*, actor: Actor, reference: str) -> CaseFile:
@@ -78,7 +80,16 @@ def get_case_file(*, actor: Actor, reference: str) -> CaseFile:
     )
     history = list(case.history.select_related("actor"))
     entries = list(entries_about(targets=[("case", case.reference)])[:100])
-    return CaseFile(case=case, members=members, history=history, audit_entries=entries)
+    corrections = list(case.corrections.select_related("actor", "person"))
+    return CaseFile(case=case, members=members, history=history, audit_entries=entries,
+                    corrections=corrections)
+
+
+def get_member(*, actor: Actor, reference: str, person_id: int) -> tuple[Case, Person]:
+    """A member of a case the actor may see, to correct (Person.DoesNotExist otherwise)."""
+    permissions.require(actor, permissions.READ_PERSON_FILE)
+    case = get_case(actor=actor, reference=reference)
+    return case, case.household.members.get(pk=person_id)
 
 
 def _normalise_reference(text: str) -> str:

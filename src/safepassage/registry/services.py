@@ -544,16 +544,23 @@ def _rewrite_identifiers(person: Person) -> None:
     _insert_identifiers([person])
 
 
-def add_member(*, actor: Actor, case: Case, member: PersonData, reason: str) -> Person:
-    """A person who travels with the household and was left out of the registration."""
+def add_member(*, actor: Actor, case: Case, values: dict[str, str], reason: str) -> Person:
+    """A person who travels with the household and was left out of the registration, checked
+    as a correction is (names, date of birth, documents, relationship)."""
     permissions.require(actor, permissions.REVIEW_CASES)
+    problems: dict[str, list[str]] = {}
     if not reason.strip():
-        raise ValidationError({"reason": [_("Say why the person is added.")]})
-    if member.relationship_to_head == Relationship.HEAD:
-        member.relationship_to_head = Relationship.OTHER
+        problems["reason"] = [_("Say why the person is added.")]
+    if not str(values.get("given_name", "")).strip():
+        problems["given_name"] = [_("The given name cannot be empty.")]
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        person = Person(**_values(member), household_id=locked.household_id)
+        locked = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
+        person = Person(household=locked.household, relationship_to_head=Relationship.OTHER,
+                        preferred_language=_household_language(locked))
+        for name, value in _normalised_changes(person, values).items():
+            setattr(person, name, value)
         fill_latin_names([person])
         person.save()
         _insert_identifiers([person])
@@ -566,6 +573,11 @@ def add_member(*, actor: Actor, case: Case, member: PersonData, reason: str) -> 
         events.person_corrected.publish(events.PersonCorrected(
             actor=actor, person=person, fields=frozenset({"household"})))
     return person
+
+
+def _household_language(case: Case) -> str:
+    head = case.household.head
+    return head.preferred_language if head else Language.DARI
 
 
 def move_member(*, actor: Actor, person: Person, to_case: Case, reason: str) -> Person:

@@ -3,17 +3,25 @@
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.registry import selectors, services
-from safepassage.registry.forms import CaseSearchForm, StatusChangeForm
-from safepassage.registry.models import Case, Status
-from safepassage.service_errors import SERVICE_ERRORS, tell
+from safepassage.registry.forms import (
+    AddMemberForm,
+    CaseSearchForm,
+    MoveMemberForm,
+    PersonCorrectionForm,
+    StatusChangeForm,
+)
+from safepassage.registry.models import Case, Person, Status
+from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
 
 
 @staff_required
@@ -64,7 +72,8 @@ def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
          "next_statuses": [(m.to_status, m.label) for m in moves if m.open],
          "closed_moves": [m for m in moves if not m.open],
          "overridable": [(m.to_status, m.label) for m in moves if m.overridable],
-         "status_form": StatusChangeForm()},
+         "status_form": StatusChangeForm(),
+         "can_correct": permissions.can(request.user, permissions.REVIEW_CASES)},
     )
 
 
@@ -113,3 +122,115 @@ def override_status(request: StaffRequest, reference: str) -> HttpResponse:
     else:
         messages.success(request, Status(case.status).label)
     return redirect("registry:case-detail", reference=reference)
+
+
+# --------------------------------------------------------------------------------------------
+# Corrections of people and households
+# --------------------------------------------------------------------------------------------
+
+
+def _member_or_404(request: StaffRequest, reference: str, person_id: int) -> tuple[Case, Person]:
+    if not permissions.can(request.user, permissions.REVIEW_CASES):
+        raise PermissionDenied
+    try:
+        return selectors.get_member(actor=request.user, reference=reference, person_id=person_id)
+    except (Case.DoesNotExist, Person.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def correct_person(request: StaffRequest, reference: str, person_id: int) -> HttpResponse:
+    case, person = _member_or_404(request, reference, person_id)
+    shown = PersonCorrectionForm.initial_for(person)
+    form = PersonCorrectionForm(request.POST or None, initial=shown)
+    move_form = MoveMemberForm()
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.correct_person(actor=request.user, person=person,
+                                           changes=form.changes(),
+                                           reason=form.cleaned_data["reason"])
+        except SERVICE_ERRORS as error:
+            show_on_form(form, error)
+        else:
+            if done:
+                messages.success(request, _("Corrected: %(fields)s.") % {
+                    "fields": ", ".join(str(form.fields[c.field].label) for c in done
+                                        if c.field in form.fields)})
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("registry:case-detail", reference=reference)
+    return render(request, "registry/correct_person.html", {
+        "case": case, "person": person, "form": form, "move_form": move_form})
+
+
+@staff_required
+@require_POST
+def confirm_latin_name(request: StaffRequest, reference: str, person_id: int) -> HttpResponse:
+    _case, person = _member_or_404(request, reference, person_id)
+    try:
+        services.confirm_latin_name(actor=request.user, person=person)
+    except SERVICE_ERRORS as error:
+        tell(request, error)
+    else:
+        messages.success(request, _("Latin name confirmed: %(name)s.") % {
+            "name": person.latin_full_name})
+    return redirect("registry:case-detail", reference=reference)
+
+
+@staff_required
+@require_POST
+def move_or_remove_member(request: StaffRequest, reference: str, person_id: int) -> HttpResponse:
+    """Move the person to the household they travel with, or (no reference given) to a case of
+    their own."""
+    case, person = _member_or_404(request, reference, person_id)
+    form = MoveMemberForm(request.POST)
+    if form.is_valid():
+        target_reference = form.cleaned_data["to_reference"].strip()
+        try:
+            if target_reference:
+                target = selectors.get_case(actor=request.user, reference=target_reference)
+                services.move_member(actor=request.user, person=person, to_case=target,
+                                     reason=form.cleaned_data["reason"])
+                messages.success(request, _("Moved to %(reference)s.") % {
+                    "reference": target.reference})
+                return redirect("registry:case-detail", reference=reference)
+            new_case = services.remove_member(actor=request.user, person=person,
+                                              reason=form.cleaned_data["reason"])
+            messages.success(request, _("Removed from the household; registered on their own "
+                                        "as %(reference)s.") % {"reference": new_case.reference})
+            return redirect("registry:case-detail", reference=reference)
+        except Case.DoesNotExist:
+            form.add_error("to_reference", _("No case has this reference. Check it and try "
+                                             "again, or leave it empty to give the person a "
+                                             "case of their own."))
+        except SERVICE_ERRORS as error:
+            show_on_form(form, error)
+    return render(request, "registry/correct_person.html", {
+        "case": case, "person": person, "move_form": form,
+        "form": PersonCorrectionForm(initial=PersonCorrectionForm.initial_for(person))},
+        status=400)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def add_member(request: StaffRequest, reference: str) -> HttpResponse:
+    if not permissions.can(request.user, permissions.REVIEW_CASES):
+        raise PermissionDenied
+    try:
+        case = selectors.get_case(actor=request.user, reference=reference)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+        try:
+            services.add_member(actor=request.user, case=case, values=values,
+                                reason=form.cleaned_data["reason"])
+        except SERVICE_ERRORS as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, _("%(name)s added to the household.") % {
+                "name": values["given_name"]})
+            return redirect("registry:case-detail", reference=reference)
+    return render(request, "registry/add_member.html", {"case": case, "form": form})
