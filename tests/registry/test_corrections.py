@@ -1,8 +1,6 @@
 """Caseworkers correct people and households: names, dates, documents; add, remove or move a
 member. Every change keeps the old value in the case's history, is audited (fields only), and
 is announced so that duplicates and the priority are checked again."""
-
-# ruff: noqa: RUF001
 from __future__ import annotations
 
 import re
