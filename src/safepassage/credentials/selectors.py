@@ -78,7 +78,9 @@ def credential_pdf(*, actor: Actor, token_id: str) -> tuple[str, bytes]:
     facts = DocumentFacts(
         payload=claims.payload, issuer=claims.issuer, expires_at=credential.expires_at,
         token_text=credential.token, language=credential.language,
-        member_names=[(m.full_name, m.name_native) for m in members],
+        member_names=[(m.latin_full_name, m.name_native or (m.full_name if m.full_name
+                                                              != m.latin_full_name else ""))
+                      for m in members],
     )
     if credential.kind == CredentialKind.LETTER:
         return f"letter-{credential.case.reference}.pdf", facilitation_letter_pdf(facts)
