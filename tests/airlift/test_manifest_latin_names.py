@@ -23,8 +23,9 @@ def test_a_family_named_only_in_dari_flies_under_latin_names_in_the_icao_form(
     flight = make_flight(10)
     make_ready_case(person(given_name="ذبیح الله", family_name="ستانکزی",
                            passport_number="P01234567"),
-                    person(given_name="عبدالرحمن", family_name="ستانکزی", relationship_to_head="son",
-                           passport_number="P07654321"), priority=1)
+                    person(given_name="عبدالرحمن", family_name="ستانکزی",
+                           relationship_to_head="son", passport_number="P07654321"),
+                    priority=1)
     services.plan_manifests(actor=officer)
     client, _user = client_for(Role.AIRLIFT_OFFICER)
 
