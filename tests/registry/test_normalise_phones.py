@@ -65,7 +65,8 @@ def test_a_foreign_number_in_its_national_format_is_refused_as_wrong_country(tex
 
 @pytest.mark.parametrize(
     "text",
-    ["079123456", "0201234567", "+93 12 345", "+1 123", "abc", "0791234567 ext", "12", "+"],
+    ["079123456", "0201234567", "+93 12 345", "+1 123", "abc", "0791234567 ext", "12", "+",
+     "+44 1234", "+33 1234"],
 )
 def test_an_invalid_number_is_refused_as_invalid(text):
     assert refusal(text).code == "phone_invalid"

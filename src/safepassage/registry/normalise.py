@@ -538,7 +538,10 @@ def normalise_phone(text: str, *, default_region: str = "AF", field: str = "phon
                 ),
             )
         raise _phone_invalid(field)
-    if phonenumbers.is_valid_number(number) or phonenumbers.is_possible_number(number):
+    # A whole number, not one dialled only locally ("+44 1234" is "possible" as a local number).
+    whole = phonenumbers.ValidationResult.IS_POSSIBLE
+    if phonenumbers.is_valid_number(number) or (
+            phonenumbers.is_possible_number_with_reason(number) == whole):
         return _e164(number)
     raise _phone_invalid(field)
 
