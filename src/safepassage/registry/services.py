@@ -141,7 +141,7 @@ def register_households(
     with transaction.atomic(savepoint=False):
         rows = [Household() for _ in households]
         people = [Person(**_values(member)) for data in households for member in data.members]
-        fill_latin_names(people)
+        _fill_latin_names(people)
         homes = [row for row, data in zip(rows, households, strict=True) for _m in data.members]
         if draw_keys(rows) and draw_keys(people):
             # Keys known beforehand: each household is written with its head in the INSERT.
@@ -185,7 +185,7 @@ def register_households(
 _PERSON_FIELDS = tuple(f.name for f in fields(PersonData))
 
 
-def fill_latin_names(people: Sequence[Person]) -> None:
+def _fill_latin_names(people: Sequence[Person]) -> None:
     """The Latin-script name of each person: as typed when the name is in Latin script, else
     suggested by transliteration (all the batch's names in one call) and flagged until a
     caseworker confirms it."""
@@ -479,8 +479,7 @@ def correct_person(
         raise ValidationError({"reason": [_("Say why the values are corrected (the document "
                                             "seen, the call with the family).")]})
     with transaction.atomic():
-        locked = Person.objects.select_for_update().select_related("household__case").get(
-            pk=person.pk)
+        locked = _locked_person(person)
         values = _normalised_changes(locked, changes)
         before = {name: _shown(locked, name) for name in CORRECTABLE_FIELDS}
         for name, value in values.items():
@@ -490,7 +489,7 @@ def correct_person(
         if any(n in changes for n in LATIN_FIELDS):
             locked.latin_name_source = LatinNameSource.CONFIRMED
         elif names_changed and locked.latin_name_source != LatinNameSource.CONFIRMED:
-            fill_latin_names([locked])  # a respelt name gets its Latin form again
+            _fill_latin_names([locked])  # a respelt name gets its Latin form again
         changed = [n for n in CORRECTABLE_FIELDS if before[n] != _shown(locked, n)]
         if not changed:
             return []
@@ -516,8 +515,7 @@ def confirm_latin_name(*, actor: Actor, person: Person, reason: str = "") -> Cor
     Latin name fields: that confirms it too)."""
     permissions.require(actor, permissions.REVIEW_CASES)
     with transaction.atomic():
-        locked = Person.objects.select_for_update().select_related("household__case").get(
-            pk=person.pk)
+        locked = _locked_person(person)
         if locked.latin_name_source == LatinNameSource.CONFIRMED:
             return None
         if not locked.latin_given_name:
@@ -537,6 +535,12 @@ def confirm_latin_name(*, actor: Actor, person: Person, reason: str = "") -> Cor
             actor=actor, person=locked, fields=frozenset({"latin_name_source"})))
     person.refresh_from_db()
     return correction
+
+
+def _locked_person(person: Person) -> Person:
+    # Only the person's row is locked: its case is on the nullable side of the join.
+    return (Person.objects.select_for_update(of=("self",))
+            .select_related("household__case").get(pk=person.pk))
 
 
 def _rewrite_identifiers(person: Person) -> None:
@@ -561,7 +565,7 @@ def add_member(*, actor: Actor, case: Case, values: dict[str, str], reason: str)
                         preferred_language=_household_language(locked))
         for name, value in _normalised_changes(person, values).items():
             setattr(person, name, value)
-        fill_latin_names([person])
+        _fill_latin_names([person])
         person.save()
         _insert_identifiers([person])
         Correction.objects.create(case=locked, person=person, kind=Correction.Kind.MEMBER_ADDED,
@@ -588,8 +592,7 @@ def move_member(*, actor: Actor, person: Person, to_case: Case, reason: str) -> 
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the person moves.")]})
     with transaction.atomic():
-        locked = Person.objects.select_for_update().select_related("household__case").get(
-            pk=person.pk)
+        locked = _locked_person(person)
         source = locked.household.case
         if source.pk == to_case.pk:
             raise ValidationError({"to_case": [_("The person is already in this household.")]})
@@ -630,8 +633,7 @@ def remove_member(*, actor: Actor, person: Person, reason: str) -> Case:
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the person leaves the household.")]})
     with transaction.atomic():
-        locked = Person.objects.select_for_update().select_related("household__case").get(
-            pk=person.pk)
+        locked = _locked_person(person)
         source = locked.household.case
         _check_may_leave(locked)
         home = Household.objects.create()
