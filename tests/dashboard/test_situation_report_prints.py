@@ -62,7 +62,7 @@ def pages_of(pdf: bytes, tmp_path: Path) -> list[Image.Image]:
 def ink(image: Image.Image, left: float, top: float, right: float, bottom: float) -> int:
     """Dark pixels in a rectangle given in millimetres."""
     box = (round(left * MM), round(top * MM), round(right * MM), round(bottom * MM))
-    return sum(1 for value in image.crop(box).getdata() if value < 200)
+    return sum(image.crop(box).histogram()[:200])
 
 
 def test_every_page_of_a_busy_report_has_content_within_its_margins(
