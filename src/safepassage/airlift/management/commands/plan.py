@@ -1,11 +1,13 @@
 """`safepassage plan --as USER`: plan manifests in the database, as the officer's button does."""
 
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from safepassage.accounts.models import User
+from safepassage.airlift.planner import UNPLACED_REASONS
 from safepassage.airlift.services import DEFAULT_TIME_LIMIT, plan_manifests
 
 
@@ -33,3 +35,10 @@ class Command(BaseCommand):
         )
         for move in run.moves:
             self.stdout.write(f"  {move['case']}: {move['from']} -> {move['to'] or 'no flight'}")
+        left = Counter(row["reason"] for row in run.unplaced)
+        if left:
+            self.stdout.write("not placed: " + ", ".join(
+                f"{n} {UNPLACED_REASONS[reason]}" for reason, n in sorted(left.items())))
+        for row in run.unplaced:
+            missing = f" (missing: {', '.join(row['missing'])})" if row.get("missing") else ""
+            self.stdout.write(f"  {row['case']}: {UNPLACED_REASONS[row['reason']]}{missing}")
