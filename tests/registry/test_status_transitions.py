@@ -46,10 +46,8 @@ def test_a_caseworker_cannot_decide_eligibility(make_case, make_user):
         change_case_status(actor=caseworker, case=case, to_status=Status.ELIGIBLE)
 
 
-def test_a_final_status_says_it_can_go_nowhere(make_case, make_user):
-    case = make_case()
-    case.status = Status.RESETTLED
-    case.save()
+def test_a_final_status_says_it_can_go_nowhere(make_case, make_user, journey):
+    case = journey.walk(make_case(), Status.RESETTLED)
 
     with pytest.raises(InvalidTransition, match="final status"):
         change_case_status(actor=make_user(Role.SUPERVISOR), case=case, to_status=Status.ARRIVED)
