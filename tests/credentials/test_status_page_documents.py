@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -56,3 +57,21 @@ def test_the_status_page_shows_the_pass_and_the_letter_in_force(
     change_case_status(actor=journey.supervisor, case=approved_case, to_status=Status.ON_HOLD)
     page = status_page(approved_case, secret)
     assert 'id="your-documents"' not in page, "revoked documents are not shown"
+
+
+def test_the_message_that_tells_of_the_pass_links_to_the_status_page(
+    approved_case: Case, caseworker: User, seat_on: Callable[..., tuple[str, dt.date]],
+    settings: Any,
+) -> None:
+    from safepassage.messaging.models import Kind, Message, Via
+
+    settings.MESSAGING_STATUS_PAGE_URL = "https://safepassage.example/status/"
+    number, day = seat_on(approved_case, "RCH871")
+    services.issue_boarding_pass(actor=caseworker, reference=approved_case.reference,
+                                 flight_number=number, departure_date=day)
+    told = Message.objects.filter(case=approved_case, kind=Kind.BOARDING_PASS_ISSUED)
+    bodies = {m.channel: m.body for m in told}
+    assert Via.SMS in bodies, "the household is told its pass is ready by SMS"
+    for channel, body in bodies.items():
+        if channel != Via.STATUS_PAGE:
+            assert "https://safepassage.example/status/" in body, channel

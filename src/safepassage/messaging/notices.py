@@ -111,6 +111,8 @@ def _render(kind: str, ctx: dict[str, Any]) -> Notice:
     link = getattr(settings, "MESSAGING_STATUS_PAGE_URL", "")
     if link and kind != Kind.BROADCAST:
         text += "\n\n" + _("Your status page: %(link)s") % {"link": link}
+    if link and kind == Kind.BOARDING_PASS_ISSUED:
+        sms += " " + link  # the pass is on the status page: the SMS must lead there too
     return Notice(subject=subject, text=text, sms=sms)
 
 
