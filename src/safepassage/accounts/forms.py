@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 
+from safepassage.accounts.demo import demo_allowed
 from safepassage.accounts.models import Organisation, Role
 
 
@@ -48,6 +49,14 @@ class SignInForm(forms.Form):
                     "after five failures the account is locked for 15 minutes."
                 ),
                 code="invalid_sign_in",
+            )
+        if user.is_demo and not demo_allowed():
+            raise forms.ValidationError(
+                _(
+                    "This is a demo account, and demo accounts cannot sign in to a production "
+                    "installation. Ask your administrator for an account of your own."
+                ),
+                code="demo_account",
             )
         self.user, self.device = user, device
         return data

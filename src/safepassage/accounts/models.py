@@ -35,6 +35,9 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # Made by `safepassage demo-users` with the published password: refused at sign-in in
+    # production, and the only accounts whose current code `safepassage totp` prints.
+    is_demo = models.BooleanField(default=False, editable=False)
 
     class Meta:
         constraints = [

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safepassage.accounts import permissions
+from safepassage.accounts.demo import demo_allowed
 from safepassage.accounts.models import Organisation, Role, User
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
@@ -37,11 +38,15 @@ def create_staff_user(
     role: str,
     organisation: Organisation | None = None,
     totp_key_hex: str | None = None,
+    demo: bool = False,
 ) -> tuple[User, TOTPDevice]:
     """A staff account with a confirmed TOTP device at once (demo accounts and tests); real
-    accounts are invited (invite_staff_user) and enrol their own device."""
+    accounts are invited (invite_staff_user) and enrol their own device. A demo account
+    (`demo=True`) cannot be made in production."""
+    if demo and not demo_allowed():
+        raise PermissionDenied(_("Demo accounts cannot be created in production."))
     with transaction.atomic():
-        user = User(username=username, role=role, organisation=organisation,
+        user = User(username=username, role=role, organisation=organisation, is_demo=demo,
                     is_staff=role == Role.ADMINISTRATOR, is_superuser=role == Role.ADMINISTRATOR)
         user.set_password(password)
         user.save()

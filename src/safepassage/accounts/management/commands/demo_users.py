@@ -3,10 +3,10 @@
 import base64
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safepassage.accounts.demo import DemoCommand
 from safepassage.accounts.models import Organisation, Role, User
 from safepassage.accounts.services import create_staff_user
 
@@ -18,8 +18,9 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-class Command(BaseCommand):
-    help = "Create one demo user per role (if missing) and print how to sign in."
+class Command(DemoCommand):
+    help = ("Create one demo user per role (if missing) and print how to sign in. Refused in "
+            "production.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         partner_org = Organisation.objects.order_by("pk").first() or Organisation.objects.create(
@@ -32,8 +33,13 @@ class Command(BaseCommand):
             if user is None:
                 org = partner_org if role == Role.PARTNER else None
                 user, device = create_staff_user(
-                    username=username, password=DEMO_PASSWORD, role=role, organisation=org
+                    username=username, password=DEMO_PASSWORD, role=role, organisation=org,
+                    demo=True,
                 )
+            elif not user.is_demo:
+                # A real account that happens to bear a role's name: never print its secret.
+                self.stderr.write(f"{username}: a real account of that name exists; skipped.")
+                continue
             else:
                 device = TOTPDevice.objects.get(user=user)
             secret = base64.b32encode(device.bin_key).decode()

@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from safepassage.accounts.demo import DemoCommand
 from safepassage.airlift.demo import load_demo_airlift
 from safepassage.airlift.models import Flight
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Create the August 2021 demo flights and readiness dates for approved cases."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,13 +4,14 @@ dashboard app, the one above both engagements and airlift."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from safepassage.accounts.demo import DemoCommand
 from safepassage.dashboard.demo import evacuate_demo_cases, load_demo_commitments
 from safepassage.engagements.demo import load_demo_engagements
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = ("Record the demo meetings (first contact, 13 Doha meetings) and the commitments; "
             "with --evacuate-if-none, fly out demo cases if nobody has boarded yet.")
 

@@ -3,12 +3,13 @@ organisation, written differently, for the duplicate checks and the review queue
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from safepassage.accounts.demo import DemoCommand
 from safepassage.intake.demo import load_demo_reregistrations, reregistrations_loaded
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Register again, by another organisation, about one demo household in twelve."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from safepassage.accounts.demo import DemoCommand
 from safepassage.messaging.fake_sms_provider import FakeSmsProvider
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Run a fake SMS gateway on 127.0.0.1 for tests, demos and the benchmark."
 
     def add_arguments(self, parser: CommandParser) -> None:

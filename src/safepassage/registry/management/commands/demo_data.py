@@ -3,14 +3,15 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from tqdm import tqdm
 
+from safepassage.accounts.demo import DemoCommand
 from safepassage.registry.demo import load_demo_population
 from safepassage.registry.models import Case
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Generate and register a synthetic population of Afghan households (demo, benchmarks)."
 
     def add_arguments(self, parser: CommandParser) -> None:

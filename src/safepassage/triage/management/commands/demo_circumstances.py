@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
+from safepassage.accounts.demo import DemoCommand
 from safepassage.triage.demo import demo_circumstances
 from safepassage.triage.models import CaseCircumstance
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Record demo circumstances (verified service, medical urgency, threats) on demo cases."
 
     def add_arguments(self, parser: CommandParser) -> None:
