@@ -20,6 +20,7 @@ system-packages:
 run: install system-packages
 	@mkdir -p var
 	$(SP) migrate --noinput
+	$(SP) createcachetable
 	$(SP) compilemessages --ignore=.venv -v0
 	$(SP) demo-data --households 5000 --if-empty
 	$(SP) demo-reregistrations --households 5000 --if-none

@@ -58,6 +58,7 @@ echo "== environment file $env_file"
 
 echo "== migrations, static files, translations, deployment check"
 /usr/local/bin/safepassage migrate --noinput
+/usr/local/bin/safepassage createcachetable  # also done by migrate; kept explicit
 /usr/local/bin/safepassage collectstatic --noinput -v0
 package=$("$prefix/venv/bin/python" -c 'import os, safepassage; print(os.path.dirname(safepassage.__file__))')
 (cd "$package" && "$prefix/venv/bin/django-admin" compilemessages -v0)

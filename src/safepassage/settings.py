@@ -100,6 +100,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# After WhiteNoise, so static files keep their long caching; every response of the application
+# itself is `Cache-Control: no-store` (safepassage.protection.middleware), and carries the
+# Content-Security-Policy below (django-csp).
+MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+                  "safepassage.protection.middleware.NoStoreMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
 
 ROOT_URLCONF = "safepassage.urls"
 WSGI_APPLICATION = "safepassage.wsgi.application"
@@ -194,11 +201,14 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("SAFEPASSAGE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
-# Subdomains and the browsers' preload list are the operator's choice: an NGO's domain often has
-# other services on it that this install does not control (`check --deploy` would warn).
-SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SAFEPASSAGE_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+# Subdomains too, in production: a plain-HTTP sibling (staff.example.org next to
+# registry.example.org) could otherwise set cookies for the parent domain or be used to strip TLS
+# (decision 0027). An operator whose domain serves other sites over plain HTTP turns it off with
+# SAFEPASSAGE_HSTS_INCLUDE_SUBDOMAINS=0, and `check --deploy` says so. Preload is their choice.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get(
+    "SAFEPASSAGE_HSTS_INCLUDE_SUBDOMAINS", "1" if PRODUCTION else "0") == "1"
 SECURE_HSTS_PRELOAD = os.environ.get("SAFEPASSAGE_HSTS_PRELOAD", "0") == "1"
-SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # "same-origin": no URL ever leaks to another site, while our own forms keep the Origin header
 # that CSRF checks ("no-referrer" makes Chromium send Origin: null and refuse every sign-in).
@@ -214,11 +224,37 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "SafePassage"
 
+# One cache that every process shares, so that rate limits (the public form's per address and
+# per phone number, the partner API's per token) count across gunicorn workers: a table of the
+# database by default (`safepassage createcachetable` after `migrate`), Redis when REDIS_URL is
+# set. Sign-in lockouts (django-axes) are kept in the database, or in that Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "safepassage",
-    }
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "safepassage"}
+    if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "safepassage_cache",
+     "OPTIONS": {"MAX_ENTRIES": 100_000}}
+}
+if REDIS_URL:
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+
+# Content-Security-Policy (django-csp): our own scripts and styles only, no inline script, no
+# plugin, no framing, forms post to us. Pages that need more say so per view (the API's Redoc);
+# the offline verifier page sets its own, with the hashes of its inline scripts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
 }
 
 LANGUAGE_CODE = "en"

@@ -7,7 +7,9 @@ where the browser has it, as current Chromium does) and looks up revocations loc
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import re
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -35,3 +37,26 @@ def render_verifier_html(documents: TrustDocuments) -> str:
         {"data_json": data_json, "jsqr": (VENDOR / "jsQR.js").read_text(),
          "jsqr_version": JSQR_VERSION},
     )
+
+
+_INLINE = re.compile(r"<(script|style)\b[^>]*>(.*?)</\1>", re.DOTALL)
+
+
+def page_policy(html: str) -> str:
+    """The Content-Security-Policy of the served page: its own inline scripts and style, by their
+    SHA-256, and nothing else (no network, no other script, no framing). A file opened from disk
+    has no header; the page never fetches anything anyway."""
+    hashes: dict[str, list[str]] = {"script": [], "style": []}
+    for kind, body in _INLINE.findall(html):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        hashes[kind].append(f"'sha256-{digest}'")
+    return "; ".join([
+        "default-src 'none'",
+        f"script-src {' '.join(hashes['script'])}",
+        f"style-src {' '.join(hashes['style'])}",
+        "img-src blob: data:",
+        "media-src blob: mediastream:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+    ])

@@ -13,7 +13,7 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.credentials import selectors, services
 from safepassage.credentials.forms import BoardingPassForm
 from safepassage.credentials.models import Credential
-from safepassage.credentials.verifier_page import render_verifier_html
+from safepassage.credentials.verifier_page import page_policy, render_verifier_html
 from safepassage.registry.models import Case
 from safepassage.service_errors import tell
 
@@ -72,6 +72,7 @@ def verifier(request: HttpRequest) -> HttpResponse:
     """The offline verifier with today's lists. Public: it holds public keys and hashes only."""
     html = render_verifier_html(services.trust_documents())
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = page_policy(html)
     if request.GET.get("download"):
         response["Content-Disposition"] = 'attachment; filename="safepassage-verifier.html"'
     response["Cache-Control"] = "no-store"
