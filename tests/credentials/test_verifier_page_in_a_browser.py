@@ -67,7 +67,8 @@ def test_the_offline_page_accepts_a_genuine_token_and_rejects_an_altered_one(
     assert "FORGED OR ALTERED" in page.locator("#result").inner_text()
     assert "Mariam" not in page.locator("#result").inner_text()
 
-    assert _check(page, _compressed(letter.token)) == "VALID"
+    # zlib where it does not shorten the token is not as issued (tests/credentials/corpus).
+    assert _check(page, _compressed(letter.token)) == "MALFORMED"
     assert _check(page, "SP1:NOT A TOKEN") == "MALFORMED"
 
     image = tmp_path / "letter.png"

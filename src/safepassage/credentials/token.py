@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,11 @@ from safepassage.credentials import base45
 PREFIX = "SP1:"
 COSE_SIGN1_TAG = 18
 ZLIB_FIRST_BYTE = 0x78  # a COSE_Sign1 starts with 0xD2 (tag 18) or 0x84 (array): never confused
+# The largest token the product can issue, and so the most a verifier reads or inflates: a QR
+# code holds at most 4,296 alphanumeric characters (2,864 bytes in base45), and encode() refuses
+# to sign anything larger than this. The offline page gets the same figures (verifier_page).
+MAX_TOKEN_BYTES = 4096
+MAX_TOKEN_TEXT = len(PREFIX) + (MAX_TOKEN_BYTES + 1) // 2 * 3
 
 # COSE algorithm identifiers (RFC 9053) and header labels.
 ALG_ES256 = -7
@@ -57,6 +63,18 @@ _MAP_TYPES = (dict, cbor2.frozendict)  # cbor2 6 decodes maps inside a tag as fr
 
 def _is_map(value: Any) -> bool:
     return isinstance(value, _MAP_TYPES)
+
+
+def _loads_exactly(raw: bytes, what: str) -> Any:
+    """One CBOR item that is all of `raw`: cbor2.loads alone ignores bytes after the item."""
+    stream = io.BytesIO(raw)
+    try:
+        value = cbor2.CBORDecoder(stream).decode()
+    except Exception as exc:  # cbor2 raises several types on garbage
+        raise MalformedToken(f"{what} is not CBOR ({exc})") from exc
+    if stream.tell() != len(raw):
+        raise MalformedToken(f"{len(raw) - stream.tell()} bytes after {what}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -121,10 +139,7 @@ class Claims:
 
     @classmethod
     def from_cbor(cls, raw: bytes) -> Claims:
-        try:
-            doc = cbor2.loads(raw)
-        except Exception as exc:  # cbor2 raises several types on garbage
-            raise MalformedToken(f"the claims are not CBOR ({exc})") from exc
+        doc = _loads_exactly(raw, "the claims")
         if not _is_map(doc):
             raise MalformedToken("the claims are not a map")
         try:
@@ -273,21 +288,31 @@ class Sign1:
         return False
 
 
-def parse_sign1(raw: bytes) -> Sign1:
-    try:
-        doc = cbor2.loads(raw)
-    except Exception as exc:  # cbor2 raises several types on garbage
-        raise MalformedToken(f"not CBOR ({exc})") from exc
-    if isinstance(doc, cbor2.CBORTag):
-        if doc.tag != COSE_SIGN1_TAG:
-            raise MalformedToken(f"CBOR tag {doc.tag} is not COSE_Sign1")
-        doc = doc.value
+def parse_sign1(raw: bytes, *, max_bytes: int | None = MAX_TOKEN_BYTES) -> Sign1:
+    """The COSE_Sign1 exactly as the issuer encodes it, or MalformedToken: tag 18 around an
+    array of the protected header, an empty unprotected map, the payload and the signature, in
+    the shortest encoding, with nothing before or after it. Any other encoding of the same
+    parts (untagged, wrapped again, indefinite lengths, a header moved to the unprotected map)
+    is refused, as the offline page refuses it. A signed list (not a token) has no size limit:
+    max_bytes=None."""
+    if max_bytes is not None and len(raw) > max_bytes:
+        raise MalformedToken(f"larger than any token ({len(raw)} > {max_bytes} bytes)")
+    doc = _loads_exactly(raw, "the COSE_Sign1")
+    if not isinstance(doc, cbor2.CBORTag):
+        raise MalformedToken("not tagged as a COSE_Sign1 (CBOR tag 18)")
+    if doc.tag != COSE_SIGN1_TAG:
+        raise MalformedToken(f"CBOR tag {doc.tag} is not COSE_Sign1")
+    doc = doc.value
     # cbor2 6 decodes arrays inside a tag as tuples and maps as frozendicts.
     if not (isinstance(doc, list | tuple) and len(doc) == 4):
         raise MalformedToken("not a COSE_Sign1 array of four")
-    protected, _unprotected, payload, signature = doc
+    protected, unprotected, payload, signature = doc
     if not (type(protected) is bytes and type(payload) is bytes and type(signature) is bytes):
         raise MalformedToken("COSE_Sign1 parts are not byte strings")
+    if not (_is_map(unprotected) and len(unprotected) == 0):
+        raise MalformedToken("the unprotected header is not empty")
+    if cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature])) != raw:
+        raise MalformedToken("the COSE_Sign1 is not encoded as issued")
     alg, kid = _protected_header(protected)
     return Sign1(protected, alg, kid, payload, signature)
 
@@ -303,10 +328,7 @@ def _protected_header(protected: bytes) -> tuple[int, bytes]:
     seen = _HEADERS_SEEN.get(protected)
     if seen is not None:
         return seen
-    try:
-        header = cbor2.loads(protected)
-    except Exception as exc:  # cbor2 raises several types on garbage
-        raise MalformedToken(f"the protected header is not CBOR ({exc})") from exc
+    header = _loads_exactly(protected, "the protected header")
     if not _is_map(header):
         raise MalformedToken("the protected header is not a map")
     alg, kid = header.get(HEADER_ALG), header.get(HEADER_KID)
@@ -336,6 +358,8 @@ class Stages:
 def encode(claims: Claims, *, key: PrivateKey, alg: int, kid: bytes) -> Stages:
     stages = Stages(cbor=claims.to_cbor())
     stages.cose = sign(stages.cbor, key=key, alg=alg, kid=kid)
+    if len(stages.cose) > MAX_TOKEN_BYTES:
+        raise ValueError(f"a token of {len(stages.cose)} bytes would not fit in a QR code")
     squeezed = zlib.compress(stages.cose, 9)
     # Signatures and random ids do not compress: at this size zlib often adds bytes.
     body = squeezed if len(squeezed) < len(stages.cose) else stages.cose
@@ -349,20 +373,41 @@ def encode(claims: Claims, *, key: PrivateKey, alg: int, kid: bytes) -> Stages:
 
 
 def decode_text(text: str) -> Sign1:
-    """From the scanned text to the parsed COSE_Sign1, or MalformedToken saying what is wrong."""
+    """From the scanned text to the parsed COSE_Sign1, or MalformedToken saying what is wrong.
+    Nothing larger than a token is decoded or inflated."""
     text = text.strip()
     if not text.startswith(PREFIX):
         raise MalformedToken(f"the text does not start with {PREFIX}")
+    if len(text) > MAX_TOKEN_TEXT:
+        raise MalformedToken(
+            f"the text is longer than any token ({len(text)} > {MAX_TOKEN_TEXT} characters)")
     try:
         raw = base45.b45decode(text[len(PREFIX):])
     except Exception as exc:  # base45 raises ValueError or others on bad input
         raise MalformedToken("the text is not valid base45") from exc
     if raw and raw[0] == ZLIB_FIRST_BYTE:
-        try:
-            raw = zlib.decompress(raw)
-        except zlib.error as exc:
-            raise MalformedToken("the compressed data is corrupt") from exc
+        raw = _inflate_as_issued(raw)
     return parse_sign1(raw)
+
+
+def _inflate_as_issued(compressed: bytes) -> bytes:
+    """One zlib stream, inflated to at most MAX_TOKEN_BYTES, with nothing after it, and shorter
+    than what it holds: the issuer compresses only when that shortens the token."""
+    inflater = zlib.decompressobj()
+    try:
+        raw = inflater.decompress(compressed, MAX_TOKEN_BYTES + 1)
+    except zlib.error as exc:
+        raise MalformedToken("the compressed data is corrupt") from exc
+    if len(raw) > MAX_TOKEN_BYTES:
+        raise MalformedToken(f"the compressed data holds more than any token "
+                             f"(over {MAX_TOKEN_BYTES} bytes); not inflated further")
+    if not inflater.eof:
+        raise MalformedToken("the compressed data is truncated")
+    if inflater.unused_data:
+        raise MalformedToken("bytes after the compressed data")
+    if len(compressed) >= len(raw):
+        raise MalformedToken("compressed although that does not shorten it: not as issued")
+    return raw
 
 
 def epoch(moment: dt.datetime) -> int:

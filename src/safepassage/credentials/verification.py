@@ -165,7 +165,7 @@ def sign_list(
     """A signed list file: the content as a JSON string and a COSE_Sign1 over its bytes."""
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     signed = tk.sign(text.encode("utf-8"), key=key, alg=alg, kid=kid)
-    sign1 = tk.parse_sign1(signed)
+    sign1 = tk.parse_sign1(signed, max_bytes=None)
     return {
         "format": content["format"], "content": text, "alg": tk.ALG_NAMES[alg], "kid": kid.hex(),
         "protected": base64.b64encode(sign1.protected).decode("ascii"),
@@ -182,7 +182,9 @@ def open_list(envelope: dict[str, Any], *, anchor: tk.PublicKey) -> dict[str, An
             envelope["content"].encode("utf-8"), base64.b64decode(envelope["signature"]),
         )
         header = tk.parse_sign1(
-            cbor2.dumps([protected, {}, sign1.payload, sign1.signature])
+            cbor2.dumps(cbor2.CBORTag(tk.COSE_SIGN1_TAG,
+                                      [protected, {}, sign1.payload, sign1.signature])),
+            max_bytes=None,
         )
     except (KeyError, ValueError, tk.MalformedToken) as exc:
         raise ListSignatureError(f"not a signed list file ({exc})") from exc

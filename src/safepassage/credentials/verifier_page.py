@@ -29,6 +29,8 @@ def render_verifier_html(documents: TrustDocuments) -> str:
         "trust": verification.open_list(documents.trust_list, anchor=anchor),
         "revocations": verification.open_list(documents.revocation_list, anchor=anchor),
         "anchor": documents.anchor.kid,
+        # The same bounds as `safepassage verify` (credentials.token): one truth for both.
+        "limits": {"max_token_bytes": tk.MAX_TOKEN_BYTES, "max_token_text": tk.MAX_TOKEN_TEXT},
     }
     # "<" escaped so that no value can close the <script> element it sits in.
     data_json = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
