@@ -395,6 +395,14 @@ MESSAGING_EMAIL_FROM = os.environ.get(
 MESSAGING_SMS_URL = os.environ.get("SAFEPASSAGE_SMS_URL", "")  # the gateway's send endpoint
 MESSAGING_SMS_TOKEN = os.environ.get("SAFEPASSAGE_SMS_TOKEN", "")
 MESSAGING_SMS_SENDER = os.environ.get("SAFEPASSAGE_SMS_SENDER", "SafePassage")
+# The sender of the neutral codes sent to numbers given through the public form and not yet
+# confirmed: empty = the gateway's own number, never a name that says what the code is for.
+MESSAGING_SMS_NEUTRAL_SENDER = os.environ.get("SAFEPASSAGE_SMS_NEUTRAL_SENDER", "")
+# A number given through the anonymous form hears only a neutral code until confirmed: at most
+# this many codes a day, one at a time, each good for so many minutes and tries.
+CONTACT_CODES_PER_DAY = int(os.environ.get("SAFEPASSAGE_CONTACT_CODES_PER_DAY", "3"))
+CONTACT_CODE_MINUTES = int(os.environ.get("SAFEPASSAGE_CONTACT_CODE_MINUTES", "60"))
+CONTACT_CODE_TRIES = 5
 # Shared secret the gateway signs inbound webhooks with (HMAC-SHA256); unset: webhook refused.
 MESSAGING_INBOUND_SECRET = os.environ.get("SAFEPASSAGE_SMS_INBOUND_SECRET", "")
 MESSAGING_STATUS_PAGE_URL = os.environ.get("SAFEPASSAGE_STATUS_PAGE_URL", "")

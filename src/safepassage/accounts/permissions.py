@@ -51,6 +51,9 @@ REGISTER_FROM_PUBLIC_FORM = "register_from_public_form"
 LOAD_DEMO_DATA = "load_demo_data"
 RECEIVE_REPLIES = "receive_replies"
 RECORD_OPT_OUTS = "record_opt_outs"
+# A phone number given through the anonymous form: a neutral code sent to it, and the number
+# confirmed by that code typed back or by a message from that phone.
+CONFIRM_CONTACTS = "confirm_contacts"
 
 _STAFF_CASEWORK = {VIEW_CASES, READ_PERSON_FILE, REVIEW_CASES, RESOLVE_DUPLICATES, IMPORT_FILES,
                    READ_TRIAGE}
@@ -110,7 +113,7 @@ def _declare(name: str, *capabilities: str) -> SystemActor:
 
 
 # The anonymous public form: it registers a household, and nothing else.
-PUBLIC_FORM = _declare("public-form", REGISTER_FROM_PUBLIC_FORM)
+PUBLIC_FORM = _declare("public-form", REGISTER_FROM_PUBLIC_FORM, CONFIRM_CONTACTS)
 # The generated people, flights and meetings of `make run`.
 DEMO = _declare("demo", LOAD_DEMO_DATA)
 # The full linkage run merges pairs above the automatic threshold; the instant check proposes.
@@ -118,9 +121,10 @@ LINKAGE = _declare("linkage", APPROVE_MERGES)
 # Scoring under the rule set in force: new cases as they are registered, all of them nightly.
 TRIAGE = _declare("triage", SCORE_CASES)
 # Replies received by SMS, and the STOP and START keywords in them.
-SMS_GATEWAY = _declare("sms-gateway", RECEIVE_REPLIES, RECORD_OPT_OUTS)
-# The public status check: a successful check is audited under this name.
-STATUS_PAGE = _declare("status-page")
+SMS_GATEWAY = _declare("sms-gateway", RECEIVE_REPLIES, RECORD_OPT_OUTS, CONFIRM_CONTACTS)
+# The public status check: a successful check is audited under this name; a code typed there
+# confirms the household's phone number.
+STATUS_PAGE = _declare("status-page", CONFIRM_CONTACTS)
 # Creates the first signing key of each purpose when a document or a list first needs one.
 SIGNING_KEYS = _declare("signing-keys")
 # A command run by the server's operator (shell access to the server is trusted that far).

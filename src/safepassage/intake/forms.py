@@ -145,3 +145,8 @@ class StatusForm(forms.Form):
     secret = forms.CharField(label=_("Secret"), max_length=30, error_messages=REQUIRED,
                              widget=forms.PasswordInput(attrs={"autocomplete": "off",
                                                                "dir": "ltr"}))
+    # Typed back from the SMS that a number given in the form received: confirms the number.
+    code = forms.CharField(
+        label=_("Code received by SMS (if you got one)"), max_length=12, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "dir": "ltr"}))

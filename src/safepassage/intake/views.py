@@ -24,6 +24,7 @@ from safepassage.intake import selectors, services, throttle
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
 from safepassage.registry import views as registry_views
+from safepassage.registry import services as registry
 from safepassage.registry.models import Channel, Status
 from safepassage.runner import selectors as runner
 
@@ -210,6 +211,9 @@ def status(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             case = selectors.case_for_status_page(reference=form.cleaned_data["reference"],
                                                   secret=form.cleaned_data["secret"])
+            if case is not None and form.cleaned_data.get("code"):
+                context["number_confirmed"] = registry.confirm_contact_by_code(
+                    actor=permissions.STATUS_PAGE, case=case, code=form.cleaned_data["code"])
             # An empty form again: a shared phone must not keep the reference on screen.
             context |= {"form": StatusForm(), "checked": True, "case": case,
                         "status_label": Status(case.status).label if case else "",

@@ -21,7 +21,7 @@ from typing import Protocol
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend
 
-from safepassage.messaging.models import Message, Via
+from safepassage.messaging.models import Kind, Message, Via
 from safepassage.messaging.notices import email_html
 
 
@@ -188,11 +188,13 @@ class SmsGateway:
             self.conn = _NoDelayHTTPConnection(host, port, timeout=timeout)
 
     def send(self, message: Message) -> str:
-        payload = json.dumps(
-            {"to": message.address, "text": message.body,
-             "sender": settings.MESSAGING_SMS_SENDER},
-            ensure_ascii=False,
-        ).encode()
+        fields = {"to": message.address, "text": message.body,
+                  "sender": settings.MESSAGING_SMS_SENDER}
+        if message.kind == Kind.CONTACT_CODE:  # a neutral code names no sender either
+            fields["sender"] = settings.MESSAGING_SMS_NEUTRAL_SENDER
+            if not fields["sender"]:
+                del fields["sender"]  # the gateway's own number
+        payload = json.dumps(fields, ensure_ascii=False).encode()
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Idempotency-Key": str(message.idempotency_key),

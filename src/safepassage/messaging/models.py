@@ -25,6 +25,8 @@ class Kind(models.TextChoices):
     FLIGHT_CHANGED = "flight_changed", _("Flight changed")
     BOARDING_PASS_ISSUED = "boarding_pass_issued", _("Boarding pass issued")
     BROADCAST = "broadcast", _("Broadcast")
+    # Digits only, to a number given through the public form and not yet confirmed.
+    CONTACT_CODE = "contact_code", _("Confirmation code")
 
 
 class Via(models.TextChoices):
@@ -38,6 +40,8 @@ class State(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # To a number given through the anonymous form: sent once its holder confirms it.
+    HELD = "held", _("Waiting for the number to be confirmed")
 
 
 ACTIVE_STATES = [State.QUEUED, State.SENDING]
@@ -98,6 +102,10 @@ class Message(models.Model):
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The unconfirmed number a held message waits for (state "held").
+    awaiting_contact = models.ForeignKey(
+        "registry.ContactConfirmation", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+")
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -102,6 +102,12 @@ def _render(kind: str, ctx: dict[str, Any]) -> Notice:
                  "show it at the gate.") % {"reference": reference}
         sms = _("SafePassage: boarding pass ready for case %(reference)s. Open your status "
                 "page to show it at the gate.") % {"reference": reference}
+    elif kind == Kind.CONTACT_CODE:
+        # Names nothing (no product, no registration, no reference): the number may be a
+        # stranger's, typed by someone else, and a phone can be searched at a checkpoint.
+        subject = ""
+        text = sms = _("Your code: %(code)s") % {"code": ctx.get("code", "")}
+        return Notice(subject=subject, text=text, sms=sms)
     elif kind == Kind.BROADCAST:
         subject = _("A message from SafePassage")
         text = str(ctx.get("text", ""))

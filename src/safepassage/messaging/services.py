@@ -38,8 +38,16 @@ from safepassage.messaging.models import (
 )
 from safepassage.messaging.notices import language_for, render
 from safepassage.messaging.segments import measure
+from safepassage.registry import services as registry
 from safepassage.registry.identifiers import digest_for, digests_for
-from safepassage.registry.models import Case, Identifier, Person, Relationship
+from safepassage.registry.models import (
+    Case,
+    Channel,
+    ContactConfirmation,
+    Identifier,
+    Person,
+    Relationship,
+)
 from safepassage.registry.normalise import NormalisationError, normalise_phone
 
 # Messages about a person's own case always go, even to someone who opted out of the others.
@@ -235,8 +243,41 @@ def _write(
                 next_attempt_at=due, created_at=now, sent_at=sent_at,
             )
         )
+    rows += _hold_for_unconfirmed_numbers(rows, now=now)
     with transaction.atomic(savepoint=False):  # one statement: a savepoint would add nothing
         return create_objects(rows)
+
+
+def _hold_for_unconfirmed_numbers(rows: Sequence[Message], *, now: dt.datetime) -> list[Message]:
+    """Hold every SMS of a household registered through the anonymous form to a number its
+    holder has not confirmed (anyone may type anyone's number there): it goes once the number
+    is confirmed (released by contact_confirmed). Returns the neutral codes to send instead,
+    within the registry's limits (one at a time, three a day). Partners' and staff's
+    registrations are not concerned."""
+    codes: list[Message] = []
+    for row in rows:
+        if row.channel != Via.SMS or row.case.channel != Channel.WEB_FORM:
+            continue
+        contact = registry.contact_for_public_form(actor=permissions.PUBLIC_FORM,
+                                                   phone=row.address)
+        if contact.confirmed:
+            continue
+        row.state, row.awaiting_contact = State.HELD, contact.contact
+        if contact.code is not None:
+            notice = render(Kind.CONTACT_CODE, row.language, {"code": contact.code})
+            codes.append(Message(
+                case=row.case, person=row.person, kind=Kind.CONTACT_CODE, channel=Via.SMS,
+                essential=True, language=row.language, context={}, address=row.address,
+                body=notice.sms, state=State.QUEUED, next_attempt_at=now, created_at=now))
+    return codes
+
+
+def release_held_messages(*, actor: Actor, contact: ContactConfirmation) -> int:
+    """A number given through the public form was confirmed: what waited for it goes now
+    (messaging.subscribers, in the confirmation's transaction)."""
+    permissions.require(actor, permissions.CONFIRM_CONTACTS)
+    return Message.objects.filter(awaiting_contact=contact, state=State.HELD).update(
+        state=State.QUEUED, next_attempt_at=timezone.now())
 
 
 # --- Broadcasts ---------------------------------------------------------------------------
@@ -397,6 +438,8 @@ def receive_inbound_sms(
         ).distinct()) if digest else []
         cases = list(Case.objects.filter(household__members__in=persons).distinct())
         inbound.cases.set(cases)
+        if phone:  # the holder of a number given through the public form wrote from it
+            registry.confirm_contact_by_reply(actor=actor, phone=phone)
         keyword = re.sub(r"[\s.!]+", "", text).upper()
         if keyword in STOP_WORDS or keyword in START_WORDS:
             for person in persons:

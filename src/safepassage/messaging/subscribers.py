@@ -1,5 +1,6 @@
 """How the outbox follows the registry (registry.events, subscribed in MessagingConfig.ready):
-each household hears that it is registered, and each change of its case's status."""
+each household hears that it is registered, and each change of its case's status; what waited
+for a number given through the public form goes once the number is confirmed."""
 
 from __future__ import annotations
 
@@ -14,3 +15,7 @@ def households_registered(event: events.HouseholdsRegistered) -> None:
 
 def case_status_changed(event: events.CaseStatusChanged) -> None:
     services.notify_status_changed(actor=event.actor, case=event.case, to_status=event.to_status)
+
+
+def contact_confirmed(event: events.ContactConfirmed) -> None:
+    services.release_held_messages(actor=event.actor, contact=event.contact)

@@ -16,12 +16,14 @@ from safepassage.linkage.services import rebuild_block_keys
 from safepassage.messaging.services import rebuild_sender_digests
 from safepassage.protection import keys
 from safepassage.registry.identifiers import rebuild_identifiers
+from safepassage.registry.services import rebuild_contact_digests
 
 REBUILDS: list[tuple[str, Callable[[], int]]] = [
     ("persons' identifiers", rebuild_identifiers),
     ("linkage blocking keys", rebuild_block_keys),
     ("imported rows' fingerprints", rebuild_row_fingerprints),
     ("received messages' phone digests", rebuild_sender_digests),
+    ("public form numbers' digests", rebuild_contact_digests),
 ]
 
 

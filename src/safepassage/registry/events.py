@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from safepassage.accounts.permissions import Actor
-from safepassage.registry.models import Case, Person
+from safepassage.registry.models import Case, ContactConfirmation, Person
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,15 @@ class PersonCorrected:
     actor: Actor
     person: Person  # as corrected
     fields: frozenset[str]  # the names of the fields that changed
+
+
+@dataclass(frozen=True)
+class ContactConfirmed:
+    """A phone number given through the public form was confirmed by its holder: what waited
+    for it may go now."""
+
+    actor: Actor
+    contact: ContactConfirmation
 
 
 Event = TypeVar("Event")
@@ -81,3 +90,4 @@ class Hook(Generic[Event]):
 households_registered: Hook[HouseholdsRegistered] = Hook("households registered")
 case_status_changed: Hook[CaseStatusChanged] = Hook("case status changed")
 person_corrected: Hook[PersonCorrected] = Hook("person corrected")
+contact_confirmed: Hook[ContactConfirmed] = Hook("contact confirmed")

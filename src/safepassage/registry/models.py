@@ -351,3 +351,33 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class ContactConfirmation(models.Model):
+    """A phone number given through the anonymous public form, and whether its holder has shown
+    they hold it: a code sent to it typed back, or a message received from it. Anyone may type
+    anyone's number in the form, so until then nothing but a neutral code goes to it."""
+
+    phone = EncryptedTextField()  # normalised (E.164)
+    digest = models.CharField(max_length=32, unique=True)  # blind index, as Identifier's phone
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_via = models.CharField(max_length=8, blank=True, default="")  # "code", "reply"
+
+    def __str__(self) -> str:
+        return f"Contact {self.pk}"
+
+
+class ConfirmationCode(models.Model):
+    """A code sent to a contact: kept as a keyed hash, good for a while and a few tries."""
+
+    contact = models.ForeignKey(ContactConfirmation, on_delete=models.CASCADE,
+                                related_name="codes")
+    digest = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_tries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["contact", "sent_at"], name="code_by_contact")]

@@ -9,10 +9,14 @@ follow it (linkage, triage, messaging): the registry imports none of them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -24,12 +28,14 @@ from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import create_objects, draw_keys, insert_rows
 from safepassage.registry import events, facts, latin, normalise
-from safepassage.registry.identifiers import identifier_rows
+from safepassage.registry.identifiers import digest_for, digests_for, identifier_rows
 from safepassage.registry.models import (
     EARNED_BY,
     TRANSITIONS,
     Case,
     Channel,
+    ConfirmationCode,
+    ContactConfirmation,
     Correction,
     Fact,
     Household,
@@ -678,3 +684,123 @@ def _check_may_leave(person: Person) -> None:
     if person.pk == person.household.head_id:
         raise ValidationError(_("This person heads the household: make another member head "
                                 "first."), code="head_leaves")
+
+
+# --- phone numbers given through the anonymous form ---------------------------------------------
+# Anyone may type anyone's number in the public form. Until its holder shows they hold it, the
+# only message that number gets is a neutral code (digits, naming nothing), at most
+# CONTACT_CODES_PER_DAY a day and one at a time; everything else waits (messaging holds it).
+
+
+@dataclass(frozen=True)
+class ContactState:
+    contact: ContactConfirmation
+    confirmed: bool
+    code: str | None  # a new code to send now, or None (confirmed, one still good, or too many)
+
+
+def _code_digest(contact: ContactConfirmation, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    message = f"contact-code\x00{contact.pk}\x00{code}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _contact_for_update(phone: str) -> ContactConfirmation | None:
+    digests = digests_for(Identifier.Kind.PHONE, phone)
+    return ContactConfirmation.objects.select_for_update().filter(digest__in=digests).first()
+
+
+def contact_for_public_form(*, actor: Actor, phone: str) -> ContactState:
+    """The state of a number given through the public form (normalised), and a new code to
+    send it when it is not confirmed, no code sent to it is still good, and fewer than
+    CONTACT_CODES_PER_DAY were sent in the last 24 hours. Call it in the registration's
+    transaction: the contact's row is locked, so two forms at once send one code."""
+    permissions.require(actor, permissions.CONFIRM_CONTACTS)
+    now = timezone.now()
+    contact = _contact_for_update(phone)
+    if contact is None:
+        try:
+            with transaction.atomic():
+                contact = ContactConfirmation.objects.create(
+                    phone=phone, digest=digest_for(Identifier.Kind.PHONE, phone))
+        except IntegrityError:  # another form with this number got there first
+            contact = _contact_for_update(phone)
+            assert contact is not None
+    if contact.confirmed_at is not None:
+        return ContactState(contact, True, None)
+    codes = contact.codes.filter(sent_at__gt=now - dt.timedelta(days=1))
+    live = codes.filter(used_at__isnull=True, expires_at__gt=now,
+                        failed_tries__lt=settings.CONTACT_CODE_TRIES)
+    if live.exists() or codes.count() >= settings.CONTACT_CODES_PER_DAY:
+        return ContactState(contact, False, None)
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    ConfirmationCode.objects.create(
+        contact=contact, digest=_code_digest(contact, code), sent_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.CONTACT_CODE_MINUTES))
+    audit.record(actor=actor, action="contact.code_sent", object_type="contact",
+                 object_id=contact.pk)
+    return ContactState(contact, False, code)
+
+
+def _confirm(actor: Actor, contact: ContactConfirmation, via: str) -> None:
+    contact.confirmed_at, contact.confirmed_via = timezone.now(), via
+    contact.save(update_fields=["confirmed_at", "confirmed_via"])
+    audit.record(actor=actor, action="contact.confirmed", object_type="contact",
+                 object_id=contact.pk, details={"via": via})
+    events.contact_confirmed.publish(events.ContactConfirmed(actor=actor, contact=contact))
+
+
+def confirm_contact_by_code(*, actor: Actor, case: Case, code: str) -> bool:
+    """A code typed back on the form's success page or the status page (whose reference and
+    secret the caller checked): confirms the number of the case's household it was sent to.
+    A wrong code counts against every code still good for those numbers."""
+    permissions.require(actor, permissions.CONFIRM_CONTACTS)
+    code = "".join(ch for ch in code if not ch.isspace())
+    phones = {phone for phones in case.household.members.values_list("phones", flat=True)
+              for phone in phones or []}
+    digests = [d for phone in phones for d in digests_for(Identifier.Kind.PHONE, phone)]
+    now = timezone.now()
+    with transaction.atomic():
+        live = list(ConfirmationCode.objects.select_for_update()
+                    .filter(contact__digest__in=digests, used_at__isnull=True,
+                            expires_at__gt=now, failed_tries__lt=settings.CONTACT_CODE_TRIES)
+                    .select_related("contact"))
+        for candidate in live:
+            if hmac.compare_digest(candidate.digest, _code_digest(candidate.contact, code)):
+                candidate.used_at = now
+                candidate.save(update_fields=["used_at"])
+                if candidate.contact.confirmed_at is None:
+                    _confirm(actor, candidate.contact, "code")
+                return True
+        for candidate in live:
+            candidate.failed_tries += 1
+            candidate.save(update_fields=["failed_tries"])
+    return False
+
+
+def confirm_contact_by_reply(*, actor: Actor, phone: str) -> bool:
+    """A message received from a number (normalised) shows its holder has it: True if that
+    confirmed a number given through the public form."""
+    permissions.require(actor, permissions.CONFIRM_CONTACTS)
+    with transaction.atomic():
+        contact = _contact_for_update(phone)
+        if contact is None or contact.confirmed_at is not None:
+            return False
+        _confirm(actor, contact, "reply")
+    return True
+
+
+def rebuild_contact_digests(*, batch: int = 1000) -> int:
+    """The numbers' digests written again under the current index key (rotate-index-key)."""
+    done, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(ContactConfirmation.objects.select_for_update()
+                        .filter(pk__gt=last_pk).order_by("pk")[:batch])
+            for contact in rows:
+                contact.digest = digest_for(Identifier.Kind.PHONE, contact.phone)
+            ContactConfirmation.objects.bulk_update(rows, ["digest"])
+        if not rows:
+            return done
+        done += len(rows)
+        last_pk = rows[-1].pk
