@@ -23,8 +23,8 @@ from safepassage.accounts.models import Organisation, User
 from safepassage.intake import selectors, services, throttle
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
-from safepassage.registry import views as registry_views
 from safepassage.registry import services as registry
+from safepassage.registry import views as registry_views
 from safepassage.registry.models import Channel, Status
 from safepassage.runner import selectors as runner
 
