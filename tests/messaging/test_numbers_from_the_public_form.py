@@ -32,7 +32,8 @@ def no_wait(settings: Any) -> None:
 
 
 def _register(client: Client, **overrides: str) -> tuple[str, str]:
-    page = client.post("/register/?lang=en", form_data(client, phone=STRANGER, **overrides))
+    page = client.post("/register/?lang=en", form_data(client, phone=STRANGER, **overrides),
+                       follow=True)
     text = page.content.decode()
     reference = re.search(r'id="reference">([^<]+)<', text)
     secret = re.search(r'id="secret">([^<]+)<', text)
@@ -98,7 +99,8 @@ def test_typing_the_code_confirms_the_number_and_releases_the_waiting_message(sm
 
 def test_the_success_page_offers_to_type_the_code(sms_provider):
     client = Client()
-    page = client.post("/register/?lang=en", form_data(client, phone=STRANGER)).content.decode()
+    page = client.post("/register/?lang=en", form_data(client, phone=STRANGER),
+                       follow=True).content.decode()
 
     assert 'id="confirm-number"' in page and 'name="code"' in page
 
