@@ -25,6 +25,9 @@ class Kind(models.TextChoices):
     FLIGHT_CHANGED = "flight_changed", _("Flight changed")
     BOARDING_PASS_ISSUED = "boarding_pass_issued", _("Boarding pass issued")
     BROADCAST = "broadcast", _("Broadcast")
+    ACCOMMODATION = "accommodation", _("Temporary accommodation")
+    PLACEMENT = "placement", _("Place of resettlement")
+    MILESTONE = "milestone", _("Resettlement milestone")
 
 
 class Via(models.TextChoices):

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class ResettlementConfig(AppConfig):
+    name = "safepassage.resettlement"
+    label = "resettlement"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from safepassage.airlift import admission
+        from safepassage.resettlement import selectors
+
+        # Flights set to "capacity before travel" seat only households a place has accepted.
+        admission.provide(admission.Rule(
+            flights_needing_placement=selectors.flights_needing_placement,
+            cases_with_placement=selectors.cases_with_placement))
