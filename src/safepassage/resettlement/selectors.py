@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -20,6 +21,7 @@ from safepassage.registry.models import Case, Person, Status
 from safepassage.resettlement.models import (
     LIVE_OFFER_STATES,
     ArrivalRecord,
+    Batch,
     CaseFile,
     FlightArrival,
     Milestone,
@@ -276,6 +278,24 @@ def due_for_host(*, actor: Actor, today: dt.date | None = None, within: int = 14
                 today, within)
 
 
+def case_by_reference(*, actor: Actor, reference: str) -> Case:
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return Case.objects.select_related("household").get(reference=reference)
+
+
+def flight_by_id(*, actor: Actor, flight_id: int) -> Flight:
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return Flight.objects.get(pk=flight_id)
+
+
+def open_flights(*, actor: Actor) -> list[tuple[Flight, bool]]:
+    """Flights still to board, each with its capacity-before-travel setting."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    needing = flights_needing_placement(Flight.objects.values_list("pk", flat=True))
+    return [(f, f.pk in needing) for f in Flight.objects.filter(status__in=["planned",
+                                                                           "delayed"])]
+
+
 def case_file_of(*, actor: Actor, case: Case) -> CaseFile | None:
     permissions.require(actor, permissions.RESETTLE_CASES)
     return (CaseFile.objects.filter(case=case).select_related("programme", "caseworker")
@@ -284,6 +304,7 @@ def case_file_of(*, actor: Actor, case: Case) -> CaseFile | None:
 
 def case_file_for_host(*, actor: Actor, offer: Offer) -> CaseFile | None:
     """A host sees the milestones of a household its place accepted or holds."""
+    permissions.require(actor, permissions.ANSWER_OFFERS)
     offer = offer_for_host(actor=actor, offer_id=offer.pk)
     if offer.state not in (Offer.State.ACCEPTED, Offer.State.HELD):
         return None
@@ -352,3 +373,62 @@ def outlook_for_person(case: Case) -> Outlook | None:
                    next_step=following.step.name if following else "",
                    next_due=following.due_on if following else None)
 
+
+
+# --- What the pages show ---------------------------------------------------------------------
+
+
+def overview_lists(*, actor: Actor) -> dict[str, Any]:
+    """Offers, the last batches and the places with what they can still take."""
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return {
+        "offers": list(Offer.objects.exclude(state=Offer.State.WITHDRAWN)
+                       .select_related("case", "place")[:100]),
+        "batches": list(Batch.objects.all()[:5]),
+        "places": [(p, remaining_capacity(p)) for p in Place.objects.all()],
+    }
+
+
+def case_page(*, actor: Actor, case: Case) -> dict[str, Any]:
+    """A household's stays, nights and offers, and the sites and places to choose from."""
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    stays = list(Stay.objects.filter(case=case).select_related("site"))
+    return {
+        "file": case_file_of(actor=actor, case=case),
+        "stays": stays,
+        "open_stay": next((s for s in stays if s.checked_out_on is None), None),
+        "nights": sum(s.nights() for s in stays),
+        "sites": list(Site.objects.order_by("name")), "places": list(Place.objects.all()),
+        "offers": list(Offer.objects.filter(case=case).select_related("place")),
+    }
+
+
+def arrival_record(*, actor: Actor, record_id: int) -> ArrivalRecord | None:
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return ArrivalRecord.objects.select_related("flight", "case").filter(pk=record_id).first()
+
+
+def stay_by_id(*, actor: Actor, stay_id: int) -> Stay | None:
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return Stay.objects.select_related("case", "site").filter(pk=stay_id).first()
+
+
+def site_by_id(*, actor: Actor, site_id: str) -> Site | None:
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return Site.objects.filter(pk=site_id).first() if site_id.isdigit() else None
+
+
+def place_by_id(*, actor: Actor, place_id: str) -> Place | None:
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return Place.objects.filter(pk=place_id).first() if place_id.isdigit() else None
+
+
+def milestone_by_id(*, actor: Actor, milestone_id: int) -> Milestone | None:
+    permissions.require(actor, permissions.RECORD_MILESTONES)
+    return (Milestone.objects.select_related("step", "case_file__case")
+            .filter(pk=milestone_id).first())
+
+
+def flight_for_setting(*, actor: Actor, flight_id: int) -> Flight | None:
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    return Flight.objects.filter(pk=flight_id).first()
