@@ -29,6 +29,7 @@ from safepassage.airlift.models import Flight, FlightStatus, Seat
 from safepassage.dashboard.models import Commitment, Counts, Snapshot
 from safepassage.linkage.models import PersonCluster
 from safepassage.registry.models import Case, Category, Person, Status, StatusChange
+from safepassage.resettlement import selectors as resettlement_selectors
 
 S = Status
 # A case counts at a stage if its current status is at or past it. No-shows were manifested;
@@ -350,6 +351,8 @@ class Picture:
     commitments: list[Progress]
     computed_at: dt.datetime
     compute_seconds: float
+    # After the flight: stays, nights, placed, resettled and the time it took (read live).
+    resettlement: resettlement_selectors.Figures | None = None
 
 
 def operations_picture(*, actor: Actor, as_of: dt.date | None = None) -> Picture:
@@ -410,4 +413,5 @@ def picture(*, as_of: dt.date | None = None, max_age: float | None = None) -> Pi
         ],
         computed_at=snapshot.computed_at,
         compute_seconds=snapshot.seconds,
+        resettlement=resettlement_selectors.figures(today=as_of),
     )

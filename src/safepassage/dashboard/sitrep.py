@@ -289,6 +289,22 @@ def render(picture: Picture, day: dt.date, *, follow_ups: list[FollowUp]) -> byt
     else:
         pdf.line_of_text("No flights that day.")
 
+    after = picture.resettlement
+    if after is not None:
+        pdf.heading("After the flight")
+        mean = ("-" if after.mean_days_to_resettled is None
+                else f"{after.mean_days_to_resettled:.1f} days")
+        pdf.line_of_text(
+            f"{_n(after.arrived)} households arrived; {_n(after.in_accommodation)} in temporary "
+            f"accommodation now, {_n(after.nights_total)} nights spent there in all; "
+            f"{_n(after.placed)} placed with a host, {_n(after.offered)} offered and awaiting "
+            f"an answer; {_n(after.resettled)} resettled (every required milestone done), in "
+            f"{mean} on average from arrival.")
+        if after.longest:
+            pdf.grid(["Case", "Site", "Since", "Nights"],
+                     [[w.case.reference, w.site.name, w.checked_in_on.isoformat(),
+                       _n(w.nights)] for w in after.longest], [45, 75, 30, 30])
+
     pdf.heading("Open follow-ups of the diplomatic log")
     if follow_ups:
         pdf.grid(["Due", "Action", "Owner", "Meeting"],
