@@ -69,7 +69,7 @@ def run_batch(request: StaffRequest) -> HttpResponse:
     except SERVICE_ERRORS as error:
         tell(request, error)
     else:
-        messages.success(request, _("Batch run: %(n)s households offered, %(u)s unplaced.")
+        messages.success(request, _("Batch run. Households offered: %(n)s; left unplaced: %(u)s.")
                          % {"n": batch.offers.count(), "u": len(batch.unplaced)})
     return redirect("resettlement:overview")
 
