@@ -351,7 +351,8 @@ class Picture:
     commitments: list[Progress]
     computed_at: dt.datetime
     compute_seconds: float
-    # After the flight: stays, nights, placed, resettled and the time it took (read live).
+    # After the flight: stays, nights, placed, resettled and the time it took; read live,
+    # beside the snapshot, by after_the_flight.
     resettlement: resettlement_selectors.Figures | None = None
 
 
@@ -359,6 +360,13 @@ def operations_picture(*, actor: Actor, as_of: dt.date | None = None) -> Picture
     """Everything the dashboard shows, for leadership and auditors."""
     permissions.require(actor, permissions.VIEW_DASHBOARD)
     return picture(as_of=as_of)
+
+
+def after_the_flight(*, actor: Actor, as_of: dt.date | None = None
+                     ) -> resettlement_selectors.Figures:
+    """The phase after the flight in figures (resettlement's, read live: a few counts)."""
+    permissions.require(actor, permissions.VIEW_DASHBOARD)
+    return resettlement_selectors.figures(today=as_of)
 
 
 def compute_snapshot() -> Snapshot:
@@ -413,5 +421,4 @@ def picture(*, as_of: dt.date | None = None, max_age: float | None = None) -> Pi
         ],
         computed_at=snapshot.computed_at,
         compute_seconds=snapshot.seconds,
-        resettlement=resettlement_selectors.figures(today=as_of),
     )

@@ -7,6 +7,7 @@ registrations, flights and follow-ups are as of the end of the chosen day, from 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from pathlib import Path
@@ -206,7 +207,8 @@ class Report(FPDF):
 def build_situation_report(*, actor: Actor, day: dt.date) -> bytes:
     """The PDF for `day`."""
     permissions.require(actor, permissions.VIEW_DASHBOARD)
-    picture = selectors.picture(as_of=day)
+    picture = dataclasses.replace(selectors.picture(as_of=day),
+                                  resettlement=selectors.after_the_flight(actor=actor, as_of=day))
     pdf = render(picture, day, follow_ups=list(
         open_follow_ups(actor=actor, on=day).order_by("due_on", "pk")[:30]))
     audit.record(actor=actor, action="dashboard.sitrep", object_type="report",
