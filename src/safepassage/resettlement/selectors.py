@@ -27,6 +27,7 @@ from safepassage.resettlement.models import (
     Milestone,
     Offer,
     Place,
+    Programme,
     Site,
     Stay,
 )
@@ -432,3 +433,14 @@ def milestone_by_id(*, actor: Actor, milestone_id: int) -> Milestone | None:
 def flight_for_setting(*, actor: Actor, flight_id: int) -> Flight | None:
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     return Flight.objects.filter(pk=flight_id).first()
+
+
+def host_account(*, actor: Actor, username: str) -> User | None:
+    """The account named, if it has the host role (else None: choose a host account)."""
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return User.objects.filter(username=username.strip(), role="host").first()
+
+
+def programmes(*, actor: Actor) -> list[Programme]:
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return list(Programme.objects.prefetch_related("steps").order_by("name"))

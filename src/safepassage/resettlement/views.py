@@ -4,6 +4,7 @@ host's page. Each view parses, calls one service or selector, and renders."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +18,9 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.airlift.models import Flight
 from safepassage.registry.models import Case
 from safepassage.resettlement import selectors, services
+from safepassage.resettlement.forms import HostForm, PlaceForm, ProgrammeForm, SiteForm
 from safepassage.resettlement.models import ArrivalRecord
-from safepassage.service_errors import SERVICE_ERRORS, tell
+from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
 
 
 def _flight(request: StaffRequest, flight_id: int) -> Flight:
@@ -259,3 +261,49 @@ def hold(request: StaffRequest, place_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The family is held for %(p)s.") % {"p": place.name})
     return redirect("resettlement:host")
+
+
+@staff_required
+def setup(request: StaffRequest) -> HttpResponse:
+    """Sites, places, hosts and programmes: each form calls its service."""
+    permissions.require(request.user, permissions.RESETTLE_CASES)
+    which = request.POST.get("which", "") if request.method == "POST" else ""
+    forms_: dict[str, Any] = {
+        "site": SiteForm(request.POST if which == "site" else None, prefix="site"),
+        "place": PlaceForm(request.POST if which == "place" else None, prefix="place"),
+        "host": HostForm(request.POST if which == "host" else None, prefix="host"),
+        "programme": ProgrammeForm(request.POST if which == "programme" else None,
+                                   prefix="programme"),
+    }
+    form = forms_.get(which)
+    if form is not None and form.is_valid():
+        try:
+            done = _set_up(request, which, form.cleaned_data)
+        except SERVICE_ERRORS as error:
+            show_on_form(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("resettlement:setup")
+    return render(request, "resettlement/setup.html", {
+        **forms_, "programmes": selectors.programmes(actor=request.user)})
+
+
+def _set_up(request: StaffRequest, which: str, data: dict[str, Any]) -> str:
+    user = request.user
+    if which == "site":
+        site = services.create_site(actor=user, **data)
+        return _("Site %(s)s created.") % {"s": site.name}
+    if which == "place":
+        place = services.create_place(actor=user, **data)
+        return _("Place %(p)s created.") % {"p": place.name}
+    if which == "host":
+        host = selectors.host_account(actor=user, username=data["username"])
+        if host is None:
+            raise ValidationError({"username": _("No host account has this user name; create "
+                                                 "one with the host role first.")})
+        services.add_host(actor=user, place=data["place"], user=host)
+        return _("%(u)s now answers for %(p)s.") % {"u": host.username, "p": data["place"].name}
+    programme = services.create_programme(
+        actor=user, name=data["name"], is_default=data["is_default"],
+        steps=[services.StepSpec(**step) for step in data["steps"]])
+    return _("Programme %(p)s created.") % {"p": programme.name}
