@@ -28,9 +28,20 @@ def _admissible(family: dict[str, Any], place: dict[str, Any]) -> str:
     return ""
 
 
+def _unit_for(people: int, capacity: dict[str, Any]) -> str | None:
+    """The smallest free housing unit at least the family's size ('' when the place has no
+    housing rule, None when none is free)."""
+    units = capacity.get("housing_units")
+    if not units:
+        return ""
+    sizes = sorted((int(size), size) for size, n in units.items() if n > 0 and int(size) >= people)
+    return sizes[0][1] if sizes else None
+
+
 def temporary_greedy_place(instance: dict[str, Any]) -> dict[str, Any]:
     places = {p["id"]: p for p in instance.get("places", [])}
-    left = {pid: dict(p.get("capacity") or {}) for pid, p in places.items()}
+    left = {pid: {k: (dict(v) if isinstance(v, dict) else v)
+                  for k, v in (p.get("capacity") or {}).items()} for pid, p in places.items()}
     scores: dict[Any, dict[Any, float]] = {}
     for s in instance.get("scores", []):
         scores.setdefault(s["family"], {})[s["place"]] = float(s["score"])
@@ -55,9 +66,13 @@ def temporary_greedy_place(instance: dict[str, Any]) -> dict[str, Any]:
         bound += options[fid][0][0]
         members = families[fid].get("members") or {}
         for score, pid in options[fid]:
-            if all(left[pid].get(k, 0) >= n for k, n in members.items() if n):
+            unit = _unit_for(sum(members.values()), left[pid])
+            if unit is not None and all(left[pid].get(k, 0) >= n for k, n in members.items()
+                                        if n):
                 for k, n in members.items():
                     left[pid][k] = left[pid].get(k, 0) - n
+                if unit:
+                    left[pid]["housing_units"][unit] -= 1
                 assignments.append({"family": fid, "place": pid})
                 objective += score
                 break

@@ -531,10 +531,20 @@ def _members(case_files: Sequence[CaseFile], on: dt.date) -> dict[int, dict[str,
         births[household_id].append(birth)
     members = {}
     for cf in case_files:
-        groups = age_groups(births[cf.case.household_id], on)
-        groups["units_" + unit_size(sum(groups.values()))] = 1
-        members[cf.case_id] = groups
+        members[cf.case_id] = age_groups(births[cf.case.household_id], on)
     return members
+
+
+# The largest household a unit of each size houses, as the optimiser's `housing_units` write
+# them (a family takes one unit at least its size; decision 0112).
+UNIT_PERSONS = {"small": 2, "medium": 5, "large": 20}
+
+
+def _capacity_for_instance(place: Place) -> dict[str, Any]:
+    left = remaining_capacity(place)
+    return {"children": left["children"], "adults": left["adults"], "seniors": left["seniors"],
+            "housing_units": {str(UNIT_PERSONS[size]): max(0, left["units_" + size])
+                              for size in UNIT_PERSONS}}
 
 
 def _build_instance(*, case_files: Sequence[CaseFile], places: Sequence[Place], on: dt.date
@@ -548,7 +558,8 @@ def _build_instance(*, case_files: Sequence[CaseFile], places: Sequence[Place], 
             {"id": cf.case_id, "members": members[cf.case_id], "needs": list(cf.needs),
              "languages": list(cf.languages), "ties": [p.pk for p in cf.ties.all()]}
             for cf in case_files],
-        "places": [{"id": p.pk, "capacity": remaining_capacity(p), "services": list(p.services),
+        "places": [{"id": p.pk, "capacity": _capacity_for_instance(p),
+                    "services": list(p.services),
                     "languages": list(p.languages)} for p in places],
         "scores": [
             {"family": cf.case_id, "place": p.pk,
@@ -616,7 +627,8 @@ def _offer_to(*, actor: Actor, case: Case, place: Place, state: str, reason: str
             live.save(update_fields=["state"])
         m = _members([case_file], timezone.localdate())[case.pk]
         left = remaining_capacity(place)
-        short = [k for k, n in m.items() if n > left.get(k, 0)]
+        unit = "units_" + unit_size(sum(m.values()))
+        short = [k for k, n in [*m.items(), (unit, 1)] if n > left.get(k, 0)]
         if short:
             raise _bad("place", _("%(p)s has no room left for this household (%(k)s); choose "
                                   "another place or raise its capacity.")
