@@ -52,3 +52,17 @@ def test_the_setting_is_changed_only_before_boarding(make_flight, officer, reset
     airlift.set_flight_status(actor=officer, flight=flight, status="boarding")
     with pytest.raises(ValidationError, match="change the setting before boarding"):
         services.set_capacity_before_travel(actor=officer, flight=flight, required=True)
+
+
+def test_an_airlift_officer_sets_it_on_the_flight_page(client, make_flight, officer) -> None:
+    from safepassage.resettlement import selectors
+    from tests.conftest import sign_in
+
+    flight = make_flight(10)
+    sign_in(client, officer)
+    page = client.get(f"/airlift/flights/{flight.pk}/").content.decode()
+    assert "Require a place before travel" in page
+    response = client.post(f"/resettlement/flights/{flight.pk}/capacity-before-travel/",
+                           {"required": "1", "back": "flight"})
+    assert response["Location"] == f"/airlift/flights/{flight.pk}/"
+    assert selectors.capacity_before_travel(flight)

@@ -110,6 +110,8 @@ def capacity_before_travel(request: StaffRequest, flight_id: int) -> HttpRespons
                                             required=request.POST.get("required") == "1")
     except SERVICE_ERRORS as error:
         tell(request, error)
+    if request.POST.get("back") == "flight":
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
     return redirect("resettlement:overview")
 
 
