@@ -47,7 +47,8 @@ def programme(resettler: User) -> Programme:
 @pytest.fixture
 def fly(officer: User, make_flight: Callable[..., Flight], make_user: Callable[..., User]
         ) -> Callable[..., Flight]:
-    """Put households on one flight, board those named, depart it (no landing yet)."""
+    """Put households on one flight, board those named, depart and land it (airlift's
+    landing: its boarded households arrive)."""
     gate = make_user(Role.GATE_AGENT)
 
     def make(*cases: Case, board: tuple[Case, ...] | None = None, seats: int = 40) -> Flight:
@@ -58,6 +59,8 @@ def fly(officer: User, make_flight: Callable[..., Flight], make_user: Callable[.
             if board is None or seat.case in board:
                 airlift.record_gate(actor=gate, seat=seat, event=Seat.Gate.BOARDED)
         airlift.set_flight_status(actor=officer, flight=flight, status=FlightStatus.DEPARTED)
+        airlift.record_landing(actor=officer, flight=flight, landed_at=LANDED)
+        flight.refresh_from_db()
         return flight
 
     return make
@@ -71,7 +74,7 @@ def arrived_case(make_ready_case: Callable[..., Case], fly: Callable[..., Flight
     def make(*members: PersonData, name: str = "Ahmadzai", size: int = 3) -> Case:
         case = make_ready_case(*(members or airlift_fixtures.family(name, size)))
         flight = fly(case)
-        services.record_landing(actor=resettler, flight=flight, landed_at=LANDED)
+        services.open_reconciliation(actor=resettler, flight=flight)
         for record in flight.arrival_records.all():
             services.record_arrival(actor=resettler, record=record, outcome="arrived")
         case.refresh_from_db()

@@ -13,7 +13,7 @@ from safepassage.resettlement import selectors, services
 from safepassage.resettlement.models import ArrivalRecord, CaseFile
 from tests.airlift.conftest import family
 from tests.conftest import person
-from tests.resettlement.conftest import ARRIVAL_DAY, LANDED
+from tests.resettlement.conftest import ARRIVAL_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -22,31 +22,29 @@ def test_the_landing_lists_every_manifested_person_with_what_the_gate_recorded(
         make_ready_case, fly, resettler, programme) -> None:
     boarded, stayed = make_ready_case(*family("Ahmadzai", 3)), make_ready_case(*family("Safi", 2))
     flight = fly(boarded, stayed, board=(boarded,))
-    services.record_landing(actor=resettler, flight=flight, landed_at=LANDED)
+    services.open_reconciliation(actor=resettler, flight=flight)
 
     picture = selectors.reconciliation(actor=resettler, flight=flight)
     assert (picture.manifested, picture.boarded, picture.arrived) == (5, 3, 0)
     assert {r.discrepancy for r in picture.rows if r.record.case == stayed} == {"not_boarded"}
 
 
-def test_a_flight_that_has_not_departed_cannot_land(make_flight, resettler, programme) -> None:
-    with pytest.raises(ValidationError, match="only a departed flight can land"):
-        services.record_landing(actor=resettler, flight=make_flight(10))
+def test_a_flight_not_yet_landed_is_not_reconciled(make_flight, resettler, programme) -> None:
+    with pytest.raises(ValidationError, match="has not landed; airlift records the landing"):
+        services.open_reconciliation(actor=resettler, flight=make_flight(10))
 
 
-def test_the_first_member_recorded_at_arrival_moves_the_case_to_arrived(
+def test_the_landing_makes_the_household_arrive_and_the_first_member_recorded_opens_its_file(
         make_ready_case, fly, resettler, programme) -> None:
     case = make_ready_case(*family("Ahmadzai", 2))
     flight = fly(case)
-    services.record_landing(actor=resettler, flight=flight, landed_at=LANDED)
-    first, _second = flight.arrival_records.all()
     case.refresh_from_db()
-    assert case.status == Status.BOARDED
+    assert case.status == Status.ARRIVED  # airlift's landing (registry.facts)
+    services.open_reconciliation(actor=resettler, flight=flight)
+    first, _second = flight.arrival_records.all()
+    assert not CaseFile.objects.filter(case=case).exists()
 
     services.record_arrival(actor=resettler, record=first, outcome="arrived")
-    case.refresh_from_db()
-    assert case.status == Status.ARRIVED
-    assert case.history.last().reason == f"Recorded at arrival of flight {flight.code}."
     assert CaseFile.objects.get(case=case).arrived_on == ARRIVAL_DAY
 
 
@@ -55,7 +53,7 @@ def test_missing_extra_and_different_people_are_listed_for_a_decision(
     case = make_ready_case(*family("Ahmadzai", 3))
     stowaway = make_ready_case(*family("Safi", 1), ready_at=None)
     flight = fly(case)
-    services.record_landing(actor=resettler, flight=flight, landed_at=LANDED)
+    services.open_reconciliation(actor=resettler, flight=flight)
     services.add_unexpected_household(actor=resettler, flight=flight, case=stowaway)
     a, b, c = ArrivalRecord.objects.filter(flight=flight, case=case)
     services.record_arrival(actor=resettler, record=a, outcome="arrived")
@@ -74,6 +72,7 @@ def test_missing_extra_and_different_people_are_listed_for_a_decision(
     assert sorted(r.discrepancy for r in picture.to_decide) == ["different", "extra"]
     stowaway.refresh_from_db()
     assert stowaway.status == Status.APPROVED  # not moved: it never boarded
+    assert not CaseFile.objects.filter(case=stowaway).exists()
 
 
 def test_placeholder_data_is_flagged_for_correction(make_ready_case, fly, resettler,
@@ -87,7 +86,7 @@ def test_placeholder_data_is_flagged_for_correction(make_ready_case, fly, resett
                birth_date=dt.date(2010, 1, 1), birth_date_precision="year"),
     )
     flight = fly(case)
-    services.record_landing(actor=resettler, flight=flight, landed_at=LANDED)
+    services.open_reconciliation(actor=resettler, flight=flight)
 
     flags = {r.name: r.flags for r in selectors.reconciliation(actor=resettler,
                                                                flight=flight).rows}

@@ -109,3 +109,18 @@ def test_due_and_overdue_lists_per_caseworker_and_per_host(arrived_case, resettl
     assert [m.step.name for m in theirs.overdue] == ["First home visit"]
     assert theirs.due == []
     assert Offer.objects.get(case=case).state == Offer.State.ACCEPTED
+
+
+def test_resettled_is_refused_by_a_click_and_by_evidence_while_a_milestone_is_open(
+        arrived_case, make_user) -> None:
+    from safepassage.registry.services import InvalidTransition, change_case_status
+
+    case = arrived_case()
+    with pytest.raises(InvalidTransition):
+        change_case_status(actor=make_user(Role.ADMINISTRATOR), case=case,
+                           to_status=Status.RESETTLED)
+    file = CaseFile.objects.get(case=case)
+    with pytest.raises(InvalidTransition, match="required milestones are still open"):
+        services.resettle_with_milestones(case=case, programme=file.programme)
+    case.refresh_from_db()
+    assert case.status == Status.ARRIVED

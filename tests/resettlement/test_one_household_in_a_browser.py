@@ -27,12 +27,12 @@ def test_a_household_walks_from_the_landed_flight_to_resettled(
     place = make_place(name="Villeurbanne", languages=["prs"])
     host = make_host(place)
 
-    # Reconciliation: the flight lands, each person is recorded as arrived.
+    # Reconciliation: airlift recorded the landing; each person is recorded as arrived.
     sign_in_with_browser(page, live_server, resettler)
     page.goto(f"{live_server.url}/resettlement/")
     page.get_by_role("link", name=flight.code).click()
-    page.get_by_role("button", name="Record the landing").click()
-    page.get_by_text(f"Flight {flight.code} landed.").wait_for()
+    page.get_by_role("button", name="Reconcile the arrivals").click()
+    page.locator("#manifested").wait_for()
     assert page.locator("#manifested").inner_text() == "2"
     for _person in range(2):
         page.locator("#people").get_by_role("button", name="Arrived", exact=True).first.click()

@@ -7,7 +7,7 @@ import pytest
 from safepassage.accounts.models import Role
 from safepassage.registry.models import Status
 from safepassage.resettlement import services
-from safepassage.resettlement.models import ArrivalRecord, Offer, Site
+from safepassage.resettlement.models import ArrivalRecord, CaseFile, Offer, Site
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +19,14 @@ def test_staff_reconcile_a_flight_from_its_page(client, make_ready_case, fly, re
     flight = fly(case)
     sign_in(client, resettler)
     assert client.post(f"/resettlement/flights/{flight.pk}/land/").status_code == 302
+    assert CaseFile.objects.filter(case=case).count() == 0
     record = ArrivalRecord.objects.get(flight=flight)
     page = client.get(f"/resettlement/flights/{flight.pk}/").content.decode()
     assert "Zabihullah Stanikzai" in page and 'id="manifested">1<' in page
     client.post(f"/resettlement/arrivals/{record.pk}/", {"outcome": "arrived"})
     case.refresh_from_db()
     assert case.status == Status.ARRIVED
+    assert CaseFile.objects.get(case=case).arrived_on is not None
     overview = client.get("/resettlement/").content.decode()
     assert 'id="arrived">1<' in overview and flight.code in overview
     page = client.get(f"/resettlement/cases/{case.reference}/").content.decode()

@@ -142,9 +142,9 @@ DEMO_AIRLIFT = _declare("demo-airlift", MANAGE_FLIGHTS, BOARD_PASSENGERS)
 # from the provider's claims (accounts.oidc).
 SINGLE_SIGN_ON = _declare("single-sign-on", MANAGE_STAFF)
 
-# Moves a case to "arrived" and "resettled" from the facts resettlement records (a person
-# recorded at arrival, the required milestones done); used by resettlement.services only.
-RESETTLEMENT = _declare("resettlement", MANAGE_FLIGHTS, REVIEW_CASES)
+# Moves a case to "resettled" with resettlement's evidence that its required milestones are
+# done (registry.facts); used by resettlement.services only.
+RESETTLEMENT = _declare("resettlement", REVIEW_CASES)
 
 Actor: TypeAlias = User | SystemActor
 

@@ -237,7 +237,8 @@ def plan_manifests(
         ]
         run.unplaced = _not_ready(settled) + [
             {"case": cases_by_id[cid].reference, "reason": reason, "missing": []}
-            for cid, reason in why_not_placed(demands, [_offer(f) for f in flights],
+            for cid, reason in why_not_placed(demands,
+                                              [_offer(f, needing_placement) for f in flights],
                                               plan.assignments).items()
         ]
         run.save(update_fields=["moves", "unplaced"])

@@ -8,7 +8,13 @@ class ResettlementConfig(AppConfig):
 
     def ready(self) -> None:
         from safepassage.airlift import admission
-        from safepassage.resettlement import selectors
+        from safepassage.registry import facts
+        from safepassage.registry.models import Fact
+        from safepassage.resettlement import evidence, selectors
+
+        # Resettlement alone vouches that a case's required milestones are done (decision 0111).
+        evidence.hold(facts.claim(Fact.MILESTONES, app="resettlement",
+                                  check=selectors.why_milestones_not_done))
 
         # Flights set to "capacity before travel" seat only households a place has accepted.
         admission.provide(admission.Rule(

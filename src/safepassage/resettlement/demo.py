@@ -2,8 +2,9 @@
 arrival, in hotels and bases, offered to communities, agency offices and sponsors, and their
 milestones, so that every case the demo shows as resettled has its required milestones done.
 
-Written in bulk from the registry's history (the arrival and resettlement dates the dashboard's
-demo gave each case), as the other demos do; one audit entry for the load.
+Written in bulk from the registry's history (the arrival dates the airlift demo gave each
+case), as the other demos do; seven in ten households are then resettled through their
+milestones' evidence (registry.facts), like any case; one audit entry for the load.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from safepassage.accounts.models import Role, User
 from safepassage.airlift.models import Seat
 from safepassage.audit import services as audit
 from safepassage.registry.models import Case, Category, Person, Status, StatusChange
+from safepassage.resettlement import services
 from safepassage.resettlement.models import (
     ArrivalRecord,
     CaseFile,
@@ -101,7 +103,7 @@ def load_demo_resettlement(*, seed: int = 2021) -> Loaded:
         for place in places:
             place.hosts.add(host)
 
-    cases = list(Case.objects.filter(status__in=[Status.ARRIVED, Status.RESETTLED])
+    cases = list(Case.objects.filter(status=Status.ARRIVED)
                  .exclude(category=Category.CITIZEN).order_by("pk"))
     moments = _moments([c.pk for c in cases])
     members: dict[int, list[tuple[int, dt.date | None]]] = defaultdict(list)
@@ -122,7 +124,11 @@ def load_demo_resettlement(*, seed: int = 2021) -> Loaded:
         if arrived_at is None:
             continue
         arrived = timezone.localdate(arrived_at)
-        resettled_at = moments[case.pk].get(Status.RESETTLED)
+        # Seven in ten households not on the waiting list are resettled after 20 to 300 days.
+        resettled_at = (arrived_at + dt.timedelta(days=rng.uniform(20, 300))
+                        if rng.random() < 0.7 else None)
+        if resettled_at is not None and resettled_at.date() > today:
+            resettled_at = None
         seat = seats.get(case.pk)
         if seat is not None:
             records += [ArrivalRecord(flight_id=seat.flight_id, case=case, person_id=pid,
@@ -175,6 +181,16 @@ def load_demo_resettlement(*, seed: int = 2021) -> Loaded:
     Stay.objects.bulk_create(stays)
     Offer.objects.bulk_create(offers)
     Milestone.objects.bulk_create(milestones)
+    # Resettled through the milestones' evidence, as in the operation; then dated on the day
+    # the last required milestone was done, as the other demos date their moves.
+    for case_file in files:
+        if case_file.resettled_on is None:
+            continue
+        case = case_file.case
+        services.resettle_with_milestones(case=case, programme=programme)
+        at = dt.datetime.combine(case_file.resettled_on, dt.time(12), tzinfo=dt.UTC)
+        StatusChange.objects.filter(case=case, to_status=Status.RESETTLED).update(at=at)
+        Case.objects.filter(pk=case.pk).update(status_changed_at=at)
     loaded = Loaded(households=len(files),
                     in_accommodation=sum(1 for s in stays if s.checked_out_on is None),
                     placed=len(offers),

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.models import User
@@ -86,6 +87,17 @@ def cases_with_placement(case_ids: Iterable[int]) -> set[int]:
 
 def capacity_before_travel(flight: Flight) -> bool:
     return FlightArrival.objects.filter(flight=flight, capacity_before_travel=True).exists()
+
+
+def why_milestones_not_done(case: Case, to_status: str) -> str:
+    """'' when every required milestone of the case's programme is done, else why not."""
+    case_file = CaseFile.objects.filter(case=case).first()
+    if case_file is None or not case_file.milestones.exists():
+        return _("This household has no resettlement milestones yet.")
+    left = case_file.milestones.filter(step__required=True, done_at__isnull=True).count()
+    if left:
+        return _("%(n)s required milestones are still open.") % {"n": left}
+    return ""
 
 
 # --- Arrival reconciliation ------------------------------------------------------------------
@@ -165,7 +177,7 @@ def reconciliation(*, actor: Actor, flight: Flight) -> Reconciliation:
 
 
 def landed_or_departed_flights() -> QuerySet[Flight]:
-    return Flight.objects.filter(Q(status="departed") | Q(arrival__landed_at__isnull=False)) \
+    return Flight.objects.filter(Q(status="landed") | Q(arrival__landed_at__isnull=False)) \
         .select_related("arrival").order_by("-departs_at")
 
 

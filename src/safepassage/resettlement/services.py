@@ -2,8 +2,8 @@
 offers and their answers, milestones.
 
 Every function checks its actor first and writes its audit entry in the same transaction. A
-case moves to "arrived" and "resettled" only from the facts recorded here, through one function
-(`_earn_status`), never by a click.
+case becomes "resettled" only with this app's evidence that its required milestones are done
+(`_resettle`, registry.facts), never by a click; "arrived" is airlift's landing.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from safepassage.audit import services as audit
 from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
 from safepassage.registry.models import Case, Person, Status
-from safepassage.registry.services import change_case_status
-from safepassage.resettlement import placing
+from safepassage.registry.services import earn_case_status
+from safepassage.resettlement import evidence, placing
 from safepassage.resettlement.models import (
     LIVE_OFFER_STATES,
     ArrivalRecord,
@@ -58,13 +58,14 @@ REGISTRY_LANGUAGE = {"fa-af": "prs", "ps": "pus", "en": "eng", "fr": "fra"}
 DEFAULT_SCORE = 1.0
 
 
-def _earn_status(*, case: Case, to_status: str, reason: str) -> None:
-    """The one place where resettlement moves a case: "arrived" when a person is recorded at
-    arrival, "resettled" when the programme's required milestones are done. The caller has
-    checked its actor and audits the fact; the registry records the move under the
-    `resettlement` system actor."""
-    change_case_status(actor=permissions.RESETTLEMENT, case=case, to_status=to_status,
-                       reason=reason)
+def resettle_with_milestones(*, case: Case, programme: Programme) -> None:
+    """The case becomes "resettled" with resettlement's evidence that its required milestones
+    are done (registry.facts; decision 0111); the registry checks it again in the move's
+    transaction. The caller has checked its actor and audits the milestone itself."""
+    earn_case_status(actor=permissions.RESETTLEMENT, case=case, to_status=Status.RESETTLED,
+                     evidence=evidence.milestones_done(case, programme.name),
+                     reason=_("Every required milestone of %(p)s is done.")
+                     % {"p": programme.name})
 
 
 def _bad(field: str, message: str) -> ValidationError:
@@ -95,20 +96,20 @@ def set_capacity_before_travel(*, actor: Actor, flight: Flight, required: bool) 
 # --- Arrival reconciliation ------------------------------------------------------------------
 
 
-def record_landing(*, actor: Actor, flight: Flight, landed_at: dt.datetime | None = None
-                   ) -> FlightArrival:
-    """The flight has landed: every member of every household on its manifest is expected,
-    with what the gate recorded for its household (boarded or not)."""
+def open_reconciliation(*, actor: Actor, flight: Flight) -> FlightArrival:
+    """A flight airlift recorded as landed: every member of every household on its manifest is
+    expected, with what the gate recorded for its household (boarded or not)."""
     permissions.require(actor, permissions.RESETTLE_CASES)
-    if flight.status != FlightStatus.DEPARTED:
-        raise _bad("flight", _("Flight %(f)s is %(s)s; only a departed flight can land.")
-                   % {"f": flight.code, "s": flight.get_status_display()})
+    if flight.status != FlightStatus.LANDED or flight.landed_at is None:
+        raise _bad("flight", _("Flight %(f)s has not landed; airlift records the landing.")
+                   % {"f": flight.code})
     with transaction.atomic():
         arrival, _created = FlightArrival.objects.select_for_update().get_or_create(
             flight=flight)
         if arrival.landed_at is not None:
-            raise _bad("flight", _("Flight %(f)s has already landed.") % {"f": flight.code})
-        arrival.landed_at = landed_at or timezone.now()
+            raise _bad("flight", _("The arrivals of flight %(f)s are already being "
+                                   "reconciled.") % {"f": flight.code})
+        arrival.landed_at = flight.landed_at
         arrival.landed_by = permissions.user_of(actor)
         arrival.save(update_fields=["landed_at", "landed_by"])
         seats = list(Seat.objects.filter(flight=flight).select_related("case"))
@@ -119,8 +120,9 @@ def record_landing(*, actor: Actor, flight: Flight, landed_at: dt.datetime | Non
             for household_case, person_id in Person.objects.filter(
                 household__case__in=boarded).values_list("household__case", "id")
         ])
-        audit.record(actor=actor, action="resettlement.flight_landed", object_type="flight",
-                     object_id=flight.code, details={"households": len(seats)})
+        audit.record(actor=actor, action="resettlement.reconciliation_opened",
+                     object_type="flight", object_id=flight.code,
+                     details={"households": len(seats)})
     return arrival
 
 
@@ -151,8 +153,8 @@ def _landed(flight: Flight) -> FlightArrival:
 def record_arrival(*, actor: Actor, record: ArrivalRecord, outcome: str,
                    on: dt.date | None = None) -> ArrivalRecord:
     """One person at the destination: arrived, did not arrive, or someone else came in their
-    place. The first member recorded as arrived moves a boarded household's case to
-    "arrived" and opens its resettlement file, milestones due from that day."""
+    place. The first member recorded as arrived of a household the landing made "arrived"
+    opens its resettlement file, milestones due from the landing day."""
     permissions.require(actor, permissions.RESETTLE_CASES)
     if outcome not in ArrivalRecord.Outcome.values or outcome == ArrivalRecord.Outcome.EXPECTED:
         raise _bad("outcome", _("Choose arrived, did not arrive or a different person."))
@@ -168,10 +170,8 @@ def record_arrival(*, actor: Actor, record: ArrivalRecord, outcome: str,
                      details={"flight": record.flight.code, "case": record.case.reference,
                               "outcome": outcome})
         case = Case.objects.get(pk=record.case_id)
-        if outcome == ArrivalRecord.Outcome.ARRIVED and case.status == Status.BOARDED:
-            _earn_status(case=case, to_status=Status.ARRIVED,
-                         reason=_("Recorded at arrival of flight %(f)s.")
-                         % {"f": record.flight.code})
+        if outcome == ArrivalRecord.Outcome.ARRIVED and case.status == Status.ARRIVED and \
+                not CaseFile.objects.filter(case=case, arrived_on__isnull=False).exists():
             _open_case_file(case=case, arrived_on=day)
     return record
 
@@ -317,9 +317,7 @@ def complete_milestone(*, actor: Actor, milestone: Milestone, note: str = "",
         if not open_required.exists() and case.status == Status.ARRIVED:
             case_file.resettled_on = timezone.localdate(milestone.done_at)
             case_file.save(update_fields=["resettled_on"])
-            _earn_status(case=case, to_status=Status.RESETTLED,
-                         reason=_("Every required milestone of %(p)s is done.")
-                         % {"p": case_file.programme.name})
+            resettle_with_milestones(case=case, programme=case_file.programme)
     return milestone
 
 

@@ -90,11 +90,9 @@ def reconciliation(request: StaffRequest, flight_id: int) -> HttpResponse:
 def land(request: StaffRequest, flight_id: int) -> HttpResponse:
     flight = _flight(request, flight_id)
     try:
-        services.record_landing(actor=request.user, flight=flight)
+        services.open_reconciliation(actor=request.user, flight=flight)
     except SERVICE_ERRORS as error:
         tell(request, error)
-    else:
-        messages.success(request, _("Flight %(f)s landed.") % {"f": flight.code})
     return redirect("resettlement:flight", flight_id=flight.pk)
 
 
