@@ -19,12 +19,10 @@ from safepassage.accounts.models import Organisation, Role, User
 from safepassage.accounts.services import create_staff_user
 from safepassage.airlift import services as airlift
 from safepassage.airlift.models import FlightStatus
-from safepassage.registry import facts
-from safepassage.registry.models import Case, Channel, Fact, Relationship, Sex, Status
+from safepassage.registry.models import Case, Channel, Relationship, Sex, Status
 from safepassage.registry.services import (
     PersonData,
     change_case_status,
-    earn_case_status,
     register_household,
 )
 
@@ -231,6 +229,7 @@ class Journey:
         self.supervisor = make_user(Role.SUPERVISOR)
         self.officer = make_user(Role.AIRLIFT_OFFICER)
         self.gate_agent = make_user(Role.GATE_AGENT)
+        self.resettler = make_user(Role.CASEWORKER)
         self._codes = itertools.count(1)
 
     def approve(self, case: Case) -> Case:
@@ -268,19 +267,25 @@ class Journey:
         return airlift.record_landing(actor=self.officer, flight=flight, landed_at=at)
 
     def resettle(self, case: Case) -> Case:
-        """Arrived, then resettled with its milestones done. Until an app records resettlement
-        milestones, a stand-in holds that fact for the moment of the move."""
+        """Arrived, reconciled at arrival, then resettled by its milestones, each done through
+        the resettlement app's services (a one-step programme if none is the default)."""
+        from safepassage.resettlement import services as resettlement
+        from safepassage.resettlement.models import ArrivalRecord, FlightArrival, Milestone
+
         if case.status != Status.ARRIVED:
             self.arrive(case)
-        owner = facts.owner_of(Fact.MILESTONES)
-        if owner is not None:
-            raise NotImplementedError("resettle through the resettlement app's services")
-        stand_in = facts.claim(Fact.MILESTONES, app="tests", check=lambda _case, _to: "")
-        try:
-            earn_case_status(actor=self.supervisor, case=case, to_status=Status.RESETTLED,
-                             evidence=stand_in.evidence(case=case, detail="milestones done"))
-        finally:
-            facts.release(stand_in)
+        if resettlement.Programme.objects.filter(is_default=True).first() is None:
+            resettlement.create_programme(actor=self.resettler, name="Resettlement",
+                                          is_default=True,
+                                          steps=[resettlement.StepSpec("Met at arrival", 0)])
+        flight = case.seats.exclude(gate="no_show").get().flight
+        if not FlightArrival.objects.filter(flight=flight, landed_at__isnull=False).exists():
+            resettlement.open_reconciliation(actor=self.resettler, flight=flight)
+        for record in ArrivalRecord.objects.filter(flight=flight, case=case):
+            resettlement.record_arrival(actor=self.resettler, record=record, outcome="arrived")
+        for milestone in Milestone.objects.filter(case_file__case=case, done_at__isnull=True):
+            resettlement.complete_milestone(actor=self.resettler, milestone=milestone)
+        case.refresh_from_db()
         return case
 
     def decide(self, case: Case, *statuses: str) -> Case:

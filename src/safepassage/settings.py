@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "safepassage.credentials",
     "safepassage.messaging",
     "safepassage.engagements",
+    "safepassage.resettlement",
     "safepassage.dashboard",
     "safepassage.operations",
 ]

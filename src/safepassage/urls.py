@@ -27,6 +27,7 @@ urlpatterns = [
 
     path("airlift/", include("safepassage.airlift.urls")),
     path("audit/", include("safepassage.audit.urls")),
+    path("resettlement/", include("safepassage.resettlement.urls")),
     path("admin/", admin.site.urls),
     path("", include("safepassage.operations.urls")),
     path("", include("safepassage.intake.urls")),

@@ -51,6 +51,9 @@ WITHOUT_ACTOR = {
     "safepassage.airlift.services.household_demands":
         "what the planner needs of cases, inside plan_manifests and fill_from_standby",
     "safepassage.airlift.services.departure_text": "a pure function",
+    "safepassage.resettlement.services.resettle_with_milestones":
+        "inside complete_milestone (and the demo), whose actor was checked; the move is made "
+        "as the resettlement system actor with the milestones' evidence",
     "safepassage.airlift.services.free_seats": "a count, inside fill_from_standby",
     "safepassage.airlift.services.standby_cases": "a read, inside fill_from_standby",
     "safepassage.engagements.services.subject_for":

@@ -67,6 +67,11 @@ def test_every_sms_we_send_fits_in_two_segments(language):
         (Kind.FLIGHT_ASSIGNED, FLIGHT),
         (Kind.FLIGHT_CHANGED, FLIGHT),
         (Kind.BOARDING_PASS_ISSUED, {"reference": REFERENCE}),
+        (Kind.ACCOMMODATION, {"reference": REFERENCE, "site": "Reception centre Lyon-Nord",
+                              "day": "24/08/2021"}),
+        (Kind.PLACEMENT, {"reference": REFERENCE, "place": "Villeurbanne community"}),
+        (Kind.MILESTONE, {"reference": REFERENCE, "milestone": "Health screening",
+                          "next": "School enrolment"}),
     ] + [(Kind.STATUS_CHANGED, {"reference": REFERENCE, "status": s}) for s in Status.values]
 
     too_long = [
@@ -90,6 +95,11 @@ def test_english_and_french_sms_stay_in_the_cheaper_gsm_alphabet(language):
         (Kind.REGISTRATION_RECEIVED, {"reference": REFERENCE}),
         (Kind.FLIGHT_ASSIGNED, FLIGHT), (Kind.FLIGHT_CHANGED, FLIGHT),
         (Kind.BOARDING_PASS_ISSUED, {"reference": REFERENCE}),
+        (Kind.ACCOMMODATION, {"reference": REFERENCE, "site": "Reception centre Lyon-Nord",
+                              "day": "24/08/2021"}),
+        (Kind.PLACEMENT, {"reference": REFERENCE, "place": "Villeurbanne community"}),
+        (Kind.MILESTONE, {"reference": REFERENCE, "milestone": "Health screening",
+                          "next": "School enrolment"}),
     ] + [(Kind.STATUS_CHANGED, {"reference": REFERENCE, "status": s}) for s in Status.values]]
 
     assert [s for s in sms if measure(s).encoding != "GSM-7"] == []

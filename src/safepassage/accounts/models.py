@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     DIPLOMATIC_OFFICER = "diplomatic_officer", _("Diplomatic officer")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    HOST = "host", _("Host (community, agency office or sponsor)")
 
 
 class Organisation(models.Model):

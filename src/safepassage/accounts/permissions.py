@@ -45,6 +45,10 @@ MANAGE_COMMITMENTS = "manage_commitments"
 MANAGE_STAFF = "manage_staff"  # create accounts, reset a second factor, deactivate
 # Force a move that a fact earns (a seat, the gate, a landing) without it, with a reason.
 OVERRIDE_STATUS = "override_status"
+# Resettlement: arrivals, temporary stays, places, placement batches and caseworkers' milestones.
+RESETTLE_CASES = "resettle_cases"
+ANSWER_OFFERS = "answer_offers"  # a host: accept or decline the families offered to its place
+RECORD_MILESTONES = "record_milestones"  # each milestone still only by the role that does it
 # Held by system actors only: no staff role registers through the public form, loads the
 # demo or speaks for the SMS gateway.
 REGISTER_FROM_PUBLIC_FORM = "register_from_public_form"
@@ -60,12 +64,14 @@ _STAFF_CASEWORK = {VIEW_CASES, READ_PERSON_FILE, REVIEW_CASES, RESOLVE_DUPLICATE
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PARTNER: frozenset({VIEW_CASES, READ_PERSON_FILE, REFER_CASES, IMPORT_FILES}),
-    Role.CASEWORKER: frozenset(_STAFF_CASEWORK | {ISSUE_CREDENTIALS}),
+    Role.CASEWORKER: frozenset(_STAFF_CASEWORK | {ISSUE_CREDENTIALS}
+                               | {RESETTLE_CASES, RECORD_MILESTONES}),
     Role.SUPERVISOR: frozenset(
         _STAFF_CASEWORK
         | {DECIDE_ELIGIBILITY, APPROVE_MERGES, ISSUE_CREDENTIALS, EDIT_RULES, SCORE_CASES}
         | {VIEW_DASHBOARD, READ_ENGAGEMENTS, SEND_BROADCASTS, MANAGE_COMMITMENTS}
         | {OVERRIDE_STATUS}
+        | {RESETTLE_CASES, RECORD_MILESTONES}
     ),
     Role.AIRLIFT_OFFICER: frozenset(
         {VIEW_CASES, READ_PERSON_FILE, MANAGE_FLIGHTS, BOARD_PASSENGERS, ISSUE_CREDENTIALS}
@@ -75,11 +81,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GATE_AGENT: frozenset({VERIFY_CREDENTIALS, BOARD_PASSENGERS}),
     Role.DIPLOMATIC_OFFICER: frozenset({LOG_ENGAGEMENTS, READ_ENGAGEMENTS}),
     Role.AUDITOR: frozenset({READ_AUDIT, VIEW_DASHBOARD}),
+    # A community, agency office or sponsor: only the families offered to its own places.
+    Role.HOST: frozenset({ANSWER_OFFERS, RECORD_MILESTONES}),
     Role.ADMINISTRATOR: frozenset(
         _STAFF_CASEWORK
         | {DECIDE_ELIGIBILITY, APPROVE_MERGES, READ_AUDIT, VIEW_DASHBOARD, ADMINISTER}
         | {MANAGE_FLIGHTS, ISSUE_CREDENTIALS, EDIT_RULES, SCORE_CASES, READ_ENGAGEMENTS}
         | {SEND_BROADCASTS, MANAGE_COMMITMENTS, MANAGE_API_TOKENS, MANAGE_STAFF}
+        | {RESETTLE_CASES, RECORD_MILESTONES}
     ),
 }
 
@@ -136,6 +145,10 @@ DEMO_AIRLIFT = _declare("demo-airlift", MANAGE_FLIGHTS, BOARD_PASSENGERS)
 # Sign-ins through the organisation's identity provider: it creates accounts and sets their role
 # from the provider's claims (accounts.oidc).
 SINGLE_SIGN_ON = _declare("single-sign-on", MANAGE_STAFF)
+
+# Moves a case to "resettled" with resettlement's evidence that its required milestones are
+# done (registry.facts); used by resettlement.services only.
+RESETTLEMENT = _declare("resettlement", REVIEW_CASES)
 
 Actor: TypeAlias = User | SystemActor
 

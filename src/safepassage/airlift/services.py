@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
-from safepassage.airlift import evidence
+from safepassage.airlift import admission, evidence
 from safepassage.airlift.models import (
     OPEN_STATUSES,
     READINESS_FACTS,
@@ -156,6 +156,7 @@ def household_demands(cases: Sequence[Case], *, on: dt.date) -> list[HouseholdDe
             household_id__in=household_ids[start : start + 2000]
         ).values_list("household_id", "birth_date"):
             members[household_id].append(cast("dt.date | None", birth))
+    placed = admission.cases_with_placement([c.pk for c in cases])
     demands = []
     for case in cases:
         births = members[case.household_id]
@@ -168,15 +169,18 @@ def household_demands(cases: Sequence[Case], *, on: dt.date) -> list[HouseholdDe
                 seats=max(1, people - infants) + case.readiness.extra_seats,
                 priority=LOWEST_PRIORITY if case.priority is None else case.priority,
                 ready_at=case.readiness.ready_at,
-                category=case.category,
+                category=admission.planning_category(case.category,
+                                                     placed=case.pk in placed),
             )
         )
     return demands
 
 
-def _offer(flight: Flight) -> FlightOffer:
+def _offer(flight: Flight, needing_placement: set[int]) -> FlightOffer:
     return FlightOffer(id=flight.pk, seats=flight.seats, departs_at=flight.departs_at,
-                       allowed_categories=frozenset(flight.allowed_categories))
+                       allowed_categories=admission.planning_categories(
+                           flight.allowed_categories,
+                           needs_placement=flight.pk in needing_placement))
 
 
 def plan_manifests(
@@ -210,7 +214,9 @@ def plan_manifests(
         on = min((f.departs_at for f in flights), default=timezone.now()).date()
         demands = household_demands(cases, on=on)
         previous = {cid: s.flight_id for cid, s in current.items() if cid in cases_by_id}
-        plan = plan_flights(demands, [_offer(f) for f in flights], previous=previous,
+        needing_placement = admission.flights_needing_placement(f.pk for f in flights)
+        plan = plan_flights(demands, [_offer(f, needing_placement) for f in flights],
+                            previous=previous,
                             time_limit=time_limit)
         run = PlanRun.objects.create(
             reason=reason, flight=flight, actor=permissions.user_of(actor),
@@ -231,7 +237,8 @@ def plan_manifests(
         ]
         run.unplaced = _not_ready(settled) + [
             {"case": cases_by_id[cid].reference, "reason": reason, "missing": []}
-            for cid, reason in why_not_placed(demands, [_offer(f) for f in flights],
+            for cid, reason in why_not_placed(demands,
+                                              [_offer(f, needing_placement) for f in flights],
                                               plan.assignments).items()
         ]
         run.save(update_fields=["moves", "unplaced"])
@@ -497,6 +504,9 @@ def fill_from_standby(*, actor: Actor, flight: Flight) -> list[Seat]:
         Flight.objects.select_for_update().get(pk=flight.pk)
         free = free_seats(flight)
         candidates = standby_cases(flight)
+        if admission.flights_needing_placement([flight.pk]):
+            placed = admission.cases_with_placement([c.pk for c in candidates])
+            candidates = [c for c in candidates if c.pk in placed]
         demands = household_demands(candidates, on=flight.departs_at.date())
         for case, demand in zip(candidates, demands, strict=True):
             if free <= 0:

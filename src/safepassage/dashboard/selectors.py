@@ -29,6 +29,7 @@ from safepassage.airlift.models import Flight, FlightStatus, Seat
 from safepassage.dashboard.models import Commitment, Counts, Snapshot
 from safepassage.linkage.models import PersonCluster
 from safepassage.registry.models import Case, Category, Person, Status, StatusChange
+from safepassage.resettlement import selectors as resettlement_selectors
 
 S = Status
 # A case counts at a stage if its current status is at or past it. No-shows were manifested;
@@ -350,12 +351,22 @@ class Picture:
     commitments: list[Progress]
     computed_at: dt.datetime
     compute_seconds: float
+    # After the flight: stays, nights, placed, resettled and the time it took; read live,
+    # beside the snapshot, by after_the_flight.
+    resettlement: resettlement_selectors.Figures | None = None
 
 
 def operations_picture(*, actor: Actor, as_of: dt.date | None = None) -> Picture:
     """Everything the dashboard shows, for leadership and auditors."""
     permissions.require(actor, permissions.VIEW_DASHBOARD)
     return picture(as_of=as_of)
+
+
+def after_the_flight(*, actor: Actor, as_of: dt.date | None = None
+                     ) -> resettlement_selectors.Figures:
+    """The phase after the flight in figures (resettlement's, read live: a few counts)."""
+    permissions.require(actor, permissions.VIEW_DASHBOARD)
+    return resettlement_selectors.figures(today=as_of)
 
 
 def compute_snapshot() -> Snapshot:

@@ -7,6 +7,7 @@ registrations, flights and follow-ups are as of the end of the chosen day, from 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from pathlib import Path
@@ -206,7 +207,8 @@ class Report(FPDF):
 def build_situation_report(*, actor: Actor, day: dt.date) -> bytes:
     """The PDF for `day`."""
     permissions.require(actor, permissions.VIEW_DASHBOARD)
-    picture = selectors.picture(as_of=day)
+    picture = dataclasses.replace(selectors.picture(as_of=day),
+                                  resettlement=selectors.after_the_flight(actor=actor, as_of=day))
     pdf = render(picture, day, follow_ups=list(
         open_follow_ups(actor=actor, on=day).order_by("due_on", "pk")[:30]))
     audit.record(actor=actor, action="dashboard.sitrep", object_type="report",
@@ -288,6 +290,22 @@ def render(picture: Picture, day: dt.date, *, follow_ups: list[FollowUp]) -> byt
                  [28, 22, 26, 26, 26, 26, 26])
     else:
         pdf.line_of_text("No flights that day.")
+
+    after = picture.resettlement
+    if after is not None:
+        pdf.heading("After the flight")
+        mean = ("-" if after.mean_days_to_resettled is None
+                else f"{after.mean_days_to_resettled:.1f} days")
+        pdf.line_of_text(
+            f"{_n(after.arrived)} households arrived; {_n(after.in_accommodation)} in temporary "
+            f"accommodation now, {_n(after.nights_total)} nights spent there in all; "
+            f"{_n(after.placed)} placed with a host, {_n(after.offered)} offered and awaiting "
+            f"an answer; {_n(after.resettled)} resettled (every required milestone done), in "
+            f"{mean} on average from arrival.")
+        if after.longest:
+            pdf.grid(["Case", "Site", "Since", "Nights"],
+                     [[w.case.reference, w.site.name, w.checked_in_on.isoformat(),
+                       _n(w.nights)] for w in after.longest], [45, 75, 30, 30])
 
     pdf.heading("Open follow-ups of the diplomatic log")
     if follow_ups:

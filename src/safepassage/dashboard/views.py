@@ -42,6 +42,7 @@ def overview(request: StaffRequest) -> HttpResponse:
 
     context = {
         "picture": picture,
+        "after_the_flight": selectors.after_the_flight(actor=request.user, as_of=as_of),
         "as_of_form": form,
         "funnel_chart": charts.horizontal_bars(
             [(r.label, r.people) for r in picture.funnel], title=_("Pipeline funnel (people)"),

@@ -27,6 +27,9 @@ class Kind(models.TextChoices):
     BROADCAST = "broadcast", _("Broadcast")
     # Digits only, to a number given through the public form and not yet confirmed.
     CONTACT_CODE = "contact_code", _("Confirmation code")
+    ACCOMMODATION = "accommodation", _("Temporary accommodation")
+    PLACEMENT = "placement", _("Place of resettlement")
+    MILESTONE = "milestone", _("Resettlement milestone")
 
 
 class Via(models.TextChoices):

@@ -108,6 +108,32 @@ def _render(kind: str, ctx: dict[str, Any]) -> Notice:
         subject = ""
         text = sms = _("Your code: %(code)s") % {"code": ctx.get("code", "")}
         return Notice(subject=subject, text=text, sms=sms)
+    elif kind == Kind.ACCOMMODATION:
+        values = {"reference": reference, "site": ctx.get("site", ""), "day": ctx.get("day", "")}
+        subject = _("Your accommodation: %(site)s") % values
+        text = _("Your household (case %(reference)s) stays at %(site)s from %(day)s until "
+                 "a home is found for you. We will tell you when it is.") % values
+        sms = _("SafePassage: case %(reference)s stays at %(site)s from %(day)s until a home "
+                "is found.") % values
+    elif kind == Kind.PLACEMENT:
+        values = {"reference": reference, "place": ctx.get("place", "")}
+        subject = _("Your new home will be in %(place)s") % values
+        text = _("%(place)s has accepted to welcome your household (case %(reference)s). "
+                 "Your caseworker will tell you when you move and what comes next.") % values
+        sms = _("SafePassage: %(place)s will welcome case %(reference)s. Your caseworker will "
+                "tell you when you move.") % values
+    elif kind == Kind.MILESTONE:
+        values = {"reference": reference, "milestone": ctx.get("milestone", ""),
+                  "next": ctx.get("next", "")}
+        subject = _("Done: %(milestone)s") % values
+        if values["next"]:
+            text = _("For case %(reference)s, this step is done: %(milestone)s. Next: "
+                     "%(next)s.") % values
+            sms = _("SafePassage: case %(reference)s: done: %(milestone)s. Next: "
+                    "%(next)s.") % values
+        else:
+            text = _("For case %(reference)s, this step is done: %(milestone)s.") % values
+            sms = _("SafePassage: case %(reference)s: done: %(milestone)s.") % values
     elif kind == Kind.BROADCAST:
         subject = _("A message from SafePassage")
         text = str(ctx.get("text", ""))

@@ -53,7 +53,7 @@ from safepassage.registry.normalise import NormalisationError, normalise_phone
 # Messages about a person's own case always go, even to someone who opted out of the others.
 ESSENTIAL_KINDS = frozenset(
     {Kind.REGISTRATION_RECEIVED, Kind.STATUS_CHANGED, Kind.FLIGHT_ASSIGNED, Kind.FLIGHT_CHANGED,
-     Kind.BOARDING_PASS_ISSUED}
+     Kind.BOARDING_PASS_ISSUED, Kind.ACCOMMODATION, Kind.PLACEMENT, Kind.MILESTONE}
 )
 MAX_SMS_SEGMENTS = 2
 
