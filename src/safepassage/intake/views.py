@@ -3,7 +3,6 @@ languages), and the staff page for spreadsheet imports with their quarantine rep
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from safepassage.accounts.models import Organisation, User
 from safepassage.intake import selectors, services, throttle
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
+from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 from safepassage.registry import services as registry
 from safepassage.registry import views as registry_views
 from safepassage.registry.models import Channel, Status
@@ -284,5 +284,5 @@ def import_report(request: StaffRequest, batch_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-quarantine.csv"'
     response.write("\ufeff")  # so that Excel reads the Dari and Pashto as UTF-8
-    csv.writer(response).writerows(rows)
+    SpreadsheetSafeWriter(response).writerows(rows)
     return response
