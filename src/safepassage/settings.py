@@ -439,6 +439,10 @@ INTAKE_IMPORT_ROWS_PER_TRANSACTION = int(
     os.environ.get("SAFEPASSAGE_IMPORT_ROWS_PER_TRANSACTION", "1000"))
 INTAKE_IMPORT_MAX_BYTES = 50_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000_000  # a batch of 1,000 registrations is about 1 MB
+# The partner API's JSON (docs/security.md, "Limits"): a larger body is refused unread, a deeper
+# one before it is parsed, each with a 400 problem document naming the limit.
+INTAKE_API_MAX_BODY_BYTES = int(os.environ.get("SAFEPASSAGE_API_MAX_BODY_BYTES", "10000000"))
+INTAKE_API_MAX_JSON_DEPTH = int(os.environ.get("SAFEPASSAGE_API_MAX_JSON_DEPTH", "20"))
 # The project-wide stylesheet lives in safepassage/static, which is not an app: without this line
 # no finder saw it and every page was served unstyled (found while weighing the public form).
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -304,12 +304,35 @@ def _remember_partner_ids(
 
 
 @dataclass(frozen=True)
+class ApiRefusal:
+    """A body the API could not read at all (over a limit, not JSON, a media type it does not
+    read): the status to answer, a code for the raw submission, what to do, and for a limit its
+    setting, value and the figure found."""
+
+    status: int
+    code: str
+    detail: str
+    limit: dict[str, Any] | None = None
+
+    def problem(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": "about:blank", "title": "The body cannot be read",
+                                "status": self.status, "detail": self.detail}
+        if self.limit:
+            body["limit"] = self.limit
+        return body
+
+    def outcome_detail(self) -> dict[str, Any]:
+        return {"error": self.code, **({"limit": self.limit} if self.limit else {})}
+
+
+@dataclass(frozen=True)
 class ApiRegistrations:
     """A request's households as the API read them (each with its "members" and "category"),
-    or the errors of its shape that kept it from reading them."""
+    or the errors of its shape that kept it from reading them, or why it could not be read."""
 
     households: Sequence[Mapping[str, Any]] = ()
     shape_errors: Any = None
+    refusal: ApiRefusal | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +343,7 @@ class ApiAnswer:
     status: int
     body: dict[str, Any]
     replayed: bool = False
+    problem: bool = False  # the body is a problem document (RFC 9457)
 
 
 def register_from_api(
@@ -352,10 +376,36 @@ def register_from_api(
         # A retry running beside the first request stored its answer first: give that back.
         replay = _replay(organisation, idempotency_key, digest) if idempotency_key else None
         if replay is None:
+            _close_on_error(submission)
             raise
         close_submission(submission, outcome=Outcome.REPLAYED, detail={})
         return replay
+    except BaseException:
+        _close_on_error(submission)
+        raise
     return answer
+
+
+def _close_on_error(submission: RawSubmission) -> None:
+    """Whatever went wrong, the submission is not left "received" for ever: it is rejected
+    with the reason (its body stays, to be sent again)."""
+    with transaction.atomic():
+        close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "server_error"})
+
+
+def refuse_api_body(
+    *, actor: Actor, organisation: Organisation, content_type: str, idempotency_key: str,
+    refusal: ApiRefusal,
+) -> ApiAnswer:
+    """A body refused unread (larger than the API reads): only a record of the refusal is
+    kept, closed with its reason."""
+    permissions.require(actor, permissions.REFER_CASES)
+    submission = receive_submission(
+        channel=Channel.PARTNER_API, body=b"", organisation=organisation,
+        content_type=content_type, idempotency_key=idempotency_key)
+    with transaction.atomic():
+        close_submission(submission, outcome=Outcome.REJECTED, detail=refusal.outcome_detail())
+    return ApiAnswer(refusal.status, refusal.problem(), problem=True)
 
 
 def _replay(organisation: Organisation, key: str, digest: str) -> ApiAnswer | None:
@@ -371,6 +421,10 @@ def _replay(organisation: Organisation, key: str, digest: str) -> ApiAnswer | No
 
 def _api_answer(actor: Actor, organisation: Organisation, submission: RawSubmission,
                 read: ApiRegistrations, *, batch: bool) -> ApiAnswer:
+    if read.refusal is not None:
+        close_submission(submission, outcome=Outcome.REJECTED,
+                         detail=read.refusal.outcome_detail())
+        return ApiAnswer(read.refusal.status, read.refusal.problem(), problem=True)
     if read.shape_errors is not None:
         close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "shape"})
         return ApiAnswer(HTTPStatus.BAD_REQUEST, {
