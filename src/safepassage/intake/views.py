@@ -246,8 +246,11 @@ def import_list(request: StaffRequest) -> HttpResponse:
         if upload is None or organisation is None:
             messages.error(request, _("Choose a file and the organisation that sent it."))
         elif upload.size and upload.size > settings.INTAKE_IMPORT_MAX_BYTES:
-            messages.error(request, _("This file is larger than %(mb)s MB; split it in two.") % {
-                "mb": settings.INTAKE_IMPORT_MAX_BYTES // 1_000_000})
+            # Refused unread: the same words as the service's refusal of a file too large.
+            messages.error(request, _(
+                "This file has %(figure)s bytes; the limit is %(limit)s bytes "
+                "(SAFEPASSAGE_IMPORT_MAX_BYTES). Split it into smaller files.") % {
+                "figure": f"{upload.size:,}", "limit": f"{settings.INTAKE_IMPORT_MAX_BYTES:,}"})
         else:
             batch = services.start_import(actor=user, organisation=organisation,
                                           data=upload.read(), filename=upload.name or "upload")
