@@ -144,6 +144,18 @@ def test_a_csv_or_workbook_over_a_limit_is_refused_with_the_limit_and_the_figure
     assert words in batch.error
 
 
+def test_a_sheet_that_declares_a_million_rows_and_columns_but_holds_few_is_imported(
+    import_csv: Callable[..., Any], settings: Any,
+) -> None:
+    settings.INTAKE_IMPORT_MAX_ROWS = 1000
+    data = attacks.declared_huge_xlsx([["given_name", "family_name"], ["Ali", "Karimi"],
+                                       ["Maryam", "Sadat"]])
+
+    batch = import_csv(data, filename="formatted.xlsx")
+
+    assert (batch.state, batch.imported, batch.error) == (ImportBatch.State.DONE, 2, "")
+
+
 def test_a_file_over_the_size_limit_is_refused_at_once(
     import_csv: Callable[..., Any], settings: Any,
 ) -> None:

@@ -60,6 +60,9 @@ class Limits:
 RATIO_FLOOR_BYTES = 1_000_000
 # The members of an XLSX workbook; a zip with many more is not a workbook.
 MAX_ZIP_MEMBERS = 1000
+# Excel's own last row: empty rows count to it (rows with something in them count to
+# SAFEPASSAGE_IMPORT_MAX_ROWS), so that rows formatted down the sheet do not refuse a file.
+MAX_SHEET_ROWS = 1_048_576
 
 
 def _n(number: int) -> str:
@@ -178,8 +181,16 @@ def read_sheet(data: bytes, *, filename: str, limits: Limits | None = None) -> S
 def _bounded(rows: Iterator[list[str]], limits: Limits) -> Iterator[list[str]]:
     """The rows, each checked as it is read: the rows after the header, the columns of each
     and the characters of each cell."""
+    filled = 0
     for number, cells in enumerate(rows, start=1):
-        if number - 1 > limits.max_rows:
+        if number > MAX_SHEET_ROWS:
+            raise SpreadsheetOverLimit(_(
+                "This file has more than %(limit)s rows, empty ones included; a spreadsheet has "
+                "at most %(limit)s. Save it again as .xlsx or .csv.") % {
+                "limit": _n(MAX_SHEET_ROWS)},
+                setting="MAX_SHEET_ROWS", limit=MAX_SHEET_ROWS, figure=number)
+        filled += number > 1 and any(c.strip() for c in cells)
+        if filled > limits.max_rows:
             raise SpreadsheetOverLimit(_(
                 "This file has more than %(limit)s rows (SAFEPASSAGE_IMPORT_MAX_ROWS): row "
                 "%(figure)s is past the limit. Split it into files of at most %(limit)s rows.") % {
@@ -262,6 +273,9 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
         raise _unreadable_xlsx() from error
     try:
         sheet = book.worksheets[0]
+        # Rows as they are in the file, not padded to the size the sheet declares (a sheet
+        # may declare a million rows and columns and hold ten cells).
+        sheet.reset_dimensions()
         # Read-only: one row at a time from the zip's stream, whose inflated bytes stop at the
         # size the central directory declares (checked against the limits before); a part
         # that inflates to more than it declared fails its CRC check here.

@@ -29,7 +29,7 @@ def _template() -> bytes:
     return out.getvalue()
 
 
-def workbook(sheet_data: Iterable[bytes], *, prolog: bytes = b"") -> bytes:
+def workbook(sheet_data: Iterable[bytes], *, prolog: bytes = b"", dimension: str = "") -> bytes:
     """A real XLSX (openpyxl's own parts) whose first sheet's <sheetData> is `sheet_data`,
     streamed into the zip."""
     out = io.BytesIO()
@@ -41,7 +41,11 @@ def workbook(sheet_data: Iterable[bytes], *, prolog: bytes = b"") -> bytes:
             target.writestr(info.filename, source.read(info.filename))
         with target.open(SHEET, "w", force_zip64=True) as sheet:
             sheet.write(prolog or _SHEET_START[:_SHEET_START.index(b"<worksheet")])
-            sheet.write(_SHEET_START[_SHEET_START.index(b"<worksheet"):])
+            start = _SHEET_START[_SHEET_START.index(b"<worksheet"):]
+            if dimension:
+                start = start.replace(b"<sheetData>",
+                                      b'<dimension ref="%s"/><sheetData>' % dimension.encode())
+            sheet.write(start)
             for chunk in sheet_data:
                 sheet.write(chunk)
             sheet.write(_SHEET_END)
@@ -134,6 +138,20 @@ def billion_laughs_xlsx() -> bytes:
               b"<!DOCTYPE worksheet [" + entities + b"]>")
     return workbook([_header(), b'<row r="2"><c r="A2" t="inlineStr"><is><t>&lol9;</t></is>'
                                 b"</c></row>"], prolog=prolog)
+
+
+def declared_huge_xlsx(rows: list[list[str]], *, empty_row_at: int = 200_000) -> bytes:
+    """An honest small sheet that declares itself A1:XFD1048576 (as a sheet formatted down and
+    across may) and has an empty, formatted row far down."""
+
+    def cell(column: int, row: int, text: str) -> bytes:
+        return (b'<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>'
+                % (chr(65 + column).encode(), row, text.encode()))
+
+    data = [b'<row r="%d">' % n + b"".join(cell(c, n, t) for c, t in enumerate(row)) + b"</row>"
+            for n, row in enumerate(rows, start=1)]
+    data.append(b'<row r="%d" s="0" customFormat="1"/>' % empty_row_at)
+    return workbook(data, dimension="A1:XFD1048576")
 
 
 def many_members_zip(members: int = 5000) -> bytes:
