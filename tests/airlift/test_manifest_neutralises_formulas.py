@@ -18,6 +18,7 @@ from safepassage.airlift.models import Flight
 from safepassage.registry.models import Case, Status
 from safepassage.registry.services import change_case_status
 from tests.airlift.conftest import DAY
+from tests.conftest import make_ready
 from tests.intake.test_public_form import form_data
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +42,7 @@ def test_a_formula_typed_in_the_public_form_reaches_the_manifest_as_text(
     supervisor = make_user(Role.SUPERVISOR)
     for status in (Status.UNDER_REVIEW, Status.ELIGIBLE, Status.APPROVED):
         change_case_status(actor=supervisor, case=case, to_status=status)
-    services.set_readiness(actor=officer, case=case, ready_at=DAY - dt.timedelta(days=1),
-                           extra_seats=0)
+    make_ready(officer, case, ready_at=DAY - dt.timedelta(days=1), extra_seats=0)
     flight = make_flight(10)
     services.plan_manifests(actor=officer)
 
