@@ -438,8 +438,21 @@ INTAKE_FORM_MAX_AGE_SECONDS = 24 * 3600
 # after its last committed chunk.
 INTAKE_IMPORT_ROWS_PER_TRANSACTION = int(
     os.environ.get("SAFEPASSAGE_IMPORT_ROWS_PER_TRANSACTION", "1000"))
-INTAKE_IMPORT_MAX_BYTES = 50_000_000
+# What an imported file may hold (docs/security.md, "Limits"): a file over one is refused, with
+# the limit and the figure; the zip directory of an XLSX is checked before anything is inflated,
+# rows, columns and cells while the file is read, row by row, in the background runner.
+INTAKE_IMPORT_MAX_BYTES = int(os.environ.get("SAFEPASSAGE_IMPORT_MAX_BYTES", "50000000"))
+INTAKE_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("SAFEPASSAGE_IMPORT_MAX_UNPACKED_BYTES", "200000000"))
+INTAKE_IMPORT_MAX_RATIO = int(os.environ.get("SAFEPASSAGE_IMPORT_MAX_RATIO", "100"))
+INTAKE_IMPORT_MAX_ROWS = int(os.environ.get("SAFEPASSAGE_IMPORT_MAX_ROWS", "100000"))
+INTAKE_IMPORT_MAX_COLUMNS = int(os.environ.get("SAFEPASSAGE_IMPORT_MAX_COLUMNS", "100"))
+INTAKE_IMPORT_MAX_CELL_CHARS = int(os.environ.get("SAFEPASSAGE_IMPORT_MAX_CELL_CHARS", "10000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20_000_000  # a batch of 1,000 registrations is about 1 MB
+# The partner API's JSON (docs/security.md, "Limits"): a larger body is refused unread, a deeper
+# one before it is parsed, each with a 400 problem document naming the limit.
+INTAKE_API_MAX_BODY_BYTES = int(os.environ.get("SAFEPASSAGE_API_MAX_BODY_BYTES", "10000000"))
+INTAKE_API_MAX_JSON_DEPTH = int(os.environ.get("SAFEPASSAGE_API_MAX_JSON_DEPTH", "20"))
 # The project-wide stylesheet lives in safepassage/static, which is not an app: without this line
 # no finder saw it and every page was served unstyled (found while weighing the public form).
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from fpdf import FPDF
 
 from safepassage.airlift.models import Flight
 from safepassage.airlift.selectors import ManifestHousehold
+from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CSV_COLUMNS = [
@@ -21,7 +21,7 @@ CSV_COLUMNS = [
 
 def manifest_csv(households: list[ManifestHousehold]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SpreadsheetSafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     for h in households:
         for p in h.passengers:

@@ -3,7 +3,6 @@ CSV, with the result of walking every hash chain."""
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -19,6 +18,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.audit import selectors, services
 from safepassage.audit.forms import AuditFilterForm
+from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 
 PER_PAGE = 50
 # Walking every chain reads the whole trail: its result is kept a few minutes, and the auditor
@@ -74,7 +74,7 @@ def audit_export(request: StaffRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
+    writer = SpreadsheetSafeWriter(response)
     writer.writerow(EXPORT_COLUMNS)
     for entry in entries.iterator(chunk_size=2000):
         writer.writerow([neutralise_cell(v) for v in (

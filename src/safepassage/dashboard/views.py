@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from safepassage.dashboard import charts, selectors, services
 from safepassage.dashboard.exports import TABLES, export_table
 from safepassage.dashboard.forms import AsOfForm, CommitmentForm
 from safepassage.dashboard.sitrep import build_situation_report
+from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 from safepassage.service_errors import SERVICE_ERRORS, show_on_form
 
 
@@ -79,7 +79,7 @@ def export_csv(request: StaffRequest, chart: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="safepassage-{chart}-{stamp}.csv"'
-    writer = csv.writer(response)
+    writer = SpreadsheetSafeWriter(response)
     writer.writerow(header)
     writer.writerow(hxl)
     writer.writerows(rows)

@@ -13,10 +13,12 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
+    parser_classes,
     permission_classes,
     throttle_classes,
 )
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +28,7 @@ from rest_framework.throttling import BaseThrottle
 from safepassage.accounts import permissions as capabilities
 from safepassage.accounts.models import User
 from safepassage.intake import selectors, services, throttle
+from safepassage.intake.bounded_json import BodyOverLimit, BoundedJSONParser, over_size
 from safepassage.intake.models import ApiToken
 from safepassage.intake.serializers import (
     BatchResultSerializer,
@@ -97,6 +100,7 @@ class PartnerTokenThrottle(BaseThrottle):
 
 
 def _api(view: Any) -> Any:
+    view = parser_classes([BoundedJSONParser, FormParser, MultiPartParser])(view)
     view = throttle_classes([PartnerTokenThrottle])(view)
     view = permission_classes([MayRefer])(view)
     return authentication_classes([PartnerTokenAuthentication])(view)
@@ -130,22 +134,49 @@ def _idempotency_key(request: Request) -> str:
 
 
 def _registered(request: Request, shape: type[Serializer[Any]], *, batch: bool) -> Response:
-    """Translate: the request to register_from_api, its answer to a response."""
+    """Translate: the request to register_from_api, its answer to a response. A body the API
+    cannot read (over a limit, not JSON, another media type) is refused with a problem document,
+    its raw submission closed with the reason."""
 
     def read() -> services.ApiRegistrations:
-        found = shape(data=request.data)
+        try:
+            data = request.data
+        except exceptions.ParseError as error:
+            return services.ApiRegistrations(refusal=_refusal(error))
+        except exceptions.UnsupportedMediaType as error:
+            return services.ApiRegistrations(refusal=_refusal(error, code="unsupported_media_type"))
+        found = shape(data=data)
         if not found.is_valid():
             return services.ApiRegistrations(shape_errors=found.errors)
         data = found.validated_data
         return services.ApiRegistrations(households=data["registrations"] if batch else [data])
 
-    answer = services.register_from_api(
-        actor=_partner(request), organisation=_token(request).organisation, body=request.body,
-        content_type=request.content_type or "", idempotency_key=_idempotency_key(request),
-        read=read, batch=batch,
-    )
-    return Response(answer.body, status=answer.status,
-                    headers={"Idempotent-Replayed": "true"} if answer.replayed else None)
+    actor, organisation = _partner(request), _token(request).organisation
+    content_type, key = request.content_type or "", _idempotency_key(request)
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    size = int(declared) if declared.isdigit() else 0
+    if size > settings.INTAKE_API_MAX_BODY_BYTES:
+        # Not read at all: only a record of the refusal is kept.
+        answer = services.refuse_api_body(
+            actor=actor, organisation=organisation, content_type=content_type,
+            idempotency_key=key, refusal=_refusal(over_size(size)))
+    else:
+        answer = services.register_from_api(
+            actor=actor, organisation=organisation, body=request.body,
+            content_type=content_type, idempotency_key=key, read=read, batch=batch,
+        )
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
+    return Response(answer.body, status=answer.status, headers=headers,
+                    content_type="application/problem+json" if answer.problem else None)
+
+
+def _refusal(error: exceptions.APIException, code: str = "unreadable_body",
+             ) -> services.ApiRefusal:
+    if isinstance(error, BodyOverLimit):
+        return services.ApiRefusal(
+            status=400, code="body_over_limit", detail=str(error.detail),
+            limit={"name": error.limit_name, "value": error.limit, "figure": error.figure})
+    return services.ApiRefusal(status=error.status_code, code=code, detail=str(error.detail))
 
 
 @extend_schema(

@@ -55,7 +55,12 @@ from safepassage.intake.records import (
     problem,
     row_fingerprint,
 )
-from safepassage.intake.spreadsheets import SpreadsheetError, read_sheet
+from safepassage.intake.spreadsheets import (
+    SpreadsheetError,
+    SpreadsheetOverLimit,
+    check_file,
+    read_sheet,
+)
 from safepassage.registry.models import (
     REFERENCE_ALPHABET,
     Case,
@@ -304,12 +309,35 @@ def _remember_partner_ids(
 
 
 @dataclass(frozen=True)
+class ApiRefusal:
+    """A body the API could not read at all (over a limit, not JSON, a media type it does not
+    read): the status to answer, a code for the raw submission, what to do, and for a limit its
+    setting, value and the figure found."""
+
+    status: int
+    code: str
+    detail: str
+    limit: dict[str, Any] | None = None
+
+    def problem(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": "about:blank", "title": "The body cannot be read",
+                                "status": self.status, "detail": self.detail}
+        if self.limit:
+            body["limit"] = self.limit
+        return body
+
+    def outcome_detail(self) -> dict[str, Any]:
+        return {"error": self.code, **({"limit": self.limit} if self.limit else {})}
+
+
+@dataclass(frozen=True)
 class ApiRegistrations:
     """A request's households as the API read them (each with its "members" and "category"),
-    or the errors of its shape that kept it from reading them."""
+    or the errors of its shape that kept it from reading them, or why it could not be read."""
 
     households: Sequence[Mapping[str, Any]] = ()
     shape_errors: Any = None
+    refusal: ApiRefusal | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +348,7 @@ class ApiAnswer:
     status: int
     body: dict[str, Any]
     replayed: bool = False
+    problem: bool = False  # the body is a problem document (RFC 9457)
 
 
 def register_from_api(
@@ -352,10 +381,36 @@ def register_from_api(
         # A retry running beside the first request stored its answer first: give that back.
         replay = _replay(organisation, idempotency_key, digest) if idempotency_key else None
         if replay is None:
+            _close_on_error(submission)
             raise
         close_submission(submission, outcome=Outcome.REPLAYED, detail={})
         return replay
+    except BaseException:
+        _close_on_error(submission)
+        raise
     return answer
+
+
+def _close_on_error(submission: RawSubmission) -> None:
+    """Whatever went wrong, the submission is not left "received" for ever: it is rejected
+    with the reason (its body stays, to be sent again)."""
+    with transaction.atomic():
+        close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "server_error"})
+
+
+def refuse_api_body(
+    *, actor: Actor, organisation: Organisation, content_type: str, idempotency_key: str,
+    refusal: ApiRefusal,
+) -> ApiAnswer:
+    """A body refused unread (larger than the API reads): only a record of the refusal is
+    kept, closed with its reason."""
+    permissions.require(actor, permissions.REFER_CASES)
+    submission = receive_submission(
+        channel=Channel.PARTNER_API, body=b"", organisation=organisation,
+        content_type=content_type, idempotency_key=idempotency_key)
+    with transaction.atomic():
+        close_submission(submission, outcome=Outcome.REJECTED, detail=refusal.outcome_detail())
+    return ApiAnswer(refusal.status, refusal.problem(), problem=True)
 
 
 def _replay(organisation: Organisation, key: str, digest: str) -> ApiAnswer | None:
@@ -371,6 +426,10 @@ def _replay(organisation: Organisation, key: str, digest: str) -> ApiAnswer | No
 
 def _api_answer(actor: Actor, organisation: Organisation, submission: RawSubmission,
                 read: ApiRegistrations, *, batch: bool) -> ApiAnswer:
+    if read.refusal is not None:
+        close_submission(submission, outcome=Outcome.REJECTED,
+                         detail=read.refusal.outcome_detail())
+        return ApiAnswer(read.refusal.status, read.refusal.problem(), problem=True)
     if read.shape_errors is not None:
         close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "shape"})
         return ApiAnswer(HTTPStatus.BAD_REQUEST, {
@@ -598,14 +657,20 @@ def start_import(
     `wait`, here, to the end (the command line), still recorded as the runner's task, so that a
     worker finishes the import if this process is killed."""
     _check_may_import(actor, organisation)
-    submission = receive_submission(
-        channel=Channel.BULK_IMPORT, body=data, organisation=organisation, filename=filename,
-        content_type="text/csv" if not filename.lower().endswith(".xlsx") else "application/xlsx",
-    )
     # The runner's task finds the importing user again by id: imports are staff work.
     user = permissions.user_of(actor)
     if user is None:
         raise PermissionDenied(_("Spreadsheets are imported by staff or a partner's account."))
+    content_type = "text/csv" if not filename.lower().endswith(".xlsx") else "application/xlsx"
+    try:
+        # Size and zip directory only, nothing inflated: the rows are read by the runner.
+        check_file(data, filename=filename)
+    except SpreadsheetOverLimit as refused:
+        return _refuse_import(user, organisation, filename, content_type, data, refused)
+    submission = receive_submission(
+        channel=Channel.BULK_IMPORT, body=data, organisation=organisation, filename=filename,
+        content_type=content_type,
+    )
     with transaction.atomic():
         batch = ImportBatch.objects.create(organisation=organisation, submission=submission,
                                            started_by=user)
@@ -616,6 +681,41 @@ def start_import(
         batch = run_import(actor=actor, batch=batch, progress=progress, on_start=on_start)
         here.return_value = batch.summary()
     return batch
+
+
+def _refuse_import(
+    user: User, organisation: Organisation, filename: str, content_type: str, data: bytes,
+    refused: SpreadsheetOverLimit,
+) -> ImportBatch:
+    """A file over a limit, refused before it is kept: a failed batch that says why, and a raw
+    submission that records the refusal (its size and digest, not its bytes)."""
+    with transaction.atomic():
+        submission = RawSubmission.objects.create(
+            channel=Channel.BULK_IMPORT, content_type=content_type[:120],
+            organisation=organisation, payload="", filename=filename[:200])
+        close_submission(submission, outcome=Outcome.REJECTED, detail={
+            **refused.detail(), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        batch = ImportBatch.objects.create(
+            organisation=organisation, submission=submission, started_by=user,
+            state=ImportBatch.State.FAILED, error=str(refused), finished_at=timezone.now())
+        audit.record(actor=user, action="intake.import_refused", object_type="import",
+                     object_id=batch.pk, details=refused.detail())
+    return batch
+
+
+def _discard_refused_file(batch: ImportBatch, refused: SpreadsheetOverLimit) -> None:
+    """A file found over a limit while it was read: the batch fails with the limit and the
+    figure, and only a record of the refusal is kept (its size and digest, not its bytes)."""
+    data = payload_bytes(batch.submission)
+    with transaction.atomic():
+        submission = batch.submission
+        submission.payload, submission.encoding = "", "utf-8"
+        submission.save(update_fields=["payload", "encoding"])
+        close_submission(submission, outcome=Outcome.REJECTED, detail={
+            **refused.detail(), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        batch.state, batch.error, batch.finished_at = ImportBatch.State.FAILED, str(refused), \
+            timezone.now()
+        batch.save(update_fields=["state", "error", "finished_at"])
 
 
 def give_up_import(*, batch_id: int, reason: str) -> None:
@@ -653,6 +753,9 @@ def run_import(
     submission = batch.submission
     try:
         sheet = read_sheet(payload_bytes(submission), filename=submission.filename)
+    except SpreadsheetOverLimit as refused:
+        _discard_refused_file(batch, refused)
+        return batch
     except SpreadsheetError as error:
         batch.state, batch.error, batch.finished_at = ImportBatch.State.FAILED, str(error), \
             timezone.now()

@@ -1,14 +1,17 @@
 """Reading partner spreadsheets (CSV in any common encoding and delimiter, XLSX) into rows of
-text, with the header mapped to our columns and unknown columns named."""
+text, with the header mapped to our columns and unknown columns named, within the limits of
+docs/security.md ("Limits"): a file over one is refused, naming the limit and the figure."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from safepassage.intake.records import COLUMNS
@@ -16,6 +19,124 @@ from safepassage.intake.records import COLUMNS
 
 class SpreadsheetError(ValueError):
     """The file as a whole cannot be read; the message says what to do."""
+
+
+class SpreadsheetOverLimit(SpreadsheetError):
+    """The file is over one of the limits: its setting, the limit and the figure found."""
+
+    def __init__(self, message: str, *, setting: str, limit: int, figure: int) -> None:
+        super().__init__(message)
+        self.setting, self.limit, self.figure = setting, limit, figure
+
+    def detail(self) -> dict[str, object]:
+        return {"error": "over_limit", "limit": {
+            "name": self.setting, "value": self.limit, "figure": self.figure}}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an imported file may hold (settings.INTAKE_IMPORT_MAX_*)."""
+
+    max_bytes: int
+    max_unpacked_bytes: int
+    max_ratio: int
+    max_rows: int
+    max_columns: int
+    max_cell_chars: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            max_bytes=settings.INTAKE_IMPORT_MAX_BYTES,
+            max_unpacked_bytes=settings.INTAKE_IMPORT_MAX_UNPACKED_BYTES,
+            max_ratio=settings.INTAKE_IMPORT_MAX_RATIO,
+            max_rows=settings.INTAKE_IMPORT_MAX_ROWS,
+            max_columns=settings.INTAKE_IMPORT_MAX_COLUMNS,
+            max_cell_chars=settings.INTAKE_IMPORT_MAX_CELL_CHARS,
+        )
+
+
+# A member smaller than this is never refused for its ratio: small XML compresses well.
+RATIO_FLOOR_BYTES = 1_000_000
+# The members of an XLSX workbook; a zip with many more is not a workbook.
+MAX_ZIP_MEMBERS = 1000
+# Excel's own last row: empty rows count to it (rows with something in them count to
+# SAFEPASSAGE_IMPORT_MAX_ROWS), so that rows formatted down the sheet do not refuse a file.
+MAX_SHEET_ROWS = 1_048_576
+
+
+def _n(number: int) -> str:
+    return f"{number:,}"
+
+
+def is_xlsx(data: bytes, filename: str) -> bool:
+    return filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+
+
+def check_file(data: bytes, *, filename: str, limits: Limits | None = None) -> None:
+    """What can be checked without reading a cell, at once (the web process does it before it
+    keeps the file): the file's size and, for an XLSX, the sizes of its parts as its zip's
+    central directory declares them, before anything is inflated. Raises SpreadsheetOverLimit
+    or SpreadsheetError."""
+    limits = limits or Limits.from_settings()
+    if len(data) > limits.max_bytes:
+        raise SpreadsheetOverLimit(_(
+            "This file has %(figure)s bytes; the limit is %(limit)s bytes "
+            "(SAFEPASSAGE_IMPORT_MAX_BYTES). Split it into smaller files.") % {
+            "figure": _n(len(data)), "limit": _n(limits.max_bytes)},
+            setting="SAFEPASSAGE_IMPORT_MAX_BYTES", limit=limits.max_bytes, figure=len(data))
+    if is_xlsx(data, filename):
+        _check_zip_directory(data, limits)
+
+
+def _declared_members(data: bytes) -> int:
+    """The number of members the zip's end record declares, read before the central directory
+    itself is (a directory of a million members is itself a bomb)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0:
+        return 0
+    members = int.from_bytes(data[end + 10:end + 12], "little")
+    if members == 0xFFFF:  # Zip64: the count is in the Zip64 end record
+        end64 = data.rfind(b"PK\x06\x06", 0, end)
+        members = int.from_bytes(data[end64 + 32:end64 + 40], "little") if end64 >= 0 else 0
+    return members
+
+
+def _unreadable_xlsx() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("This file could not be read as an XLSX workbook. Save it again as .xlsx or .csv."))
+
+
+def _check_zip_directory(data: bytes, limits: Limits) -> None:
+    members = _declared_members(data)
+    if members > MAX_ZIP_MEMBERS:
+        raise SpreadsheetOverLimit(_(
+            "This workbook has %(figure)s parts; a workbook has at most %(limit)s. Save it "
+            "again as .xlsx or .csv.") % {"figure": _n(members), "limit": _n(MAX_ZIP_MEMBERS)},
+            setting="MAX_ZIP_MEMBERS", limit=MAX_ZIP_MEMBERS, figure=members)
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _unreadable_xlsx() from None
+    unpacked = 0
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _unreadable_xlsx()  # Excel writes no other; others inflate without a bound
+        unpacked += info.file_size
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR_BYTES and ratio > limits.max_ratio:
+            raise SpreadsheetOverLimit(_(
+                "A part of this workbook unpacks to %(ratio)s times its packed size; the limit "
+                "is %(limit)s times (SAFEPASSAGE_IMPORT_MAX_RATIO). Save it again as .xlsx or "
+                ".csv, or split it.") % {"ratio": _n(ratio), "limit": _n(limits.max_ratio)},
+                setting="SAFEPASSAGE_IMPORT_MAX_RATIO", limit=limits.max_ratio, figure=ratio)
+    if unpacked > limits.max_unpacked_bytes:
+        raise SpreadsheetOverLimit(_(
+            "This workbook unpacks to %(figure)s bytes; the limit is %(limit)s bytes "
+            "(SAFEPASSAGE_IMPORT_MAX_UNPACKED_BYTES). Split it into smaller files.") % {
+            "figure": _n(unpacked), "limit": _n(limits.max_unpacked_bytes)},
+            setting="SAFEPASSAGE_IMPORT_MAX_UNPACKED_BYTES", limit=limits.max_unpacked_bytes,
+            figure=unpacked)
 
 
 @dataclass
@@ -29,11 +150,13 @@ def _header_name(text: str) -> str:
     return "_".join(str(text or "").strip().casefold().replace("-", " ").split())
 
 
-def read_sheet(data: bytes, *, filename: str) -> Sheet:
-    if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        raw_rows = _xlsx_rows(data)
-    else:
-        raw_rows = _csv_rows(data)
+def read_sheet(data: bytes, *, filename: str, limits: Limits | None = None) -> Sheet:
+    """The file's rows, read as a stream and refused (SpreadsheetOverLimit) at the first row,
+    column or cell over a limit, before the next is read."""
+    limits = limits or Limits.from_settings()
+    check_file(data, filename=filename, limits=limits)
+    raw_rows = _bounded(_xlsx_rows(data) if is_xlsx(data, filename) else _csv_rows(data),
+                        limits)
     try:
         header = next(raw_rows)
     except StopIteration:
@@ -53,6 +176,42 @@ def read_sheet(data: bytes, *, filename: str) -> Sheet:
         if any(v.strip() for v in values.values()):
             rows.append((number, values))
     return Sheet(columns=columns, unknown_columns=unknown, rows=rows)
+
+
+def _bounded(rows: Iterator[list[str]], limits: Limits) -> Iterator[list[str]]:
+    """The rows, each checked as it is read: the rows after the header, the columns of each
+    and the characters of each cell."""
+    filled = 0
+    for number, cells in enumerate(rows, start=1):
+        if number > MAX_SHEET_ROWS:
+            raise SpreadsheetOverLimit(_(
+                "This file has more than %(limit)s rows, empty ones included; a spreadsheet has "
+                "at most %(limit)s. Save it again as .xlsx or .csv.") % {
+                "limit": _n(MAX_SHEET_ROWS)},
+                setting="MAX_SHEET_ROWS", limit=MAX_SHEET_ROWS, figure=number)
+        filled += number > 1 and any(c.strip() for c in cells)
+        if filled > limits.max_rows:
+            raise SpreadsheetOverLimit(_(
+                "This file has more than %(limit)s rows (SAFEPASSAGE_IMPORT_MAX_ROWS): row "
+                "%(figure)s is past the limit. Split it into files of at most %(limit)s rows.") % {
+                "figure": _n(number), "limit": _n(limits.max_rows)},
+                setting="SAFEPASSAGE_IMPORT_MAX_ROWS", limit=limits.max_rows, figure=number)
+        if len(cells) > limits.max_columns:
+            raise SpreadsheetOverLimit(_(
+                "Row %(row)s has %(figure)s columns; the limit is %(limit)s "
+                "(SAFEPASSAGE_IMPORT_MAX_COLUMNS). Remove the columns we do not read.") % {
+                "row": _n(number), "figure": _n(len(cells)), "limit": _n(limits.max_columns)},
+                setting="SAFEPASSAGE_IMPORT_MAX_COLUMNS", limit=limits.max_columns,
+                figure=len(cells))
+        longest = max((len(c) for c in cells), default=0)
+        if longest > limits.max_cell_chars:
+            raise SpreadsheetOverLimit(_(
+                "A cell of row %(row)s has %(figure)s characters; the limit is %(limit)s "
+                "(SAFEPASSAGE_IMPORT_MAX_CELL_CHARS). Shorten it.") % {
+                "row": _n(number), "figure": _n(longest), "limit": _n(limits.max_cell_chars)},
+                setting="SAFEPASSAGE_IMPORT_MAX_CELL_CHARS", limit=limits.max_cell_chars,
+                figure=longest)
+        yield cells
 
 
 def _decode(data: bytes) -> str:
@@ -75,7 +234,22 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), dialect)
+    except csv.Error as error:
+        # The csv module's own cap on a field (131,072 characters) is above ours: a field over
+        # it is a cell over the limit.
+        if "field larger than field limit" in str(error):
+            limit: int = settings.INTAKE_IMPORT_MAX_CELL_CHARS
+            raise SpreadsheetOverLimit(_(
+                "A cell has more than %(figure)s characters; the limit is %(limit)s "
+                "(SAFEPASSAGE_IMPORT_MAX_CELL_CHARS). Shorten it.") % {
+                "figure": _n(csv.field_size_limit()), "limit": _n(limit)},
+                setting="SAFEPASSAGE_IMPORT_MAX_CELL_CHARS", limit=limit,
+                figure=csv.field_size_limit()) from None
+        raise SpreadsheetError(_(
+            "This file could not be read as CSV (%(error)s). Save it again as .csv or .xlsx.") % {
+            "error": error}) from None
 
 
 def _cell(value: object) -> str:
@@ -96,10 +270,20 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise SpreadsheetError(
-            _("This file could not be read as an XLSX workbook. Save it again as .xlsx or .csv.")
-        ) from error
-    sheet = book.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield [_cell(v) for v in row]
-    book.close()
+        raise _unreadable_xlsx() from error
+    try:
+        sheet = book.worksheets[0]
+        # Rows as they are in the file, not padded to the size the sheet declares (a sheet
+        # may declare a million rows and columns and hold ten cells).
+        sheet.reset_dimensions()
+        # Read-only: one row at a time from the zip's stream, whose inflated bytes stop at the
+        # size the central directory declares (checked against the limits before); a part
+        # that inflates to more than it declared fails its CRC check here.
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell(v) for v in row]
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # a damaged or lying part, found while streaming
+        raise _unreadable_xlsx() from error
+    finally:
+        book.close()

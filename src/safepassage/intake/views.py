@@ -3,7 +3,6 @@ languages), and the staff page for spreadsheet imports with their quarantine rep
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from safepassage.accounts.models import Organisation, User
 from safepassage.intake import selectors, services, throttle
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
+from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 from safepassage.registry import services as registry
 from safepassage.registry import views as registry_views
 from safepassage.registry.models import Channel, Status
@@ -246,8 +246,11 @@ def import_list(request: StaffRequest) -> HttpResponse:
         if upload is None or organisation is None:
             messages.error(request, _("Choose a file and the organisation that sent it."))
         elif upload.size and upload.size > settings.INTAKE_IMPORT_MAX_BYTES:
-            messages.error(request, _("This file is larger than %(mb)s MB; split it in two.") % {
-                "mb": settings.INTAKE_IMPORT_MAX_BYTES // 1_000_000})
+            # Refused unread: the same words as the service's refusal of a file too large.
+            messages.error(request, _(
+                "This file has %(figure)s bytes; the limit is %(limit)s bytes "
+                "(SAFEPASSAGE_IMPORT_MAX_BYTES). Split it into smaller files.") % {
+                "figure": f"{upload.size:,}", "limit": f"{settings.INTAKE_IMPORT_MAX_BYTES:,}"})
         else:
             batch = services.start_import(actor=user, organisation=organisation,
                                           data=upload.read(), filename=upload.name or "upload")
@@ -284,5 +287,5 @@ def import_report(request: StaffRequest, batch_id: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-quarantine.csv"'
     response.write("\ufeff")  # so that Excel reads the Dari and Pashto as UTF-8
-    csv.writer(response).writerows(rows)
+    SpreadsheetSafeWriter(response).writerows(rows)
     return response

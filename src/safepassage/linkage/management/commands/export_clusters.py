@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from safepassage.accounts import permissions
 from safepassage.audit import services as audit
 from safepassage.linkage.selectors import cluster_rows
+from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"--out: cannot write {options['out']}: {exc.strerror}.") from exc
         count = 0
         with handle:
-            writer = csv.writer(handle)
+            writer = SpreadsheetSafeWriter(handle)
             writer.writerow(["external_id", "cluster_id"])
             for external_id, cluster_id in cluster_rows():
                 writer.writerow([external_id, cluster_id])
