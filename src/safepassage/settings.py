@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "safepassage.linkage",
     "safepassage.triage",
     "safepassage.airlift",
+    "safepassage.resettlement",
     "safepassage.credentials",
     "safepassage.messaging",
     "safepassage.engagements",
