@@ -94,17 +94,20 @@ def generate_places(m: int, families: list[Family], *, share: float = 0.5,
 
 
 def generate_scores(families: list[Family], places: list[Place], *, seed: int = 4,
-                    missing: float = 0.1) -> np.ndarray:
+                    world: int = 0, missing: float = 0.1) -> np.ndarray:
     """Expected outcome (say, employment at 90 days) per family and place: a family effect, a
     place effect, a match of the family's make-up with the place's labour market, and noise;
-    NaN for the pairs with no score."""
+    NaN for the pairs with no score. The places' side comes from `world` (the same places
+    score this year's and last year's arrivals alike), the families' side from `seed`."""
     rng = np.random.default_rng(seed)
+    places_rng = np.random.default_rng(10_000 + world)
     n, m = len(families), len(places)
     members = np.array([f.members() for f in families], dtype=float).reshape(n, 3)
     features = np.column_stack([members[:, 1] / np.maximum(members.sum(axis=1), 1),
                                 members[:, 0] > 0, rng.normal(size=n)])
-    loadings = rng.normal(size=(3, m))
-    logit = (rng.normal(-0.6, 0.5, n)[:, None] + rng.normal(0, 0.5, m)[None, :]
+    loadings = places_rng.normal(size=(3, m))
+    place_effect = places_rng.normal(0, 0.5, m)
+    logit = (rng.normal(-0.6, 0.5, n)[:, None] + place_effect[None, :]
              + 0.6 * features @ loadings + rng.normal(0, 0.3, (n, m)))
     scores = 1 / (1 + np.exp(-logit))
     scores[rng.random((n, m)) < missing] = np.nan

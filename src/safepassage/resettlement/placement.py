@@ -28,7 +28,6 @@ AGE_GROUPS = ("children", "adults", "seniors")
 # choices: a preference moves a family between places of nearly equal expected outcome only.
 PREFERENCE_WEIGHT = 0.05
 _EPS = 1e-7
-_DEBUG = bool(__import__('os').environ.get('PLACEMENT_DEBUG'))
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,8 @@ class _Problem:
             speaks = np.array([language in f.languages for f in self.families])
             spoken = np.array([language in p.languages for p in self.places])
             shared |= speaks[:, None] & spoken[None, :]
-        return shared | ~family_any[:, None] | ~place_any[None, :]
+        mask: np.ndarray = shared | ~family_any[:, None] | ~place_any[None, :]
+        return mask
 
     def _bonus(self) -> np.ndarray | float:
         asked = [(i, f.preferences) for i, f in enumerate(self.families) if f.preferences]
@@ -267,7 +267,7 @@ class _Master:
         self.present = np.vstack([self.present, np.zeros((count, self.problem.m), dtype=bool)])
 
     def set_capacity(self, row_cap: np.ndarray) -> None:
-        self.solver.changeRowsBounds(
+        self.solver.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
             self.rows, np.arange(self.rows, dtype=np.int32),
             np.full(self.rows, -highspy.kHighsInf), np.maximum(row_cap, 0.0))
 
@@ -299,8 +299,10 @@ class _Master:
         self.col_place = np.concatenate([self.col_place, plc])
         self.present[local, plc] = True
 
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    def solve(self, deadline: float = math.inf) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
         """LP value, column values, family duals u >= 0 and capacity prices >= 0."""
+        if math.isfinite(deadline):
+            self.solver.setOptionValue("time_limit", max(1.0, deadline - time.monotonic()))
         self.solver.run()
         solution = self.solver.getSolution()
         x = np.array(solution.col_value)
@@ -348,7 +350,7 @@ def _column_generation(
         local, plc = _top_columns(start, 4, -np.inf)
         master.add(np.nonzero(fresh)[0][local], plc)
     while True:
-        value, x, u, prices = master.solve()
+        value, x, u, prices = master.solve(deadline)
         reduced = value_active - problem.price_matrix(prices)[active] - u[:, None]
         reduced[master.present] = -np.inf
         local, plc = _top_columns(reduced, 3, _EPS)
@@ -376,8 +378,8 @@ def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
         return _Relaxation(value, exact, x, master.active[master.col_local], master.col_place,
                            prices, adjusted)
     prices = _sample_prices(problem, deadline)
-    marginal = np.zeros(n, dtype=bool)
     bound = math.inf
+    marginal = np.zeros(n, dtype=bool)
     master = _Master(problem, np.zeros(0, dtype=np.int64), problem.row_cap)
     while True:
         adjusted = problem.value - problem.price_matrix(prices)
@@ -407,8 +409,9 @@ def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
         # The fixed families must still be at their best place (or out) at the new prices.
         again = adjusted.max(axis=1)
         here = adjusted[np.arange(n), best_place]
-        wrong = sure & ((here < again - 1e-6) | (here < -1e-6))
-        wrong |= ~marginal & ~sure & (again > 1e-6)
+        violation = np.where(sure, np.maximum(again, 0.0) - here,
+                             np.where(marginal, 0.0, again))
+        wrong = violation > 1e-6
         x_all = np.concatenate([x, np.ones(len(fixed))])
         fam_all = np.concatenate([master.active[master.col_local], fixed])
         plc_all = np.concatenate([master.col_place, fixed_at])
@@ -416,10 +419,10 @@ def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
         if done or time.monotonic() > deadline:
             return _Relaxation(value if done else bound, done, x_all, fam_all, plc_all,
                                new_prices, adjusted)
-        if _DEBUG:
-            print("round", int(marginal.sum()), int(wrong.sum()), value, bound,
-                  round(time.monotonic(), 1), flush=True)
-        marginal |= wrong
+        # The most wrong first, a few thousand a round: the LP's prices improve as it goes,
+        # and most of the others turn out right at the next prices.
+        worst = np.argsort(-violation)[: min(int(wrong.sum()), MARGINAL_FAMILIES)]
+        marginal[worst] = True
         prices = new_prices
 
 
@@ -502,8 +505,10 @@ class _Fill:
         fam = waiting[fam_local]
         order = np.lexsort((fam, -key[fam_local, plc]))
         placed = set(np.nonzero(self.assigned >= 0)[0].tolist())
-        for i, j in zip(fam[order].tolist(), plc[order].tolist(), strict=True):
-            if i not in placed and self.fits(i, j):
+        value = p.value[fam[order], plc[order]] >= 0
+        for i, j, worth in zip(fam[order].tolist(), plc[order].tolist(), value.tolist(),
+                               strict=True):
+            if worth and i not in placed and self.fits(i, j):
                 self.put(i, j)
                 placed.add(i)
 
@@ -707,6 +712,7 @@ def place_families(
     scores: Scores,
     *,
     time_limit: float = 25.0,
+    prices: np.ndarray | None = None,
 ) -> Placement:
     """Place families to maximise the sum of their scores (plus stated preferences).
 
@@ -718,6 +724,10 @@ def place_families(
     started = time.monotonic()
     deadline = started + time_limit
     problem = _Problem(families, places, scores)
+    if prices is not None:
+        # What each place's capacity is worth to families still to come (weekly batches):
+        # a family goes now only where its score is worth more than the room it takes.
+        problem.value = problem.value - problem.usage @ prices.T
     if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
         return _result(problem, _Fill(problem), 0.0, True, "nothing to place", started)
     relaxation = _solve_relaxation(problem, started + 0.6 * time_limit)
@@ -752,16 +762,18 @@ def lp_bound(families: Sequence[Family], places: Sequence[Place], scores: Scores
 
 
 def capacity_prices(families: Sequence[Family], places: Sequence[Place], scores: Scores,
-                    *, time_limit: float = 10.0) -> dict[PlaceId, np.ndarray]:
-    """The LP's price of one unit of each capacity at each place: children, adults, seniors,
-    then per housing threshold (as `thresholds` of the problem)."""
+                    *, share: float = 1.0, time_limit: float = 10.0) -> np.ndarray:
+    """The LP's price of one unit of each kind of capacity at each place (places x kinds:
+    children, adults, seniors, then one per housing-unit threshold), for these families on
+    `share` of the places' capacity (a sample of the families to come on its share of room)."""
     problem = _Problem(families, places, scores)
-    if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
-        return {}
-    relaxation = _solve_relaxation(problem, time.monotonic() + time_limit)
     per_kind = np.zeros((problem.m, problem.k))
+    if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
+        return per_kind
+    problem.row_cap = problem.row_cap * share
+    relaxation = _solve_relaxation(problem, time.monotonic() + time_limit)
     per_kind[problem.row_place, problem.row_kind] = relaxation.prices
-    return {p.id: per_kind[j] for j, p in enumerate(problem.places)}
+    return per_kind
 
 
 def check_placement(
@@ -873,7 +885,7 @@ def parse_instance(data: Any) -> Instance:
     for key in ("families", "places", "scores"):
         if not isinstance(data.get(key), list):
             raise InstanceError(f"{key}: expected a list (it may be empty).")
-    places, place_ids = [], set()
+    places, place_ids = [], set[Any]()
     for j, raw in enumerate(data["places"]):
         where = f"places[{j}]"
         if not isinstance(raw, dict):
@@ -887,7 +899,7 @@ def parse_instance(data: Any) -> Instance:
             services=_texts(raw, "services", where), languages=_texts(raw, "languages", where),
             housing_units=_units(capacity, f"{where}.capacity.housing_units"),
         ))
-    families, family_ids = [], set()
+    families, family_ids = [], set[Any]()
     for i, raw in enumerate(data["families"]):
         where = f"families[{i}]"
         if not isinstance(raw, dict):
@@ -901,7 +913,8 @@ def parse_instance(data: Any) -> Instance:
         for tie in sorted(ties - place_ids, key=str)[:1]:
             raise InstanceError(f"{where}.ties: {tie!r} is not the id of a place in places.")
         preferences = raw.get("preferences", [])
-        if not isinstance(preferences, list) or any(p not in place_ids for p in preferences):
+        if not isinstance(preferences, list) or any(
+                not isinstance(p, (str, int)) or p not in place_ids for p in preferences):
             raise InstanceError(f"{where}.preferences: expected a list of place ids from "
                                 "places, first choice first.")
         family = Family(
