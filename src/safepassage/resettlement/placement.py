@@ -381,9 +381,12 @@ def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
     bound = math.inf
     marginal = np.zeros(n, dtype=bool)
     master = _Master(problem, np.zeros(0, dtype=np.int64), problem.row_cap)
+    best_adjusted = problem.value
     while True:
         adjusted = problem.value - problem.price_matrix(prices)
-        bound = min(bound, _lagrangian(problem, adjusted, prices))
+        lagrangian = _lagrangian(problem, adjusted, prices)
+        if lagrangian < bound:
+            bound, best_prices, best_adjusted = lagrangian, prices, adjusted
         best_place = adjusted.argmax(axis=1)
         best = adjusted[np.arange(n), best_place]
         second = np.partition(adjusted, -2, axis=1)[:, -2] if problem.m > 1 else np.full(
@@ -405,7 +408,9 @@ def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
         fixed_at = best_place[fixed]
         value += float(problem.value[fixed, fixed_at].sum())
         adjusted = problem.value - problem.price_matrix(new_prices)
-        bound = min(bound, _lagrangian(problem, adjusted, new_prices))
+        lagrangian = _lagrangian(problem, adjusted, new_prices)
+        if lagrangian < bound:
+            bound, best_prices, best_adjusted = lagrangian, new_prices, adjusted
         # The fixed families must still be at their best place (or out) at the new prices.
         again = adjusted.max(axis=1)
         here = adjusted[np.arange(n), best_place]
@@ -416,9 +421,12 @@ def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
         fam_all = np.concatenate([master.active[master.col_local], fixed])
         plc_all = np.concatenate([master.col_place, fixed_at])
         done = exact and not wrong.any()
-        if done or time.monotonic() > deadline:
-            return _Relaxation(value if done else bound, done, x_all, fam_all, plc_all,
-                               new_prices, adjusted)
+        if done:
+            return _Relaxation(value, True, x_all, fam_all, plc_all, new_prices, adjusted)
+        if time.monotonic() > deadline:
+            # Out of time: the best prices found price the fill, and bound the LP.
+            return _Relaxation(bound, False, x_all, fam_all, plc_all, best_prices,
+                               best_adjusted)
         # The most wrong first, a few thousand a round: the LP's prices improve as it goes,
         # and most of the others turn out right at the next prices.
         worst = np.argsort(-violation)[: min(int(wrong.sum()), MARGINAL_FAMILIES)]
