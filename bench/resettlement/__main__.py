@@ -25,11 +25,13 @@ from safepassage.resettlement.placement import (
     lp_bound,
     place_families,
     place_greedily,
+    solve_lp,
 )
 
 FAMILIES = [1_000, 10_000, 50_000]
 PLACES = [50, 200]
 TIME_LIMIT = 25.0
+APART_SECONDS = 240.0
 YEAR_FAMILIES = 5_000
 YEAR_PLACES = 50
 
@@ -45,8 +47,8 @@ def run_case(n: int, m: int) -> dict[str, Any]:
     if not exact:
         # The placement ran out of time for the exact LP: solve it apart, untimed.
         started = time.monotonic()
-        bound, exact = lp_bound(families, places, scores, time_limit=600.0), True
-        print(f"  exact LP apart in {time.monotonic() - started:.0f} s", flush=True)
+        bound, exact = solve_lp(families, places, scores, time_limit=APART_SECONDS)
+        print(f"  LP apart in {time.monotonic() - started:.0f} s, exact: {exact}", flush=True)
     greedy = place_greedily(families, places, scores)
     return {
         "families": n,
@@ -54,7 +56,8 @@ def run_case(n: int, m: int) -> dict[str, Any]:
         "LP bound": f"{bound:.2f}",
         "placement % of bound": f"{100 * result.objective / bound:.2f}",
         "placement s": f"{result.seconds:.1f}",
-        "bound found within the time": "yes" if result.bound_is_exact else "no (Lagrangian)",
+        "bound": ("exact LP" if exact else "Lagrangian (LP not solved in time)")
+        + ("" if result.bound_is_exact else ", apart"),
         "greedy % of bound": f"{100 * greedy.objective / bound:.2f}",
         "greedy s": f"{greedy.seconds:.1f}",
         "placed": len(result.assignments),
@@ -76,7 +79,7 @@ def run_year_case(n: int, m: int) -> list[dict[str, Any]]:
     last_year = add_ties(generate_families(n, seed=21, start=n), places, seed=22)
     last_scores = generate_scores(last_year, places, seed=23)
     best = hindsight(arrivals, places, scores, time_limit=TIME_LIMIT)
-    bound = lp_bound(families, places, scores)
+    bound = lp_bound(families, places, scores, time_limit=APART_SECONDS)
     rows = []
     for result in (run_year(arrivals, places, scores),
                    run_year(arrivals, places, scores, forecast=last_year,
@@ -115,8 +118,10 @@ def main() -> None:
         "with housing units by size; scores from an outcome model for 90% of the pairs. "
         "'placement' is place_families (time limit "
         f"{TIME_LIMIT:.0f} s), 'greedy' is each family in turn (best score first) to its best "
-        "open place, in the same run. The bound is the exact LP relaxation (solved apart, "
-        "untimed, where the placement's own time ran out first).\n\n"
+        "open place, in the same run. The bound is the LP relaxation (solved apart, untimed, "
+        f"up to {APART_SECONDS:.0f} s, where the placement's own time ran out first; where even "
+        "that was not enough, the Lagrangian upper bound at the best prices found, which is "
+        "above the LP's: the percentage is then an underestimate).\n\n"
         "Weekly batches: a year of arrivals (surge in the summer) against the year's capacity "
         "(90% of the persons), placed each week on the capacity left; 'each week on its own' "
         "is myopic, 'capacity priced from a forecast' prices capacity each week with the LP of "

@@ -739,8 +739,9 @@ def place_families(
     if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
         return _result(problem, _Fill(problem), 0.0, True, "nothing to place", started)
     relaxation = _solve_relaxation(problem, started + 0.6 * time_limit)
-    candidates = [(_round(problem, relaxation), "LP rounding + fill by capacity prices"),
-                  (_greedy(problem), "greedy: each family to its best open place")]
+    candidates = [(_round(problem, relaxation), "LP rounding + fill by capacity prices")]
+    if problem.n <= SAMPLE_ABOVE:  # a safety net that costs little there, and never wins above
+        candidates.append((_greedy(problem), "greedy: each family to its best open place"))
     polished = _polish(problem, relaxation, candidates[0][0], deadline)
     if polished is not None:
         candidates.append((polished, "LP rounding + HiGHS branch and bound on the rest"))
@@ -763,10 +764,17 @@ def place_greedily(
 
 def lp_bound(families: Sequence[Family], places: Sequence[Place], scores: Scores,
              *, time_limit: float = 60.0) -> float:
+    return solve_lp(families, places, scores, time_limit=time_limit)[0]
+
+
+def solve_lp(families: Sequence[Family], places: Sequence[Place], scores: Scores,
+             *, time_limit: float = 60.0) -> tuple[float, bool]:
+    """The LP relaxation's value and whether it is exact (else a Lagrangian upper bound)."""
     problem = _Problem(families, places, scores)
     if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
-        return 0.0
-    return _solve_relaxation(problem, time.monotonic() + time_limit).value
+        return 0.0, True
+    relaxation = _solve_relaxation(problem, time.monotonic() + time_limit)
+    return relaxation.value, relaxation.exact
 
 
 def capacity_prices(families: Sequence[Family], places: Sequence[Place], scores: Scores,
