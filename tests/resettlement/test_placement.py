@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -20,21 +21,19 @@ from safepassage.resettlement.placement import (
 )
 
 
-def family(fid: str, children: int = 0, adults: int = 1, seniors: int = 0, **rules: object
-           ) -> Family:
-    return Family(fid, children, adults, seniors,
-                  needs=frozenset(rules.get("needs", ())),  # type: ignore[call-overload]
-                  languages=frozenset(rules.get("languages", ())),  # type: ignore[call-overload]
-                  ties=frozenset(rules.get("ties", ())),  # type: ignore[call-overload]
-                  preferences=tuple(rules.get("preferences", ())))  # type: ignore[call-overload]
+def family(fid: str, children: int = 0, adults: int = 1, seniors: int = 0, *,
+           needs: Sequence[str] = (), languages: Sequence[str] = (),
+           ties: Sequence[str] = (), preferences: Sequence[str] = ()) -> Family:
+    return Family(fid, children, adults, seniors, needs=frozenset(needs),
+                  languages=frozenset(languages), ties=frozenset(ties),
+                  preferences=tuple(preferences))
 
 
-def room(pid: str, children: int = 10, adults: int = 10, seniors: int = 10,
-         **more: object) -> Place:
-    return Place(pid, children, adults, seniors,
-                 services=frozenset(more.get("services", ())),  # type: ignore[call-overload]
-                 languages=frozenset(more.get("languages", ())),  # type: ignore[call-overload]
-                 housing_units=tuple(more.get("units", ())))  # type: ignore[call-overload]
+def room(pid: str, children: int = 10, adults: int = 10, seniors: int = 10, *,
+         services: Sequence[str] = (), languages: Sequence[str] = (),
+         units: Sequence[tuple[int, int]] = ()) -> Place:
+    return Place(pid, children, adults, seniors, services=frozenset(services),
+                 languages=frozenset(languages), housing_units=tuple(units))
 
 
 def test_it_never_splits_a_family_even_when_half_of_it_would_fit() -> None:
