@@ -359,15 +359,18 @@ def _column_generation(
         master.add(local, plc)
 
 
-# Above this many families the LP is solved on the families near the margin only: prices from
-# samples fix the families whose best place is clear, the LP decides the others, and the fixed
+# Above this many families the placement works from prices (a sample's LP, refined on the
+# smoothed Lagrangian: _refine_prices) and reports the Lagrangian bound at them. The exact LP
+# (solve_lp, untimed: the bench's bound) is solved on the families near the margin only: the
+# prices fix the families whose best place is clear, the LP decides the others, and the fixed
 # ones are checked against the new prices (and freed if wrong) until the two agree.
 SAMPLE_ABOVE = 4000
 MARGINAL_FAMILIES = 2000
-SAMPLE_SIZES = (500, 1500)
+SAMPLE_SIZES = (500,)
 
 
-def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
+def _solve_relaxation(problem: _Problem, deadline: float, *, exact: bool = False
+                      ) -> _Relaxation:
     n = problem.n
     if n <= SAMPLE_ABOVE:
         master = _Master(problem, np.arange(n), problem.row_cap)
@@ -378,6 +381,11 @@ def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
         return _Relaxation(value, exact, x, master.active[master.col_local], master.col_place,
                            prices, adjusted)
     prices = _sample_prices(problem, deadline)
+    if not exact:
+        return _lagrangian_relaxation(problem, prices, deadline)
+    # Untimed (the bench's bound): the LP on the margin from the refined prices, to the end.
+    prices = _refine_prices(problem, prices, time.monotonic() + 0.25 * (
+        deadline - time.monotonic()))
     bound = math.inf
     marginal = np.zeros(n, dtype=bool)
     master = _Master(problem, np.zeros(0, dtype=np.int64), problem.row_cap)
@@ -432,6 +440,105 @@ def _solve_relaxation(problem: _Problem, deadline: float) -> _Relaxation:
         worst = np.argsort(-violation)[: min(int(wrong.sum()), MARGINAL_FAMILIES)]
         marginal[worst] = True
         prices = new_prices
+
+
+# Above SAMPLE_ABOVE families the placement does not wait for the exact LP: the sample prices
+# are refined by minimising a smoothed Lagrangian (the LP's dual, one variable per capacity
+# row), the placement follows those prices and the bound is the Lagrangian at them.
+CANDIDATES = 6  # places per family in the smoothed dual (the best at the current prices)
+TEMPERATURES = (0.02, 0.005, 0.0015)
+
+
+def _smoothed_dual(
+    prices: np.ndarray, matrix: Any, value: np.ndarray, starts: np.ndarray,
+    owners: np.ndarray, row_cap: np.ndarray, temperature: float,
+) -> tuple[float, np.ndarray]:
+    """The Lagrangian with each family's max(0, best reduced value) softened to a log-sum-exp
+    at `temperature`, over candidate columns (a sparse columns x capacity rows `matrix`), with
+    its gradient: the capacity minus the families' expected use of it."""
+    reduced = value - matrix @ prices
+    top = np.maximum(np.maximum.reduceat(reduced, starts), 0.0)
+    weight = np.exp((reduced - top[owners]) / temperature)
+    total = np.add.reduceat(weight, starts) + np.exp(-top / temperature)
+    smooth = float((top + temperature * np.log(total)).sum() + prices @ row_cap)
+    weight /= total[owners]
+    gradient: np.ndarray = row_cap - matrix.T @ weight
+    return smooth, gradient
+
+
+def _refine_prices(problem: _Problem, prices: np.ndarray, deadline: float) -> np.ndarray:
+    """Prices near the LP's dual optimum: L-BFGS on the smoothed Lagrangian at decreasing
+    temperatures, each over every family's best CANDIDATES places at the prices so far."""
+    from scipy.optimize import minimize
+    from scipy.sparse import csr_matrix
+
+    best_bound, best_prices = math.inf, prices
+    for stage, temperature in enumerate(TEMPERATURES):
+        # Each temperature gets its share of the time left (the first ones matter most).
+        stage_deadline = time.monotonic() + (deadline - time.monotonic()) / (
+            len(TEMPERATURES) - stage)
+        key = problem.value - problem.price_matrix(prices)
+        bound = _lagrangian(problem, key, prices)
+        if bound < best_bound:
+            best_bound, best_prices = bound, prices
+        if time.monotonic() > deadline:
+            break
+        # Families far from placed at any place (by five temperatures) weigh nothing.
+        fam, plc = _top_columns(key, CANDIDATES, -5 * temperature)
+        if len(fam) == 0:
+            break
+        rows = problem.row_id[plc]  # columns x kinds
+        use = problem.usage[fam]
+        present = (rows >= 0) & (use > 0)
+        col_of, kind_of = np.nonzero(present)
+        matrix = csr_matrix((use[col_of, kind_of], (col_of, rows[col_of, kind_of])),
+                            shape=(len(fam), len(problem.row_cap)))
+        starts = np.flatnonzero(np.r_[True, fam[1:] != fam[:-1]])
+        owners = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(fam)]))
+        result = minimize(
+            _smoothed_dual, prices, jac=True, method="L-BFGS-B",
+            args=(matrix, problem.value[fam, plc], starts, owners, problem.row_cap,
+                  temperature),
+            bounds=[(0.0, None)] * len(prices), options={"maxiter": REFINE_ITERATIONS},
+            callback=_stop_at(stage_deadline),
+        )
+        prices = np.maximum(np.asarray(result.x, dtype=np.float64), 0.0)
+    bound = _lagrangian(problem, problem.value - problem.price_matrix(prices), prices)
+    return prices if bound < best_bound else best_prices
+
+
+REFINE_ITERATIONS = 20
+
+
+def _stop_at(deadline: float) -> Any:
+    """An L-BFGS callback that ends the minimisation at the deadline (scipy keeps the last
+    iterate)."""
+
+    def callback(*_: Any) -> None:
+        if time.monotonic() > deadline:
+            raise StopIteration
+    return callback
+
+
+def _lagrangian_relaxation(problem: _Problem, prices: np.ndarray, deadline: float
+                           ) -> _Relaxation:
+    """The relaxation from refined prices: the Lagrangian bound, and as 'whole' the families
+    whose best place at those prices is clear (the rest are left to the fill and the polish)."""
+    prices = _refine_prices(problem, prices, deadline)
+    adjusted = problem.value - problem.price_matrix(prices)
+    bound = _lagrangian(problem, adjusted, prices)
+    n = problem.n
+    best_place = adjusted.argmax(axis=1)
+    best = adjusted[np.arange(n), best_place]
+    second = np.partition(adjusted, -2, axis=1)[:, -2] if problem.m > 1 else np.full(
+        n, -np.inf)
+    margin = np.where(best > 0, best - np.maximum(second, 0.0), -best)
+    clear = np.nonzero((best > 0) & (margin > CLEAR_MARGIN))[0]
+    return _Relaxation(bound, False, np.ones(len(clear)), clear, best_place[clear], prices,
+                       adjusted)
+
+
+CLEAR_MARGIN = 0.01
 
 
 def _lagrangian(problem: _Problem, adjusted: np.ndarray, prices: np.ndarray) -> float:
@@ -534,8 +641,9 @@ def _round(problem: _Problem, relaxation: _Relaxation) -> _Fill:
         if fill.assigned[i] < 0 and fill.fits(i, j):
             fill.put(i, j)
     # Fractional families first (the LP wanted them), by their adjusted value.
-    fill.fill(relaxation.adjusted)
-    fill.fill(problem.value)
+    per_family = 12 if problem.n <= SAMPLE_ABOVE else 5
+    fill.fill(relaxation.adjusted, per_family)
+    fill.fill(problem.value, per_family)
     return fill
 
 
@@ -738,7 +846,9 @@ def place_families(
         problem.value = problem.value - problem.usage @ prices.T
     if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
         return _result(problem, _Fill(problem), 0.0, True, "nothing to place", started)
-    relaxation = _solve_relaxation(problem, started + 0.6 * time_limit)
+    # Above SAMPLE_ABOVE the prices are worth most of the time (the fill after them is fast).
+    share = 0.8 if problem.n > SAMPLE_ABOVE else 0.6
+    relaxation = _solve_relaxation(problem, started + share * time_limit)
     candidates = [(_round(problem, relaxation), "LP rounding + fill by capacity prices")]
     if problem.n <= SAMPLE_ABOVE:  # a safety net that costs little there, and never wins above
         candidates.append((_greedy(problem), "greedy: each family to its best open place"))
@@ -773,7 +883,7 @@ def solve_lp(families: Sequence[Family], places: Sequence[Place], scores: Scores
     problem = _Problem(families, places, scores)
     if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
         return 0.0, True
-    relaxation = _solve_relaxation(problem, time.monotonic() + time_limit)
+    relaxation = _solve_relaxation(problem, time.monotonic() + time_limit, exact=True)
     return relaxation.value, relaxation.exact
 
 
