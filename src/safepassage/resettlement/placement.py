@@ -382,7 +382,9 @@ def _solve_relaxation(problem: _Problem, deadline: float, *, exact: bool = False
                            prices, adjusted)
     prices = _sample_prices(problem, deadline)
     if not exact:
-        return _lagrangian_relaxation(problem, prices, deadline)
+        # Most of the time to the prices, the rest to the LP on the margin.
+        return _lagrangian_relaxation(
+            problem, prices, time.monotonic() + 0.75 * (deadline - time.monotonic()), deadline)
     # Untimed (the bench's bound): the LP on the margin from the refined prices, to the end.
     prices = _refine_prices(problem, prices, time.monotonic() + 0.25 * (
         deadline - time.monotonic()))
@@ -520,8 +522,8 @@ def _stop_at(deadline: float) -> Any:
     return callback
 
 
-def _lagrangian_relaxation(problem: _Problem, prices: np.ndarray, deadline: float
-                           ) -> _Relaxation:
+def _lagrangian_relaxation(problem: _Problem, prices: np.ndarray, deadline: float,
+                           lp_deadline: float) -> _Relaxation:
     """The relaxation from refined prices: the Lagrangian bound, and as 'whole' the families
     whose best place at those prices is clear (the rest are left to the fill and the polish)."""
     prices = _refine_prices(problem, prices, deadline)
@@ -533,9 +535,27 @@ def _lagrangian_relaxation(problem: _Problem, prices: np.ndarray, deadline: floa
     second = np.partition(adjusted, -2, axis=1)[:, -2] if problem.m > 1 else np.full(
         n, -np.inf)
     margin = np.where(best > 0, best - np.maximum(second, 0.0), -best)
-    clear = np.nonzero((best > 0) & (margin > CLEAR_MARGIN))[0]
-    return _Relaxation(bound, False, np.ones(len(clear)), clear, best_place[clear], prices,
-                       adjusted)
+    sure = (best > 0) & (margin > CLEAR_MARGIN)
+    near = (best > -CLEAR_MARGIN) & ~sure
+    row_cap = problem.row_cap.copy()
+    near = _free_overfilled(problem, sure, best_place, margin, near, row_cap)
+    sure &= ~near
+    clear = np.nonzero(sure)[0]
+    x, fam, plc = np.ones(len(clear)), clear, best_place[clear]
+    if near.any() and time.monotonic() < lp_deadline:
+        # The LP on the families near the margin, over their few best places, on the capacity
+        # the clear ones leave: it settles most of them whole.
+        master = _Master(problem, np.nonzero(near)[0], row_cap)
+        key = adjusted[master.active]
+        local, columns = _top_columns(key, 2, -CLEAR_MARGIN)
+        master.add(local, columns)
+        master.solver.setOptionValue("time_limit", max(0.5, lp_deadline - time.monotonic()))
+        master.solver.run()
+        if master.solver.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            x = np.concatenate([x, np.array(master.solver.getSolution().col_value)])
+            fam = np.concatenate([fam, master.active[master.col_local]])
+            plc = np.concatenate([plc, master.col_place])
+    return _Relaxation(bound, False, x, fam, plc, prices, adjusted)
 
 
 CLEAR_MARGIN = 0.01
@@ -847,7 +867,7 @@ def place_families(
     if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
         return _result(problem, _Fill(problem), 0.0, True, "nothing to place", started)
     # Above SAMPLE_ABOVE the prices are worth most of the time (the fill after them is fast).
-    share = 0.8 if problem.n > SAMPLE_ABOVE else 0.6
+    share = 0.85 if problem.n > SAMPLE_ABOVE else 0.6
     relaxation = _solve_relaxation(problem, started + share * time_limit)
     candidates = [(_round(problem, relaxation), "LP rounding + fill by capacity prices")]
     if problem.n <= SAMPLE_ABOVE:  # a safety net that costs little there, and never wins above
