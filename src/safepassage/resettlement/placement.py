@@ -3,9 +3,11 @@
 No database here. Families are never split; each place has capacity in children, adults and
 seniors (and in housing units by size when given); a family may go only where a score is given
 for it, where its ties (if any), its needs and its languages are met. The LP relaxation is solved
-exactly by column generation with HiGHS (it gives the bound and the prices of capacity); the
-placement is its integral part, completed greedily by price-adjusted score and polished by
-HiGHS branch and bound on what is left. See docs/resettlement.md ("Placement").
+exactly by column generation with HiGHS (it gives the bound and the prices of capacity); above
+4,000 families the prices come from minimising the smoothed Lagrangian instead, and the bound is
+the Lagrangian at them. The placement is the LP's integral part, completed greedily by
+price-adjusted score and polished by HiGHS branch and bound on what is left. See
+docs/resettlement.md ("Placement") and decisions 0060 and 0063.
 """
 
 from __future__ import annotations
@@ -253,6 +255,7 @@ class _Master:
         self.col_local = np.zeros(0, dtype=np.int64)
         self.col_place = np.zeros(0, dtype=np.int64)
         self.present = np.zeros((0, problem.m), dtype=bool)
+        self.optimal = False
         self.add_families(active)
 
     def add_families(self, families: np.ndarray) -> None:
@@ -308,6 +311,8 @@ class _Master:
         x = np.array(solution.col_value)
         duals = -np.array(solution.row_dual)
         value = -float(self.solver.getInfo().objective_function_value)
+        # Stopped by the time limit, the value and duals are not the LP's: not to be trusted.
+        self.optimal = self.solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
         return value, x, np.maximum(duals[self.rows:], 0.0), np.maximum(duals[: self.rows], 0.0)
 
 
@@ -354,6 +359,8 @@ def _column_generation(
         reduced = value_active - problem.price_matrix(prices)[active] - u[:, None]
         reduced[master.present] = -np.inf
         local, plc = _top_columns(reduced, 3, _EPS)
+        if not master.optimal:
+            return value, False, x, prices
         if len(local) == 0 or time.monotonic() > deadline:
             return value, len(local) == 0, x, prices
         master.add(local, plc)
@@ -852,8 +859,9 @@ def place_families(
 ) -> Placement:
     """Place families to maximise the sum of their scores (plus stated preferences).
 
-    The LP relaxation (solved exactly unless `time_limit` runs out, then a Lagrangian upper
-    bound) gives the bound and the prices of capacity; its integral part, a fill by
+    The LP relaxation (solved exactly up to SAMPLE_ABOVE families unless `time_limit` runs
+    out; above, or out of time, a Lagrangian upper bound at prices near the LP's dual optimum)
+    gives the bound and the prices of capacity; its integral part, a fill by
     price-adjusted value and HiGHS branch and bound on the rest give the placement. The plain
     greedy is computed too and kept if it is better.
     """
