@@ -1,0 +1,1 @@
+"""Resettlement: from arrival to a life rebuilt (issue 20)."""
