@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 
 from safepassage.accounts.demo import demo_allowed
-from safepassage.accounts.models import Organisation, Role
+from safepassage.accounts.models import Organisation, Role, User
 
 
 class SignInForm(forms.Form):
@@ -108,12 +108,12 @@ class NewStaffForm(forms.Form):
         queryset=Organisation.objects.none(),
     )
 
-    def __init__(self, actor: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, administrator: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         organisations = Organisation.objects.all()
         roles = list(Role.choices)
-        if actor.organisation_id is not None:
-            organisations = organisations.filter(pk=actor.organisation_id)
+        if administrator.organisation_id is not None:
+            organisations = organisations.filter(pk=administrator.organisation_id)
             roles = [(Role.PARTNER.value, Role.PARTNER.label)]
         role_field: Any = self.fields["role"]
         role_field.choices = roles
