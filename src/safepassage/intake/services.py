@@ -512,6 +512,19 @@ def register_from_public_form(
     moment waits for the first to commit (the token's unique row) and is answered the same way.
     """
     permissions.require(actor, permissions.REGISTER_FROM_PUBLIC_FORM)
+    try:
+        return _register_from_public_form(
+            actor=actor, registrant=registrant, others=others, category=category,
+            language=language, submission=submission, form_token=form_token)
+    except BaseException:
+        _close_on_error(submission)  # as for the API: never left "received" for ever
+        raise
+
+
+def _register_from_public_form(
+    *, actor: Actor, registrant: Mapping[str, Any], others: Sequence[Mapping[str, Any]],
+    category: str, language: str, submission: RawSubmission, form_token: str,
+) -> tuple[ReferralResult, str]:
     members = [{**registrant, "relationship_to_head": Relationship.HEAD,
                 "preferred_language": language},
                *({**other, "preferred_language": language} for other in others)]
