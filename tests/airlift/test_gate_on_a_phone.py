@@ -5,6 +5,7 @@ marks counted once when it returns (decision 0074)."""
 from __future__ import annotations
 
 import io
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ def fits(page: Any) -> bool:
 def test_a_gate_agent_scans_marks_undoes_and_marks_offline_at_360_px(
     live_server: Any, journey: Journey, make_case: Any, tmp_path: Path
 ) -> None:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API's loop
     from playwright.sync_api import sync_playwright
 
     case = journey.approve(make_case(*family("Rahimi", 3)))
