@@ -131,6 +131,10 @@ def test_a_gate_agent_scans_marks_undoes_and_marks_offline_at_360_px(
         page.locator("#verdict").get_by_text("Valid for this flight").wait_for()
         assert household.locator(".mark").all_inner_texts() == ["Boarded", "No-show", "Boarded"]
         assert fits(page)
+        page.locator("#language-choice").select_option("fa-af")  # right to left, in Dari
+        page.get_by_role("button", name="Change language").click()
+        page.get_by_role("button", name="اسکن با کمره").wait_for()
+        assert fits(page)
         browser.close()
 
     airlift.set_flight_status(actor=journey.officer, flight=flight, status=FlightStatus.DEPARTED)
