@@ -182,3 +182,33 @@ class Seat(models.Model):
             models.UniqueConstraint(fields=["case"], condition=~models.Q(gate="no_show"),
                                     name="one_live_seat_per_case")
         ]
+
+
+class GateMark(models.Model):
+    """One member of a seated household marked boarded or no-show at the gate (decision 0074).
+
+    `key` is made by the gate agent's device for each mark, so a mark sent twice (a retry after
+    the network came back) is stored once. An undo keeps the row and dates it; the live mark of
+    a member is the one not undone.
+    """
+
+    class Mark(models.TextChoices):
+        BOARDED = "boarded", _("Boarded")
+        NO_SHOW = "no_show", _("No-show")
+
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="marks")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    mark = models.CharField(max_length=8, choices=Mark.choices)
+    key = models.CharField(max_length=64, unique=True)
+    marked_at = models.DateTimeField(default=timezone.now)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seat", "person"], condition=models.Q(undone_at=None),
+                                    name="one_live_gate_mark_per_member")
+        ]

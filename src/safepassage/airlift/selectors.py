@@ -205,3 +205,104 @@ def households_to_ready(*, actor: Actor, missing: str = "") -> list[tuple[Case, 
         if not missing or missing in gaps or (readiness is None and missing != ""):
             rows.append((case, gaps))
     return rows
+
+
+@dataclass(frozen=True)
+class GateMember:
+    person_id: int
+    name: str  # the Latin-script name (ICAO form on the manifest)
+    age: int | None
+    mark: str  # the live mark, "" when not yet marked
+    key: str  # the live mark's key, for its undo
+
+
+@dataclass(frozen=True)
+class GateHousehold:
+    seat_id: int
+    reference: str
+    gate: str
+    members: list[GateMember]
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+
+def _age(born: dt.date | None, today: dt.date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def gate_households(*, actor: Actor, flight: Flight) -> list[GateHousehold]:
+    """Each household seated on the flight with what the gate needs of its members: the Latin
+    name, the age and the live mark; nothing more (decision 0074). The read is audited."""
+    from safepassage.airlift.models import GateMark
+
+    permissions.require(actor, permissions.BOARD_PASSENGERS)
+    seats = list(Seat.objects.filter(flight=flight).exclude(gate=Seat.Gate.NO_SHOW)
+                 .select_related("case").order_by("pk"))
+    people: dict[int, list[Person]] = {}
+    for p in Person.objects.filter(household_id__in=[s.case.household_id for s in seats]
+                                   ).order_by("pk"):
+        people.setdefault(p.household_id, []).append(p)
+    marks = {(m.seat_id, m.person_id): m
+             for m in GateMark.objects.filter(seat__in=seats, undone_at=None)}
+    today = timezone.localdate()
+    audit.record(actor=actor, action="airlift.gate_households_read", object_type="flight",
+                 object_id=flight.code, details={"households": len(seats)})
+    return [
+        GateHousehold(
+            seat_id=s.pk, reference=s.case.reference, gate=s.gate,
+            members=[GateMember(person_id=p.pk, name=p.latin_full_name or "?",
+                                age=_age(p.birth_date, today),
+                               mark=marks[(s.pk, p.pk)].mark if (s.pk, p.pk) in marks else "",
+                               key=marks[(s.pk, p.pk)].key if (s.pk, p.pk) in marks else "")
+                     for p in people.get(s.case.household_id, [])],
+        )
+        for s in seats
+    ]
+
+
+# Verdicts at the gate (decision 0074).
+FOR_THIS_FLIGHT, NOT_THIS_FLIGHT, REVOKED, FORGED, EXPIRED = (
+    "valid", "not_this_flight", "revoked", "forged", "expired")
+
+
+def gate_verdict(*, actor: Actor, flight: Flight, text: str) -> tuple[str, str, int | None]:
+    """The verdict on a scanned pass or a typed case reference at this flight's gate: the
+    verdict code, the case reference it names and the seat on this flight (None if none)."""
+    from safepassage.credentials import selectors as credential_selectors
+    from safepassage.credentials import verification
+
+    permissions.require(actor, permissions.BOARD_PASSENGERS)
+    text = text.strip()
+    reference = text.upper()
+    if len(text) > 40:  # a token, not a reference
+        verdict = verification.verify_credential(
+            text, trust=credential_selectors.trust_store_from_database())
+        if verdict.result == verification.REVOKED:
+            result = REVOKED
+        elif verdict.result == verification.EXPIRED:
+            result = EXPIRED
+        elif not verdict.ok or verdict.claims is None:
+            result = FORGED
+        else:
+            payload = verdict.claims.payload
+            reference = payload.case_reference
+            code = "".join(flight.code.split()).replace("-", "").upper()
+            result = (FOR_THIS_FLIGHT if payload.kind == "B" and payload.flight == code
+                      else NOT_THIS_FLIGHT)
+        if result in (FORGED,):
+            reference = ""
+    else:
+        result = FOR_THIS_FLIGHT
+    seat = (Seat.objects.filter(flight=flight, case__reference=reference)
+            .exclude(gate=Seat.Gate.NO_SHOW).first()) if reference else None
+    if seat is None and result == FOR_THIS_FLIGHT:
+        result = NOT_THIS_FLIGHT
+    if result != FOR_THIS_FLIGHT:
+        seat = None
+    audit.record(actor=actor, action="airlift.gate_checked", object_type="flight",
+                 object_id=flight.code, details={"verdict": result, "case": reference})
+    return result, reference, seat.pk if seat else None

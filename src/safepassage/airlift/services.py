@@ -29,6 +29,7 @@ from safepassage.airlift.models import (
     READINESS_FACTS,
     Flight,
     FlightStatus,
+    GateMark,
     Operator,
     PlanRun,
     Seat,
@@ -430,6 +431,8 @@ def set_flight_status(*, actor: Actor, flight: Flight, status: str) -> Flight:
                               % {"now": flight.get_status_display(),
                                  "next": FlightStatus(status).label})
     with transaction.atomic():
+        if status == FlightStatus.DEPARTED:
+            settle_member_marks(actor=actor, flight=flight)
         flight.status = status
         flight.save(update_fields=["status"])
         audit.record(actor=actor, action="airlift.flight_status", object_type="flight",
@@ -468,6 +471,101 @@ def record_gate(*, actor: Actor, seat: Seat, event: str) -> Seat:
                      object_id=seat.case.reference,
                      details={"flight": seat.flight.code, "event": event})
     return seat
+
+
+GATE_CLOSED = (FlightStatus.CANCELLED, FlightStatus.DEPARTED, FlightStatus.LANDED)
+KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    mark: GateMark
+    created: bool  # False: the same key was sent before, and is counted once
+
+
+def mark_member(*, actor: Actor, seat: Seat, person_id: int, mark: str, key: str) -> MarkResult:
+    """Mark one member of a seated household boarded or no-show (decision 0074).
+
+    `key` is the device's idempotency key: a mark sent again with the same key returns the
+    first one and changes nothing. The household's case moves when the flight departs
+    (settle_member_marks), so a mark can be undone until then.
+    """
+    permissions.require(actor, permissions.BOARD_PASSENGERS)
+    if not key or len(key) > 64 or not set(key) <= KEY_CHARS:
+        raise ValidationError({"key": _("The mark has no valid key (letters, digits, - or _, "
+                                        "up to 64); reload the gate page and mark again.")})
+    earlier = GateMark.objects.filter(key=key).first()
+    if earlier is not None:
+        if earlier.seat_id != seat.pk or earlier.person_id != person_id or earlier.mark != mark:
+            raise ValidationError({"key": _("This key was used for another mark; reload the "
+                                            "gate page and mark again.")})
+        return MarkResult(earlier, created=False)
+    if mark not in GateMark.Mark.values:
+        raise ValidationError({"mark": _("Mark a member boarded or no-show.")})
+    if seat.flight.status in GATE_CLOSED:
+        raise ValidationError(_("This flight is %(s)s: nothing more is recorded at its gate.")
+                              % {"s": seat.flight.get_status_display()})
+    if seat.gate in (Seat.Gate.BOARDED, Seat.Gate.NO_SHOW):
+        raise ValidationError(_("This household is already recorded as %(g)s.")
+                              % {"g": seat.get_gate_display()})
+    if not Person.objects.filter(pk=person_id, household_id=seat.case.household_id).exists():
+        raise ValidationError({"person": _("This person is not in the household holding the "
+                                           "seat; reload the gate page.")})
+    with transaction.atomic():
+        Seat.objects.select_for_update().filter(pk=seat.pk).first()
+        live = GateMark.objects.filter(seat=seat, person_id=person_id, undone_at=None).first()
+        if live is not None:
+            raise ValidationError({"person": _("This member is already marked %(m)s; undo that "
+                                               "mark first.") % {"m": live.get_mark_display()}})
+        created = GateMark.objects.create(seat=seat, person_id=person_id, mark=mark, key=key,
+                                          marked_by=permissions.user_of(actor))
+        audit.record(actor=actor, action="airlift.gate_member_marked", object_type="case",
+                     object_id=seat.case.reference,
+                     details={"flight": seat.flight.code, "person": person_id, "mark": mark,
+                              "key": key})
+    return MarkResult(created, created=True)
+
+
+def undo_mark(*, actor: Actor, seat: Seat, key: str) -> GateMark:
+    """Take back the mark made with `key`; allowed until the flight departs, audited. Sent
+    twice (from the device's queue), the second undo changes nothing."""
+    permissions.require(actor, permissions.BOARD_PASSENGERS)
+    if seat.flight.status in GATE_CLOSED:
+        raise ValidationError(_("Flight %(f)s is %(s)s: its gate marks can no longer be undone.")
+                              % {"f": seat.flight, "s": seat.flight.get_status_display()})
+    with transaction.atomic():
+        mark = GateMark.objects.select_for_update().filter(seat=seat, key=key).first()
+        if mark is None:
+            raise ValidationError(_("This mark was never recorded; reload the gate page."))
+        if mark.undone_at is not None:
+            return mark
+        if seat.gate in (Seat.Gate.BOARDED, Seat.Gate.NO_SHOW):
+            raise ValidationError(_("This household is already recorded as %(g)s.")
+                                  % {"g": seat.get_gate_display()})
+        mark.undone_at, mark.undone_by = timezone.now(), permissions.user_of(actor)
+        mark.save(update_fields=["undone_at", "undone_by"])
+        audit.record(actor=actor, action="airlift.gate_member_undone", object_type="case",
+                     object_id=seat.case.reference,
+                     details={"flight": seat.flight.code, "person": mark.person_id,
+                              "mark": mark.mark, "key": key})
+    return mark
+
+
+def settle_member_marks(*, actor: Actor, flight: Flight) -> int:
+    """At departure, each household with member marks is recorded at the gate: boarded if any
+    member boarded, else no-show; the case moves through record_gate (the earned rules)."""
+    settled = 0
+    seats = (Seat.objects.filter(flight=flight, gate__in=[Seat.Gate.EXPECTED,
+                                                          Seat.Gate.CHECKED_IN])
+             .select_related("case", "flight").order_by("pk"))
+    for seat in seats:
+        marks = set(seat.marks.filter(undone_at=None).values_list("mark", flat=True))
+        if not marks:
+            continue
+        event = Seat.Gate.BOARDED if GateMark.Mark.BOARDED in marks else Seat.Gate.NO_SHOW
+        record_gate(actor=actor, seat=seat, event=event)
+        settled += 1
+    return settled
 
 
 def free_seats(flight: Flight) -> int:

@@ -23,5 +23,9 @@ urlpatterns = [
     path("gate/", views.gate_index, name="gate-index"),
     path("gate/<int:flight_id>/", views.gate, name="gate"),
     path("gate/<int:flight_id>/record/", views.gate_record, name="gate-record"),
+    path("gate/jsQR.js", views.gate_qr_decoder, name="gate-qr-decoder"),
+    path("gate/<int:flight_id>/check/", views.gate_check, name="gate-check"),
+    path("gate/<int:flight_id>/mark/", views.gate_mark, name="gate-mark"),
+    path("gate/<int:flight_id>/undo/", views.gate_undo, name="gate-undo"),
     path("gate/<int:flight_id>/standby/", views.standby_fill, name="standby-fill"),
 ]

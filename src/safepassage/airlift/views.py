@@ -7,7 +7,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +19,10 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.airlift import exports, selectors, services
 from safepassage.airlift.forms import DelayForm, FlightForm, SeatsForm
 from safepassage.airlift.models import READINESS_FACTS, Flight, FlightStatus, PlanRun, Seat
+from safepassage.credentials.verifier_page import VENDOR
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case
-from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
+from safepassage.service_errors import SERVICE_ERRORS, error_messages, show_on_form, tell
 
 
 def _flight_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -217,12 +219,30 @@ def gate_index(request: StaffRequest) -> HttpResponse:
     return render(request, "airlift/gate_index.html", {"flights": flights})
 
 
+def _gate_text() -> dict[str, str]:
+    """The gate page's script speaks the user's language."""
+    return {
+        "boarded": _("Boarded"), "no_show": _("No-show"), "unmarked": _("Not marked"),
+        "undo": _("Undo"), "confirm": _("Confirm"), "cancel": _("Cancel"),
+        "confirm_boarded": _("Mark %(name)s boarded?"),
+        "confirm_no_show": _("Mark %(name)s no-show?"),
+        "waiting": _("%(n)s marks wait on this device and will be sent when the network returns."),
+        "failed": _("Not recorded; reload the gate page."),
+        "offline_found": _("No network: this household is on this flight's list (the pass "
+                           "itself was not checked)."),
+        "offline_unknown": _("No network, and no household with this reference on this flight."),
+        "nocamera": _("No camera available: type the case reference."),
+    }
+
+
 @_flight_view
 def gate(request: StaffRequest, flight: Flight) -> HttpResponse:
     user = request.user
     can_fill = permissions.can(user, permissions.MANAGE_FLIGHTS)
     return render(request, "airlift/gate.html", {
         "flight": flight, "rows": selectors.gate_list(actor=user, flight=flight),
+        "households": selectors.gate_households(actor=user, flight=flight),
+        "closed": flight.status in services.GATE_CLOSED, "gate_text": _gate_text(),
         "free": services.free_seats(flight), "can_fill": can_fill,
         "standby": services.standby_cases(flight)[:20] if can_fill else [],
     })
@@ -246,6 +266,90 @@ def gate_record(request: StaffRequest, flight: Flight) -> HttpResponse:
         messages.success(request, _("%(ref)s: %(event)s.")
                          % {"ref": seat.case.reference, "event": seat.get_gate_display()})
     return redirect("airlift:gate", flight_id=flight.pk)
+
+
+JSQR_SOURCE = VENDOR / "jsQR.js"
+
+VERDICTS = {
+    selectors.FOR_THIS_FLIGHT: _("Valid for this flight"),
+    selectors.NOT_THIS_FLIGHT: _("Not for this flight"),
+    selectors.REVOKED: _("Revoked: do not board on this pass"),
+    selectors.FORGED: _("Forged or unreadable: not a pass we issued"),
+    selectors.EXPIRED: _("Expired: do not board on this pass"),
+}
+
+
+@_flight_view
+@require_POST
+def gate_check(request: StaffRequest, flight: Flight) -> HttpResponse:
+    """The verdict on a scanned pass or a typed reference, as JSON for the gate page."""
+    try:
+        result, reference, seat = selectors.gate_verdict(
+            actor=request.user, flight=flight, text=request.POST.get("text", "")[:4000])
+    except SERVICE_ERRORS as error:
+        return _json_error(error)
+    return JsonResponse({"verdict": result, "label": str(VERDICTS[result]),
+                         "reference": reference, "seat": seat})
+
+
+def _json_error(error: Exception) -> JsonResponse:
+    status = 403 if isinstance(error, PermissionDenied) else 400
+    text = (" ".join(error_messages(error)) if isinstance(error, SERVICE_ERRORS)
+            else _("Reload the gate page and try again."))
+    return JsonResponse({"error": text}, status=status)
+
+
+def _seat_on(flight: Flight, value: object) -> Seat | None:
+    try:
+        return Seat.objects.select_related("case", "flight").get(pk=int(str(value)),
+                                                                  flight=flight)
+    except (Seat.DoesNotExist, ValueError):
+        return None
+
+
+@_flight_view
+@require_POST
+def gate_mark(request: StaffRequest, flight: Flight) -> HttpResponse:
+    """One member's mark, sent by the gate page (now, or later from the device's queue)."""
+    seat = _seat_on(flight, request.POST.get("seat", ""))
+    if seat is None:
+        return JsonResponse({"error": _("That household is not on this flight; reload the "
+                                         "gate page.")}, status=400)
+    try:
+        person = int(request.POST.get("person", ""))
+    except ValueError:
+        return JsonResponse({"error": _("No member given; reload the gate page.")}, status=400)
+    try:
+        result = services.mark_member(actor=request.user, seat=seat, person_id=person,
+                                      mark=request.POST.get("mark", ""),
+                                      key=request.POST.get("key", ""))
+    except SERVICE_ERRORS as error:
+        return _json_error(error)
+    return JsonResponse({"mark": result.mark.mark, "created": result.created,
+                         "key": result.mark.key}, status=201 if result.created else 200)
+
+
+@_flight_view
+@require_POST
+def gate_undo(request: StaffRequest, flight: Flight) -> HttpResponse:
+    seat = _seat_on(flight, request.POST.get("seat", ""))
+    if seat is None:
+        return JsonResponse({"error": _("That household is not on this flight; reload the "
+                                         "gate page.")}, status=400)
+    try:
+        services.undo_mark(actor=request.user, seat=seat, key=request.POST.get("key", ""))
+    except SERVICE_ERRORS as error:
+        return _json_error(error)
+    return JsonResponse({"undone": True})
+
+
+@staff_required
+def gate_qr_decoder(request: StaffRequest) -> HttpResponse:
+    """jsQR, the decoder the offline verifier already carries (credentials/vendor), for phones
+    whose browser has no BarcodeDetector; served from here, never from a CDN."""
+    response = HttpResponse(JSQR_SOURCE.read_text(), content_type="text/javascript")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @_flight_view
