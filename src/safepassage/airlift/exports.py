@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from safepassage.airlift.models import Flight
+from safepassage.airlift.paxlst import PaxlstFlight, PaxlstPassenger, build_paxlst
 from safepassage.airlift.selectors import ManifestHousehold
 from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 
@@ -30,6 +32,31 @@ def manifest_csv(households: list[ManifestHousehold]) -> str:
                 p.birth_date, p.document_kind, p.document, "yes" if p.infant else "no",
             ])
     return out.getvalue()
+
+
+PAXLST_SENDER = "SAFEPASSAGE"
+PAXLST_SENDER_NAME = "SAFEPASSAGE CRISIS CELL"
+
+
+def manifest_paxlst(
+    flight: Flight, households: list[ManifestHousehold], *, prepared_at: dt.datetime
+) -> str:
+    """The flight's PAXLST message for the destination's border agency (airlift.paxlst)."""
+    passengers = [
+        PaxlstPassenger(
+            family_name=p.family_name, given_names=p.given_names, sex=p.sex,
+            birth_date=dt.date.fromisoformat(p.birth_date) if p.birth_date else None,
+            reference=h.reference, document_kind=p.document_kind, document_number=p.document,
+        )
+        for h in households for p in h.passengers
+    ]
+    return build_paxlst(
+        PaxlstFlight(code=flight.code, origin=flight.origin, destination=flight.destination,
+                     departs_at=flight.departs_at, arrives_at=flight.landed_at),
+        passengers, sender=PAXLST_SENDER, recipient=f"{flight.destination}API",
+        sender_name=PAXLST_SENDER_NAME, prepared_at=prepared_at,
+        reference=f"{flight.pk % 10**4:04d}{prepared_at.astimezone(dt.UTC):%m%d%H%M}",
+    )
 
 
 def manifest_pdf(flight: Flight, households: list[ManifestHousehold]) -> bytes:

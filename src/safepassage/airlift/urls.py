@@ -18,6 +18,7 @@ urlpatterns = [
          name="boarding-passes"),
     path("flights/<int:flight_id>/manifest.csv", views.manifest_csv, name="manifest-csv"),
     path("flights/<int:flight_id>/manifest.pdf", views.manifest_pdf, name="manifest-pdf"),
+    path("flights/<int:flight_id>/paxlst.edi", views.manifest_paxlst, name="manifest-paxlst"),
     path("cases/<str:reference>/readiness/", views.readiness, name="readiness"),
     path("readiness/", views.readiness_list, name="readiness-list"),
     path("gate/", views.gate_index, name="gate-index"),

@@ -19,6 +19,7 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.airlift import exports, selectors, services
 from safepassage.airlift.forms import DelayForm, FlightForm, SeatsForm
 from safepassage.airlift.models import READINESS_FACTS, Flight, FlightStatus, PlanRun, Seat
+from safepassage.airlift.paxlst import PaxlstError
 from safepassage.credentials.verifier_page import VENDOR
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case
@@ -200,6 +201,22 @@ def manifest_csv(request: StaffRequest, flight: Flight) -> HttpResponse:
     manifest = selectors.flight_manifest(actor=request.user, flight=flight, purpose="csv")
     response = HttpResponse(exports.manifest_csv(manifest), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="manifest-{flight.code}.csv"'
+    return response
+
+
+@_flight_view
+def manifest_paxlst(request: StaffRequest, flight: Flight) -> HttpResponse:
+    manifest = selectors.flight_manifest(actor=request.user, flight=flight, purpose="paxlst")
+    try:
+        text = exports.manifest_paxlst(flight, manifest, prepared_at=timezone.now())
+    except PaxlstError as error:
+        messages.error(request, _(
+            "Border agencies require a birth date for every passenger: record one (a year is "
+            "enough) for the people of %(refs)s, then download the PAXLST message again."
+        ) % {"refs": ", ".join(error.references)})
+        return redirect("airlift:flight-detail", flight_id=flight.pk)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="paxlst-{flight.code}.edi"'
     return response
 
 
