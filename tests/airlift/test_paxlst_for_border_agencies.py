@@ -214,3 +214,20 @@ def test_the_command_writes_the_message_and_a_csv_with_cells_neutralised(
     assert rows[0]["document_number"] == "'=1+2"
     with pytest.raises(CommandError, match="No flight"):
         call_command("export_paxlst", "NOPE", "--out", str(out), "--as", officer.username)
+
+
+@pytest.mark.django_db
+def test_a_family_without_a_birth_date_is_named_to_the_officer_not_sent_half_declared(
+    officer: Any, make_ready_case: Any, make_flight: Any, client_for: Any,
+) -> None:
+    flight = make_flight(10)
+    case = make_ready_case(person(birth_date=None, birth_date_precision="",
+                                  birth_date_text=""), priority=1)
+    services.plan_manifests(actor=officer)
+    client, _user = client_for(Role.AIRLIFT_OFFICER)
+
+    response = client.get(f"/airlift/flights/{flight.pk}/paxlst.edi", follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/airlift/flights/{flight.pk}/"
+    assert case.reference in response.content.decode()
+    assert "birth date" in response.content.decode()
