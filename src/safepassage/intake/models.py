@@ -166,7 +166,7 @@ class ImportBatch(models.Model):
         return {
             "batch": self.pk, "imported": self.imported, "quarantined": self.quarantined,
             "unchanged": self.unchanged, "rows": self.total_rows,
-            "unknown_columns": self.unknown_columns,
+            "unknown_columns": self.unknown_columns, "warnings": self.warnings.count(),
         }
 
 
@@ -193,6 +193,18 @@ class QuarantinedRow(models.Model):
 
     class Meta:
         ordering = ["row_number"]
+
+
+class ImportWarning(models.Model):
+    """Something said back about a row that was imported (an unknown relationship word read as
+    "other relative", a misspelling read as the nearest word): it never held the row."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="warnings")
+    row_number = models.PositiveIntegerField()  # as a spreadsheet shows it: the header is row 1
+    warning = EncryptedJSONField()  # {field, code, message, hint}: the message quotes the row
+
+    class Meta:
+        ordering = ["row_number", "pk"]
 
 
 class StatusSecret(models.Model):

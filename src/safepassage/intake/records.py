@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from safepassage.intake.relationships import read_relationship
 from safepassage.protection.cipher import blind_index, previous_blind_indexes
 from safepassage.registry import normalise
 from safepassage.registry.models import Category, Language, Relationship, Sex
@@ -45,7 +46,6 @@ _LANGUAGE_WORDS = {
 _CATEGORY_VALUES = frozenset(Category.values)
 # Read once: TextChoices.values builds a new list at every access, three times a row.
 _SEX_VALUES = tuple(Sex.values)
-_RELATIONSHIP_VALUES = tuple(Relationship.values)
 _LANGUAGE_VALUES = tuple(Language.values)
 _WORD_SEPARATORS = re.compile(r"[\s\-]+")
 _PHONE_SEPARATORS = re.compile(r"[;,]")
@@ -96,6 +96,9 @@ class NormalisedPerson:
     data: PersonData | None
     external_id: str
     problems: list[dict[str, str]] = field(default_factory=list)
+    # Read, but said back to the sender: an unknown relationship word, a misspelling read as
+    # the nearest word. They never hold the person or the household.
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
 def normalise_person(
@@ -174,11 +177,24 @@ def normalise_person(
                          allowed=_SEX_VALUES)
     person.sex = sex or Sex.UNKNOWN
     problems.extend([error] if error else [])
+    warnings: list[dict[str, str]] = []
     if raw["relationship_to_head"].strip():
-        relation, error = _choice(raw["relationship_to_head"], {}, field=name(
-            "relationship_to_head"), code="relationship_unknown", allowed=_RELATIONSHIP_VALUES)
-        person.relationship_to_head = relation or Relationship.OTHER
-        problems.extend([error] if error else [])
+        reading = read_relationship(raw["relationship_to_head"])
+        person.relationship_to_head = reading.kind
+        written = raw["relationship_to_head"].strip()[:60]
+        if not reading.known:
+            warnings.append(problem(
+                name("relationship_to_head"), "relationship_unknown",
+                _("“%(value)s” is not a relationship we know: this person is recorded as "
+                  "“other relative”.") % {"value": written},
+                _("If that is wrong, a caseworker can correct the relationship; next time "
+                  "write a word such as child, spouse, parent, sibling or grandparent.")))
+        elif reading.read_as:
+            warnings.append(problem(
+                name("relationship_to_head"), "relationship_read_as",
+                _("“%(value)s” was read as “%(word)s”.") % {
+                    "value": written, "word": reading.read_as},
+                _("If that is wrong, a caseworker can correct the relationship.")))
     else:
         person.relationship_to_head = Relationship.HEAD if is_first else Relationship.OTHER
     if raw["preferred_language"].strip():
@@ -190,7 +206,7 @@ def normalise_person(
         person.preferred_language = default_language
     return NormalisedPerson(
         data=None if problems else person, external_id=external_id_of(values),
-        problems=problems,
+        problems=problems, warnings=warnings,
     )
 
 

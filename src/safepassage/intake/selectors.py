@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
@@ -107,6 +108,15 @@ def quarantine_report_rows(batch: ImportBatch) -> list[list[str]]:
             " | ".join(p["message"] for p in problems),
             " | ".join(p["hint"] for p in problems),
             *[values.get(c, "") for c in COLUMNS],
+        ])
+    # Rows imported with a warning follow, without their values: they are registered, and
+    # importing them again would register them twice.
+    for found in batch.warnings.all():
+        warning = cast(dict[str, str], found.warning)
+        lines.append([
+            str(found.row_number), warning["field"],
+            _("Imported, with a warning: %(message)s") % {"message": warning["message"]},
+            warning["hint"], *["" for _c in COLUMNS],
         ])
     return lines
 

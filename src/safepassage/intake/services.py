@@ -39,6 +39,7 @@ from safepassage.intake.models import (
     IdempotencyRecord,
     ImportBatch,
     ImportChunk,
+    ImportWarning,
     Outcome,
     QuarantinedRow,
     RawSubmission,
@@ -129,11 +130,17 @@ class ReferralResult:
     reference: str = ""
     problems: list[dict[str, str]] = field(default_factory=list)
     case: Case | None = None
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
-def _normalise(referral: Referral, language: str) -> tuple[HouseholdData | None, list[str],
-                                                             list[dict[str, str]]]:
+Normalised = tuple[HouseholdData | None, list[str], list[dict[str, str]], list[dict[str, str]]]
+
+
+def _normalise(referral: Referral, language: str) -> Normalised:
+    """The household's data (None if it has problems), its external ids, its problems and the
+    warnings that do not hold it."""
     problems: list[dict[str, str]] = []
+    warnings: list[dict[str, str]] = []
     category, error = parse_category(referral.category)
     if error:
         problems.append(error)
@@ -146,6 +153,7 @@ def _normalise(referral: Referral, language: str) -> tuple[HouseholdData | None,
         result = normalise_person(member, is_first=i == 0, prefix=prefix,
                                   default_language=language)
         problems.extend(result.problems)
+        warnings.extend(result.warnings)
         people.append(result.data)
         external_ids.append(result.external_id)
     seen: set[str] = set()
@@ -157,9 +165,9 @@ def _normalise(referral: Referral, language: str) -> tuple[HouseholdData | None,
                                     _("Give each person their own external_id.")))
         seen.add(external_id)
     if problems:
-        return None, external_ids, problems
+        return None, external_ids, problems, warnings
     data = HouseholdData(members=[p for p in people if p is not None], category=category)
-    return data, external_ids, []
+    return data, external_ids, [], warnings
 
 
 def register_referrals(
@@ -192,7 +200,7 @@ def _register_referrals(
     to_register: list[tuple[int, HouseholdData, list[str], Sequence[str]]] = []
     claimed: dict[str, int] = {}
     unchanged: dict[int, int] = {}
-    for i, (referral, (data, external_ids, problems)) in enumerate(
+    for i, (referral, (data, external_ids, problems, _w)) in enumerate(
             zip(referrals, normalised, strict=True)):
         keys = [f"x:{e}" for e in external_ids if e]
         keys += [f"f:{f}" for f in referral.fingerprints if f]
@@ -232,7 +240,8 @@ def _register_referrals(
         )
         _remember_partner_ids(organisation, to_register, cases)
         for (i, _d, _e, _f), case in zip(to_register, cases, strict=True):
-            results[i] = ReferralResult("registered", reference=case.reference, case=case)
+            results[i] = ReferralResult("registered", reference=case.reference, case=case,
+                                        warnings=normalised[i][3])
     final = [r for r in results if r is not None]
     if submission is not None:
         close_submission(submission, outcome=_overall(final), detail=_detail(final))
@@ -260,11 +269,11 @@ def _detail(results: Sequence[ReferralResult]) -> dict[str, Any]:
 
 def _known_people(
     organisation: Organisation | None, referrals: Sequence[Referral],
-    normalised: Sequence[tuple[Any, list[str], Any]],
+    normalised: Sequence[Normalised],
 ) -> dict[str, Person]:
     if organisation is None:
         return {}
-    external_ids = {e for _d, ids, _p in normalised for e in ids if e}
+    external_ids = {e for _d, ids, _p, _w in normalised for e in ids if e}
     fingerprints = {f for r in referrals for f in r.fingerprints if f}
     # While the index key is rotated, a row imported before may still carry its old digest.
     aliases = {old: current for r in referrals
@@ -457,7 +466,8 @@ def _api_answer(actor: Actor, organisation: Organisation, submission: RawSubmiss
 
 def _api_result(result: ReferralResult) -> dict[str, Any]:
     return {"outcome": result.outcome, "reference": result.reference,
-            "problems": [{**p, "field": p["field"]} for p in result.problems]}
+            "problems": [{**p, "field": p["field"]} for p in result.problems],
+            "warnings": [{**w, "field": w["field"]} for w in result.warnings]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -844,15 +854,19 @@ def _import_chunk(
             organisation=batch.organisation,
         )
         quarantine = []
+        warnings = []
         for rows, result in zip(households, results, strict=True):
             if result.outcome == "registered":
                 counts["imported"] += len(rows)
+                warnings += _row_warnings(result.warnings)
             elif result.outcome == "unchanged":
                 counts["unchanged"] += len(rows)
             else:
                 counts["quarantined"] += len(rows)
                 quarantine += _quarantine_rows(batch, rows, result.problems)
         QuarantinedRow.objects.bulk_create(quarantine)
+        ImportWarning.objects.bulk_create(
+            ImportWarning(batch=batch, row_number=n, warning=w) for n, w in warnings)
         if outermost and connection.vendor == "postgresql":
             # The chunk's deferred foreign-key checks (one per row written) run now rather than
             # at COMMIT: the batch's row below is shared with the other import processes and
@@ -929,6 +943,15 @@ def _import_chunks_side_by_side(
                                 chunk)] = keys
         while running:
             finish(wait(running, return_when=FIRST_COMPLETED).done)
+
+
+def _row_warnings(warnings: Sequence[dict[str, str]]) -> list[tuple[int, dict[str, str]]]:
+    """Each warning of a household's rows with its row number (its field named "N|column")."""
+    found = []
+    for w in warnings:
+        row_text, _bar, name = w["field"].partition("|")
+        found.append((int(row_text) if row_text.isdigit() else 0, {**w, "field": name}))
+    return found
 
 
 def _quarantine_rows(

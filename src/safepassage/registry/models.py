@@ -38,15 +38,22 @@ class DatePrecision(models.TextChoices):
 
 
 class Relationship(models.TextChoices):
+    # child, parent, sibling, grandparent and in-law: for the words people write when they do
+    # not say which (decision 0090).
     HEAD = "head", _("Head of household")
     SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
     SON = "son", _("Son")
     DAUGHTER = "daughter", _("Daughter")
+    PARENT = "parent", _("Parent")
     FATHER = "father", _("Father")
     MOTHER = "mother", _("Mother")
+    SIBLING = "sibling", _("Brother or sister")
     BROTHER = "brother", _("Brother")
     SISTER = "sister", _("Sister")
+    GRANDPARENT = "grandparent", _("Grandparent")
     GRANDCHILD = "grandchild", _("Grandchild")
+    IN_LAW = "in_law", _("In-law")
     OTHER = "other", _("Other relative")
 
 
