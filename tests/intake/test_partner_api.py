@@ -60,7 +60,7 @@ def test_the_same_people_sent_again_without_a_key_are_unchanged(api_token: str) 
     assert first.status_code == 201
     assert again.status_code == 200
     assert again.json() == {"outcome": "unchanged", "reference": first.json()["reference"],
-                            "problems": []}
+                            "problems": [], "warnings": []}
     assert Case.objects.count() == 1
 
 

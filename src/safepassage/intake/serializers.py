@@ -66,6 +66,9 @@ class ResultSerializer(serializers.Serializer[Any]):
     outcome = serializers.ChoiceField(choices=["registered", "unchanged", "rejected"])
     reference = serializers.CharField(allow_blank=True)
     problems = ProblemSerializer(many=True)
+    warnings = ProblemSerializer(
+        many=True, help_text="Read, but said back: e.g. a relationship word not recognised, "
+        "recorded as other relative. They never hold the registration.")
 
 
 class BatchResultSerializer(serializers.Serializer[Any]):
