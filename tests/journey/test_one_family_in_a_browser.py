@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from safepassage.accounts.models import Role
 from safepassage.airlift.models import Flight
@@ -171,7 +172,8 @@ def test_one_family_walks_from_the_dari_form_to_arrived(
         gate.goto(f"{live_server.url}/airlift/gate/")
         gate.get_by_role("link", name="RCH871").click()
         gate.get_by_role("button", name="Scan with the camera").click()
-        gate.locator("#verdict").get_by_text(f"Valid for this flight · {reference}").wait_for()
+        expect(gate.locator("#verdict")).to_contain_text(
+            f"Valid for this flight · {reference}", timeout=60_000)  # a loaded machine
         household = gate.locator(".household", has_text=reference)
         assert "2 people" in household.inner_text()
         for n in range(2):
