@@ -69,6 +69,11 @@ def fresh_rate_limits(request: pytest.FixtureRequest) -> Any:
             or {"db", "transactional_db", "live_server"} & set(request.fixturenames)):
         yield
         return
+    # An autouse fixture runs before the ones the test names: open the database it asked for.
+    for asked in ("transactional_db", "db"):
+        if asked in request.fixturenames:
+            request.getfixturevalue(asked)
+            break
     cache.clear()
     yield
     cache.clear()
