@@ -85,6 +85,10 @@ def test_a_member_added_on_a_flight_with_room_grows_the_seat(
     assert airlift.free_seats(seat.flight) == 6
     resized = AuditEntry.objects.get(action="airlift.seat_resized")
     assert resized.details["to"] == {"people": 4, "seats": 4}
+    old_pass = Credential.objects.get(case=case, kind=CredentialKind.BOARDING_PASS)
+    assert old_pass.revocation_reason == "household changed"
+    assert airlift.issue_boarding_passes(actor=journey.officer, flight=seat.flight).issued == 1
+    assert passes_in_force(case) == 1
     sign_in(client, journey.officer)
     assert 'id="seats-lost"' not in client.get(reverse("airlift:flight-list")).content.decode()
 

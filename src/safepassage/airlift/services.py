@@ -721,7 +721,8 @@ def assign_seat(*, actor: Actor, case: Case, flight: Flight) -> Seat:
 def recheck_seat(*, actor: Actor, case: Case) -> Seat | None:
     """After a correction changed who is in a seated household (a member added, moved or
     removed, a birth date that makes an infant): on a flight that has not left, the seat
-    follows the household's new size when the flight has room for it; otherwise it is
+    follows the household's new size when the flight has room for it (a boarding pass naming
+    the old members revoked, to be issued again); otherwise it is
     released, the case waits again with the reason in its history (its boarding pass revoked
     by credentials on that move) and the plan page lists it as needing a seat. The seat kept,
     or None when there was none to re-check or it was released."""
@@ -747,6 +748,13 @@ def recheck_seat(*, actor: Actor, case: Case) -> Seat | None:
         if demand.seats <= room:
             seat.people, seat.seats = demand.people, demand.seats
             seat.save(update_fields=["people", "seats"])
+            # A pass names the people it covers: the old one would now name the wrong ones.
+            # The officer issues the household a new pass as for any other on the flight.
+            for token_id in Credential.objects.filter(
+                    case=case, kind=CredentialKind.BOARDING_PASS,
+                    revoked_at__isnull=True).values_list("token_id", flat=True):
+                credentials.revoke_credential(actor=actor, token_id=token_id,
+                                              reason="household changed")
             audit.record(actor=actor, action="airlift.seat_resized", object_type="case",
                          object_id=case.reference,
                          details={"flight": flight.code, "from": before,
