@@ -34,17 +34,19 @@ def test_a_flight_not_yet_landed_is_not_reconciled(make_flight, resettler, progr
         services.open_reconciliation(actor=resettler, flight=make_flight(10))
 
 
-def test_the_landing_makes_the_household_arrive_and_the_first_member_recorded_opens_its_file(
+def test_the_landing_makes_the_household_arrive_and_opens_its_file_which_reconciliation_keeps(
         make_ready_case, fly, resettler, programme) -> None:
     case = make_ready_case(*family("Ahmadzai", 2))
     flight = fly(case)
     case.refresh_from_db()
     assert case.status == Status.ARRIVED  # airlift's landing (registry.facts)
+    opened = CaseFile.objects.get(case=case)  # decision 0117: every arrived household has one
+    assert opened.arrived_on == ARRIVAL_DAY
     services.open_reconciliation(actor=resettler, flight=flight)
     first, _second = flight.arrival_records.all()
-    assert not CaseFile.objects.filter(case=case).exists()
 
     services.record_arrival(actor=resettler, record=first, outcome="arrived")
+    assert CaseFile.objects.get(case=case).pk == opened.pk
     assert CaseFile.objects.get(case=case).arrived_on == ARRIVAL_DAY
 
 

@@ -19,7 +19,7 @@ def test_staff_reconcile_a_flight_from_its_page(client, make_ready_case, fly, re
     flight = fly(case)
     sign_in(client, resettler)
     assert client.post(f"/resettlement/flights/{flight.pk}/land/").status_code == 302
-    assert CaseFile.objects.filter(case=case).count() == 0
+    assert CaseFile.objects.filter(case=case).count() == 1  # opened at the landing (0117)
     record = ArrivalRecord.objects.get(flight=flight)
     page = client.get(f"/resettlement/flights/{flight.pk}/").content.decode()
     assert "Zabihullah Stanikzai" in page and 'id="manifested">1<' in page

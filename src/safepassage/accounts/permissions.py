@@ -149,6 +149,10 @@ SINGLE_SIGN_ON = _declare("single-sign-on", MANAGE_STAFF)
 # Moves a case to "resettled" with resettlement's evidence that its required milestones are
 # done (registry.facts); used by resettlement.services only.
 RESETTLEMENT = _declare("resettlement", REVIEW_CASES)
+# Re-checks a seated household's seat when a correction changes who is in it (airlift.subscribers):
+# the seat follows the new size (the pass naming the old members revoked), or goes when the
+# flight has no room for it.
+SEAT_RECHECK = _declare("seat-recheck", MANAGE_FLIGHTS, ISSUE_CREDENTIALS, VIEW_CASES)
 
 Actor: TypeAlias = User | SystemActor
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from safepassage.accounts import permissions
@@ -19,7 +19,7 @@ from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat, Trav
 from safepassage.audit import services as audit
 from safepassage.credentials.seats import HeldSeat
 from safepassage.registry import latin
-from safepassage.registry.models import Case, Person, Status
+from safepassage.registry.models import Case, Person, Status, StatusChange
 
 
 def flights_for(*, actor: Actor) -> QuerySet[Flight]:
@@ -69,6 +69,29 @@ def get_flight(*, actor: Actor, flight_id: int) -> Flight:
 def latest_plan(*, actor: Actor) -> PlanRun | None:
     permissions.require(actor, permissions.MANAGE_FLIGHTS)
     return PlanRun.objects.select_related("flight").first()
+
+
+@dataclass(frozen=True)
+class SeatLost:
+    """An approved household whose seat went (a correction it no longer fitted, a change of
+    flights) and which holds none yet: the plan or an officer gives it another."""
+
+    reference: str
+    at: dt.datetime
+    reason: str
+
+
+def households_needing_seat(*, actor: Actor, limit: int = 200) -> list[SeatLost]:
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    live = Seat.objects.exclude(gate=Seat.Gate.NO_SHOW).values("case_id")
+    latest = StatusChange.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk")
+    last_moves = (Case.objects.filter(status=Status.APPROVED).exclude(pk__in=live)
+                  .annotate(last_from=Subquery(latest.values("from_status")[:1]),
+                            last_move=Subquery(latest.values("pk")[:1]))
+                  .filter(last_from=Status.MANIFESTED).values_list("last_move", flat=True))
+    changes = (StatusChange.objects.filter(pk__in=list(last_moves)).select_related("case")
+               .order_by("-at", "-pk")[:limit])
+    return [SeatLost(reference=c.case.reference, at=c.at, reason=c.reason) for c in changes]
 
 
 def get_plan(*, actor: Actor, plan_id: int) -> PlanRun:

@@ -718,6 +718,62 @@ def assign_seat(*, actor: Actor, case: Case, flight: Flight) -> Seat:
     return seat
 
 
+def recheck_seat(*, actor: Actor, case: Case) -> Seat | None:
+    """After a correction changed who is in a seated household (a member added, moved or
+    removed, a birth date that makes an infant): on a flight that has not left, the seat
+    follows the household's new size when the flight has room for it (a boarding pass naming
+    the old members revoked, to be issued again); otherwise it is
+    released, the case waits again with the reason in its history (its boarding pass revoked
+    by credentials on that move) and the plan page lists it as needing a seat. The seat kept,
+    or None when there was none to re-check or it was released."""
+    permissions.require(actor, permissions.MANAGE_FLIGHTS)
+    with transaction.atomic():
+        seat = (Seat.objects.filter(case_id=case.pk, gate__in=[Seat.Gate.EXPECTED,
+                                                               Seat.Gate.CHECKED_IN],
+                                    flight__status__in=evidence.SCHEDULED)
+                .select_related("flight").first())
+        if seat is None:
+            return None
+        flight = Flight.objects.select_for_update().get(pk=seat.flight_id)
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.status != Status.MANIFESTED:
+            return None
+        readiness = TravelReadiness.objects.filter(case=case).first()
+        case.readiness = readiness or TravelReadiness(case=case, ready_at=timezone.now())
+        demand = household_demands([case], on=flight.departs_at.date())[0]
+        if (demand.people, demand.seats) == (seat.people, seat.seats):
+            return seat
+        room = free_seats(flight) + seat.seats
+        before = {"people": seat.people, "seats": seat.seats}
+        if demand.seats <= room:
+            seat.people, seat.seats = demand.people, demand.seats
+            seat.save(update_fields=["people", "seats"])
+            # A pass names the people it covers: the old one would now name the wrong ones.
+            # The officer issues the household a new pass as for any other on the flight.
+            for token_id in Credential.objects.filter(
+                    case=case, kind=CredentialKind.BOARDING_PASS,
+                    revoked_at__isnull=True).values_list("token_id", flat=True):
+                credentials.revoke_credential(actor=actor, token_id=token_id,
+                                              reason="household changed")
+            audit.record(actor=actor, action="airlift.seat_resized", object_type="case",
+                         object_id=case.reference,
+                         details={"flight": flight.code, "from": before,
+                                  "to": {"people": demand.people, "seats": demand.seats}})
+            return seat
+        seat.delete()
+        earn_case_status(actor=actor, case=case, to_status=Status.APPROVED,
+                         evidence=evidence.seat(case, None),
+                         reason=_("The household now needs %(need)s seats and flight %(f)s has "
+                                  "%(room)s for it: the seat is released; the household waits "
+                                  "for another flight.")
+                         % {"need": demand.seats, "f": flight, "room": room})
+        audit.record(actor=actor, action="airlift.seat_released", object_type="case",
+                     object_id=case.reference,
+                     details={"flight": flight.code, "from": before, "needs": demand.seats,
+                              "room": room})
+    return None
+
+
 @dataclass(frozen=True)
 class Landing:
     flight: Flight

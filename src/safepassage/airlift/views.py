@@ -58,6 +58,7 @@ def flight_list(request: StaffRequest) -> HttpResponse:
         "flights": selectors.flights_for(actor=user),
         "form": form,
         "latest": selectors.latest_plan(actor=user),
+        "seats_lost": selectors.households_needing_seat(actor=user),
     })
 
 

@@ -47,6 +47,7 @@ class PersonCorrected:
     actor: Actor
     person: Person  # as corrected
     fields: frozenset[str]  # the names of the fields that changed
+    left_case: Case | None = None  # the case whose household the person moved out of
 
 
 @dataclass(frozen=True)

@@ -627,7 +627,7 @@ def move_member(*, actor: Actor, person: Person, to_case: Case, reason: str) -> 
                                                         "from": source.reference}},
         ])
         events.person_corrected.publish(events.PersonCorrected(
-            actor=actor, person=locked, fields=frozenset({"household"})))
+            actor=actor, person=locked, fields=frozenset({"household"}), left_case=source))
     person.refresh_from_db()
     return person
 
@@ -671,7 +671,7 @@ def remove_member(*, actor: Actor, person: Person, reason: str) -> Case:
                                                           "from": source.reference}},
         ])
         events.person_corrected.publish(events.PersonCorrected(
-            actor=actor, person=locked, fields=frozenset({"household"})))
+            actor=actor, person=locked, fields=frozenset({"household"}), left_case=source))
     person.refresh_from_db()
     return new_case
 

@@ -8,9 +8,9 @@ class ResettlementConfig(AppConfig):
 
     def ready(self) -> None:
         from safepassage.airlift import admission
-        from safepassage.registry import facts
+        from safepassage.registry import events, facts
         from safepassage.registry.models import Fact
-        from safepassage.resettlement import evidence, selectors
+        from safepassage.resettlement import evidence, selectors, subscribers
 
         # Resettlement alone vouches that a case's required milestones are done (decision 0111).
         evidence.hold(facts.claim(Fact.MILESTONES, app="resettlement",
@@ -20,3 +20,6 @@ class ResettlementConfig(AppConfig):
         admission.provide(admission.Rule(
             flights_needing_placement=selectors.flights_needing_placement,
             cases_with_placement=selectors.cases_with_placement))
+
+        # Every household that arrives has its file, reconciled or not.
+        events.case_status_changed.subscribe(subscribers.case_status_changed)

@@ -213,6 +213,29 @@ def _open_case_file(*, case: Case, arrived_on: dt.date) -> CaseFile:
     return case_file
 
 
+def open_file_on_arrival(*, actor: Actor, case: Case) -> CaseFile | None:
+    """A case the landing (or a supervisor's override) made "arrived" has its resettlement file
+    and milestones, due from the landing day, whether or not its flight is ever reconciled.
+    Called by the registry's case_status_changed hook inside the move's transaction; the move
+    was authorised, so opening the file needs no capability of its own. Without a default
+    programme nothing is opened (the landing is not undone): reconciliation opens it later."""
+    permissions.check_actor(actor)
+    if CaseFile.objects.filter(case=case, arrived_on__isnull=False).exists():
+        return None
+    if not Programme.objects.filter(is_default=True).exists():
+        return None
+    landed_at = (Seat.objects.filter(case=case, gate=Seat.Gate.BOARDED,
+                                     flight__landed_at__isnull=False)
+                 .order_by("-flight__landed_at").values_list("flight__landed_at", flat=True)
+                 .first())
+    arrived_on = timezone.localdate(landed_at) if landed_at else timezone.localdate()
+    case_file = _open_case_file(case=case, arrived_on=arrived_on)
+    audit.record(actor=actor, action="resettlement.file_opened", object_type="case",
+                 object_id=case.reference,
+                 details={"arrived_on": arrived_on.isoformat(), "by": "arrival"})
+    return case_file
+
+
 def _languages_of(case: Case) -> list[str]:
     spoken = Person.objects.filter(household=case.household_id).values_list(
         "preferred_language", flat=True)

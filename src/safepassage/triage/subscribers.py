@@ -1,6 +1,7 @@
 """How triage follows the registry (registry.events, subscribed in TriageConfig.ready): a case is
 scored when its household is registered, and again when one of its people is corrected (a birth
-date changes the age facts). A change of status changes no score: the rules do not read it."""
+date changes the age facts) or moves between households (both cases). A change of status
+changes no score: the rules do not read it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ def households_registered(event: events.HouseholdsRegistered) -> None:
 def person_corrected(event: events.PersonCorrected) -> None:
     if active_rule_set() is None:
         return
-    cases = Case.objects.filter(household_id=event.person.household_id)
-    services.rescore_cases(actor=permissions.TRIAGE,
-                           case_ids=list(cases.values_list("pk", flat=True)))
+    case_ids = list(Case.objects.filter(household_id=event.person.household_id)
+                    .values_list("pk", flat=True))
+    if event.left_case is not None:  # the household the person left lost a member
+        case_ids.append(event.left_case.pk)
+    services.rescore_cases(actor=permissions.TRIAGE, case_ids=case_ids)
