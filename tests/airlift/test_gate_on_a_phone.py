@@ -5,7 +5,6 @@ marks counted once when it returns (decision 0074)."""
 from __future__ import annotations
 
 import io
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -56,11 +55,8 @@ def fits(page: Any) -> bool:
 
 
 def test_a_gate_agent_scans_marks_undoes_and_marks_offline_at_360_px(
-    live_server: Any, journey: Journey, make_case: Any, tmp_path: Path
+    live_server: Any, journey: Journey, make_case: Any, tmp_path: Path, chromium: Any,
 ) -> None:
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API's loop
-    from playwright.sync_api import sync_playwright
-
     case = journey.approve(make_case(*family("Rahimi", 3)))
     seat = journey.seat(case)
     flight = airlift.set_flight_status(actor=journey.officer, flight=seat.flight,
@@ -71,11 +67,13 @@ def test_a_gate_agent_scans_marks_undoes_and_marks_offline_at_360_px(
     video = pass_video(boarding.token, tmp_path / "pass.y4m")
     names = [p.latin_full_name for p in case.household.members.order_by("pk")]
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking",
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}"])
+    # A browser of its own (a camera), from the worker's Playwright: a second sync Playwright in
+    # one process fails ("Sync API inside the asyncio loop").
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-background-networking",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+    try:
         context = browser.new_context(viewport={"width": 360, "height": 740},
                                       permissions=["camera"])
         page = context.new_page()
@@ -135,6 +133,7 @@ def test_a_gate_agent_scans_marks_undoes_and_marks_offline_at_360_px(
         page.get_by_role("button", name="Change language").click()
         page.get_by_role("button", name="اسکن با کمره").wait_for()
         assert fits(page)
+    finally:
         browser.close()
 
     airlift.set_flight_status(actor=journey.officer, flight=flight, status=FlightStatus.DEPARTED)

@@ -553,7 +553,9 @@ def undo_mark(*, actor: Actor, seat: Seat, key: str) -> GateMark:
 
 def settle_member_marks(*, actor: Actor, flight: Flight) -> int:
     """At departure, each household with member marks is recorded at the gate: boarded if any
-    member boarded, else no-show; the case moves through record_gate (the earned rules)."""
+    member boarded, else no-show; the case moves through record_gate (the earned rules), which
+    checks the actor's capability for each household."""
+    permissions.check_actor(actor)
     settled = 0
     seats = (Seat.objects.filter(flight=flight, gate__in=[Seat.Gate.EXPECTED,
                                                           Seat.Gate.CHECKED_IN])
