@@ -54,7 +54,9 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(sms_prov
 
     worker = _worker(sms_provider.url)
     deadline = time.monotonic() + 60
-    while sms_provider.state.requests < 40 and time.monotonic() < deadline:
+    # Half way through its second batch of 40: at 40 the first batch may be all sent and the
+    # next not yet claimed, and nothing would be in flight when the worker dies.
+    while sms_provider.state.requests < 60 and time.monotonic() < deadline:
         time.sleep(0.01)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
