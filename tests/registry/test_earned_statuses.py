@@ -130,30 +130,6 @@ def test_a_gate_agent_cannot_seat_and_an_officer_cannot_skip_the_gate(
                          evidence=airlift_evidence.gate(case, seat.flight, "boarded"))
 
 
-def test_a_resettlement_app_earns_resettled_through_the_hook(
-    make_case: Callable[..., Case], journey: Journey, make_user: Any
-) -> None:
-    """What the resettlement app will do: claim the milestones fact and earn the move."""
-    if facts.is_recorded(Fact.MILESTONES):
-        pytest.skip("the resettlement app records milestones; its own tests cover this")
-    done: set[int] = set()
-    owner = facts.claim(Fact.MILESTONES, app="stand-in",
-                        check=lambda c, _to: "" if c.pk in done else "milestones missing")
-    try:
-        case = journey.arrive(journey.approve(make_case()))
-        worker = make_user(Role.CASEWORKER)
-        with pytest.raises(InvalidTransition, match="milestones missing"):
-            earn_case_status(actor=worker, case=case, to_status=Status.RESETTLED,
-                             evidence=owner.evidence(case=case, detail="milestones done"))
-        done.add(case.pk)
-        earn_case_status(actor=worker, case=case, to_status=Status.RESETTLED,
-                         evidence=owner.evidence(case=case, detail="milestones done"))
-        case.refresh_from_db()
-        assert case.status == Status.RESETTLED
-    finally:
-        facts.release(owner)
-
-
 def test_a_supervisor_overrides_with_a_written_reason_marked_and_audited(
     make_case: Callable[..., Case], journey: Journey, make_user: Any
 ) -> None:

@@ -607,25 +607,14 @@ def move_member(*, actor: Actor, person: Person, to_case: Case, reason: str) -> 
         locked.household_id = target.household_id
         locked.relationship_to_head = Relationship.OTHER
         locked.save(update_fields=["household", "relationship_to_head", "updated_at"])
-        user = permissions.user_of(actor)
-        create_objects([
-            Correction(case=source, person=locked, kind=Correction.Kind.MEMBER_MOVED_OUT,
-                       field="household", old_value=source.reference,
-                       new_value=target.reference, reason=reason, actor=user),
-            Correction(case=target, person=locked, kind=Correction.Kind.MEMBER_MOVED_IN,
-                       field="household", old_value=source.reference,
-                       new_value=target.reference, reason=reason, actor=user),
-        ])
-        audit.record_many(actor=actor, events=[
-            {"action": "household.member_moved_out", "object_type": "case",
-             "object_id": source.reference, "details": {"case": source.reference,
-                                                        "person": locked.pk,
-                                                        "to": target.reference}},
-            {"action": "household.member_moved_in", "object_type": "case",
-             "object_id": target.reference, "details": {"case": target.reference,
-                                                        "person": locked.pk,
-                                                        "from": source.reference}},
-        ])
+        _record_member_left(
+            actor=actor, person=locked, source=source, target=target, reason=reason,
+            left_as=Correction.Kind.MEMBER_MOVED_OUT, left_action="household.member_moved_out",
+            arrival={"action": "household.member_moved_in", "object_type": "case",
+                     "object_id": target.reference, "details": {"case": target.reference,
+                                                                "person": locked.pk,
+                                                                "from": source.reference}},
+        )
         events.person_corrected.publish(events.PersonCorrected(
             actor=actor, person=locked, fields=frozenset({"household"}), left_case=source))
     person.refresh_from_db()
@@ -653,27 +642,40 @@ def remove_member(*, actor: Actor, person: Person, reason: str) -> Case:
         locked.save(update_fields=["household", "relationship_to_head", "updated_at"])
         home.head_id = locked.pk
         home.save(update_fields=["head"])
-        create_objects([
-            Correction(case=source, person=locked, kind=Correction.Kind.MEMBER_REMOVED,
-                       field="household", old_value=source.reference,
-                       new_value=new_case.reference, reason=reason, actor=user),
-            Correction(case=new_case, person=locked, kind=Correction.Kind.MEMBER_MOVED_IN,
-                       field="household", old_value=source.reference,
-                       new_value=new_case.reference, reason=reason, actor=user),
-        ])
-        audit.record_many(actor=actor, events=[
-            {"action": "household.member_removed", "object_type": "case",
-             "object_id": source.reference, "details": {"case": source.reference,
-                                                        "person": locked.pk,
-                                                        "to": new_case.reference}},
-            {"action": "case.registered", "object_type": "case",
-             "object_id": new_case.reference, "details": {"people": 1, "channel": Channel.STAFF,
-                                                          "from": source.reference}},
-        ])
+        _record_member_left(
+            actor=actor, person=locked, source=source, target=new_case, reason=reason,
+            left_as=Correction.Kind.MEMBER_REMOVED, left_action="household.member_removed",
+            arrival={"action": "case.registered", "object_type": "case",
+                     "object_id": new_case.reference,
+                     "details": {"people": 1, "channel": Channel.STAFF,
+                                 "from": source.reference}},
+        )
         events.person_corrected.publish(events.PersonCorrected(
             actor=actor, person=locked, fields=frozenset({"household"}), left_case=source))
     person.refresh_from_db()
     return new_case
+
+
+def _record_member_left(
+    *, actor: Actor, person: Person, source: Case, target: Case, reason: str, left_as: str,
+    left_action: str, arrival: dict[str, Any],
+) -> None:
+    """A member left source for target: a correction on each case (the old household and the
+    new), the leaving audited on the source and the arrival as the caller describes it."""
+    user = permissions.user_of(actor)
+    create_objects([
+        Correction(case=source, person=person, kind=left_as, field="household",
+                   old_value=source.reference, new_value=target.reference, reason=reason,
+                   actor=user),
+        Correction(case=target, person=person, kind=Correction.Kind.MEMBER_MOVED_IN,
+                   field="household", old_value=source.reference, new_value=target.reference,
+                   reason=reason, actor=user),
+    ])
+    audit.record_many(actor=actor, events=[
+        {"action": left_action, "object_type": "case", "object_id": source.reference,
+         "details": {"case": source.reference, "person": person.pk, "to": target.reference}},
+        arrival,
+    ])
 
 
 def _check_may_leave(person: Person) -> None:

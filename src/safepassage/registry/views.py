@@ -1,6 +1,6 @@
 """Staff pages of the registry: the case list with search, and the case file."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
+from safepassage.accounts.permissions import Actor
 from safepassage.registry import selectors, services
 from safepassage.registry.forms import (
     AddMemberForm,
@@ -80,30 +81,22 @@ def case_detail(request: StaffRequest, reference: str) -> HttpResponse:
 @staff_required
 @require_POST
 def change_status(request: StaffRequest, reference: str) -> HttpResponse:
-    try:
-        case = selectors.get_case(actor=request.user, reference=reference)
-    except Case.DoesNotExist as exc:
-        raise Http404 from exc
-    form = StatusChangeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("registry:case-detail", reference=reference)
-    try:
-        services.change_case_status(
-            actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
-            reason=form.cleaned_data["reason"],
-        )
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, Status(case.status).label)
-    return redirect("registry:case-detail", reference=reference)
+    return _move_case(request, reference, services.change_case_status)
 
 
 @staff_required
 @require_POST
 def override_status(request: StaffRequest, reference: str) -> HttpResponse:
     """A supervisor forces an earned move without its fact, with a written reason."""
+    return _move_case(request, reference, services.override_case_status)
+
+
+class _CaseMove(Protocol):
+    def __call__(self, *, actor: Actor, case: Case, to_status: str, reason: str) -> object: ...
+
+
+def _move_case(request: StaffRequest, reference: str, move: _CaseMove) -> HttpResponse:
+    """Both status forms: the same form, the same answers; only the service differs."""
     try:
         case = selectors.get_case(actor=request.user, reference=reference)
     except Case.DoesNotExist as exc:
@@ -113,10 +106,8 @@ def override_status(request: StaffRequest, reference: str) -> HttpResponse:
         messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("registry:case-detail", reference=reference)
     try:
-        services.override_case_status(
-            actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
-            reason=form.cleaned_data["reason"],
-        )
+        move(actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
+             reason=form.cleaned_data["reason"])
     except SERVICE_ERRORS as error:
         tell(request, error)
     else:
