@@ -184,3 +184,9 @@ def staff_detail(request: StaffRequest, user_id: int) -> HttpResponse:
     return render(request, "accounts/staff_detail.html", {
         "account": account, "form": form, "is_self": account.pk == request.user.pk,
     })
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with an expired or missing token: said plainly, in the person's language,
+    with what to do (Django's own page is a developer's, in English)."""
+    return render(request, "403_csrf.html", status=403)
