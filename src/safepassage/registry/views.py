@@ -27,10 +27,27 @@ from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
 
 @staff_required
 def home(request: StaffRequest) -> HttpResponse:
-    user = request.user
-    if permissions.can(user, permissions.VIEW_CASES):
-        return redirect("registry:case-list")
+    """Each role starts on its own work: the first page of the menu it may open."""
+    for capability, page in START_PAGES:
+        if permissions.can(request.user, capability):
+            return redirect(page)
     return render(request, "registry/home.html")
+
+
+# In the order of the menu (templates/nav.html), but an auditor's work is the log, not the figures.
+START_PAGES = (
+    (permissions.VIEW_CASES, "registry:case-list"),
+    (permissions.RESOLVE_DUPLICATES, "linkage:review-queue"),
+    (permissions.IMPORT_FILES, "intake:import-list"),
+    (permissions.MANAGE_FLIGHTS, "airlift:flight-list"),
+    (permissions.BOARD_PASSENGERS, "airlift:gate-index"),
+    (permissions.RESETTLE_CASES, "resettlement:overview"),
+    (permissions.ANSWER_OFFERS, "resettlement:host"),
+    (permissions.READ_AUDIT, "audit:log"),
+    (permissions.VIEW_DASHBOARD, "dashboard:overview"),
+    (permissions.READ_ENGAGEMENTS, "engagements:meeting-list"),
+    (permissions.MANAGE_STAFF, "accounts:staff-list"),
+)
 
 
 @staff_required
