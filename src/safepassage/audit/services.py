@@ -27,6 +27,33 @@ def _actor_fields(actor: Actor) -> tuple[int | None, str]:
 BACKGROUND_LANE = MAX_LANES
 
 
+# One lane for everything a transaction audits. Two transactions that each took two lanes at
+# random, in opposite orders, waited for each other (a deadlock seen between two import
+# processes on PostgreSQL): holding one lane per transaction, none can wait on another while
+# holding a lane it needs. The choice lives as long as a commit hook registered with it: Django
+# drops pending hooks at commit and at rollback, so the next transaction chooses again.
+_LANE_ATTRIBUTE = "_safepassage_audit_lane"
+
+
+def _lane_of_this_transaction(*, background: bool) -> int:
+    connection = transaction.get_connection()
+    held = getattr(connection, _LANE_ATTRIBUTE, None)
+    if held is not None and connection.in_atomic_block:
+        lane_no, hook = held
+        if any(pending[1] is hook for pending in connection.run_on_commit):
+            return int(lane_no)
+    lanes = max(1, min(settings.AUDIT_LANES, MAX_LANES))
+    lane_no = BACKGROUND_LANE if background else secrets.randbelow(lanes)
+    if connection.in_atomic_block:
+
+        def forget() -> None:
+            setattr(connection, _LANE_ATTRIBUTE, None)
+
+        transaction.on_commit(forget)
+        setattr(connection, _LANE_ATTRIBUTE, (lane_no, forget))
+    return lane_no
+
+
 def record_many(
     *, actor: Actor, events: list[dict[str, Any]], background: bool = False,
 ) -> list[AuditEntry]:
@@ -38,8 +65,7 @@ def record_many(
     actor_id, actor_name = _actor_fields(actor)
     if not events:
         return []
-    lanes = max(1, min(settings.AUDIT_LANES, MAX_LANES))
-    lane_no = BACKGROUND_LANE if background else secrets.randbelow(lanes)
+    lane_no = _lane_of_this_transaction(background=background)
     # No savepoint: an entry that cannot be written must undo the change it audits, never be
     # caught and skipped. The lane's row exists from its first use on: one locking read.
     with transaction.atomic(savepoint=False):
