@@ -153,6 +153,9 @@ RESETTLEMENT = _declare("resettlement", REVIEW_CASES)
 # the seat follows the new size (the pass naming the old members revoked), or goes when the
 # flight has no room for it.
 SEAT_RECHECK = _declare("seat-recheck", MANAGE_FLIGHTS, ISSUE_CREDENTIALS, VIEW_CASES)
+# A correction changed what a household's documents print (who is in it, a name, a birth
+# date): each document in force is issued again and the old one revoked as replaced.
+DOCUMENT_REISSUE = _declare("document-reissue", ISSUE_CREDENTIALS, VIEW_CASES)
 
 Actor: TypeAlias = User | SystemActor
 

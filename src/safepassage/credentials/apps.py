@@ -12,3 +12,5 @@ class CredentialsConfig(AppConfig):
 
         # Documents are revoked when the approval or the seat goes.
         events.case_status_changed.subscribe(subscribers.case_status_changed)
+        # ... and issued again when a correction changes what they print.
+        events.person_corrected.subscribe(subscribers.person_corrected)

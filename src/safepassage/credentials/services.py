@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -30,6 +31,7 @@ from safepassage.credentials.selectors import revoked_hashes, trusted_keys
 from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
 from safepassage.registry import selectors as registry_selectors
+from safepassage.registry import services as registry_services
 from safepassage.registry.models import Case, Person, Status
 
 # A letter or pass only for a household that has been approved for evacuation.
@@ -354,6 +356,41 @@ def _signed_lists() -> tuple[TrustDocuments, int, int]:
         key=key, alg=alg, kid=kid,
     )
     return TrustDocuments(trust_list, revocation_list, anchor), len(keys), len(revoked)
+
+
+# What a document prints of its household (the token's payload and the letter's list of names):
+# a correction to any of these makes the documents in force wrong.
+PRINTED_FIELDS = frozenset({
+    "household", "relationship_to_head", "date_of_birth", "latin_name_source",
+    *registry_services.NAME_FIELDS, *registry_services.LATIN_FIELDS,
+})
+
+
+def reissue_documents_after_correction(*, actor: Actor, cases: Iterable[Case]) -> list[Credential]:
+    """Each document in force for these cases issued again from the household as it is now,
+    the old one revoked as replaced: a gate agent never checks a letter against people who have
+    left the household, or against a name since corrected. A pass whose seat no longer fits (the
+    registry's correction re-checked it) is revoked instead. Called inside the correction's
+    transaction (credentials.subscribers). Returns the new documents."""
+    permissions.require(actor, permissions.ISSUE_CREDENTIALS)
+    issued: list[Credential] = []
+    for case in cases:
+        in_force = list(Credential.objects.select_for_update().filter(
+            case=case, revoked_at__isnull=True).order_by("pk"))
+        for old in in_force:
+            try:
+                if old.kind == CredentialKind.LETTER:
+                    issued.append(issue_facilitation_letter(actor=actor, reference=case.reference))
+                elif old.departure_date is not None:
+                    issued.append(issue_boarding_pass(
+                        actor=actor, reference=case.reference, flight_number=old.flight_number,
+                        departure_date=old.departure_date))
+                else:
+                    revoke_credential(actor=actor, token_id=old.token_id,
+                                      reason="household changed")
+            except ValidationError:
+                revoke_credential(actor=actor, token_id=old.token_id, reason="household changed")
+    return issued
 
 
 def revoke_documents_of_a_moved_case(*, actor: Actor, case: Case, to_status: str) -> int:
