@@ -161,3 +161,27 @@ def test_the_gate_page_shows_members_with_latin_names_and_ages_only(
         assert p.latin_full_name in page
         assert p.passport_number not in page and p.tazkira_number not in page
     assert page.count("age 3") >= 1  # family() members are born in the 1980s and 1990s
+
+
+def test_the_officers_manifest_shows_each_members_mark_and_not_an_undone_one(
+    client_for: Any, seated: Any, journey: Journey,
+) -> None:
+    case, seat = seated
+    one, two, three = members(case)
+    airlift.mark_member(actor=journey.gate_agent, seat=seat, person_id=one, mark="boarded",
+                        key="m1")
+    airlift.mark_member(actor=journey.gate_agent, seat=seat, person_id=two, mark="no_show",
+                        key="m2")
+    airlift.mark_member(actor=journey.gate_agent, seat=seat, person_id=three, mark="boarded",
+                        key="m3")
+    airlift.undo_mark(actor=journey.gate_agent, seat=seat, key="m3")
+    client, _officer = client_for(Role.AIRLIFT_OFFICER)
+
+    response = client.get(f"/airlift/flights/{seat.flight.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+
+    body = page.split('<table id="manifest">')[1].split("<tbody>")[1].split("</tbody>")[0]
+    rows = body.split("<tr>")[1:]
+    assert [row.rsplit("<td>", 1)[1].split("</td>")[0] for row in rows] == [
+        "Boarded", "No-show", "\u2013"]  # an en dash: not marked

@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
-from safepassage.airlift.models import Flight, FlightStatus, PlanRun, Seat, TravelReadiness
+from safepassage.airlift.models import (
+    Flight,
+    FlightStatus,
+    GateMark,
+    PlanRun,
+    Seat,
+    TravelReadiness,
+)
 from safepassage.audit import services as audit
 from safepassage.credentials.seats import HeldSeat
 from safepassage.registry import latin
@@ -108,6 +115,7 @@ class Passenger:
     birth_date: str
     sex: str
     infant: bool
+    gate_mark: str = ""  # this member marked at the gate: "Boarded", "No-show", or nothing yet
 
 
 @dataclass
@@ -149,6 +157,10 @@ def flight_manifest(
         household_id__in=[s.case.household_id for s in seats]
     ).order_by("pk"):
         people.setdefault(p.household_id, []).append(p)
+    marks = {
+        (m.seat_id, m.person_id): m.get_mark_display()
+        for m in GateMark.objects.filter(seat__in=seats, undone_at__isnull=True)
+    }
     on = flight.departs_at.date()
     households = []
     for number, seat in enumerate(seats, start=1):
@@ -168,6 +180,7 @@ def flight_manifest(
                         birth_date=str(p.birth_date or ""),
                         sex=p.sex[:1].upper() if p.sex in ("female", "male") else "X",
                         infant=under_two(_birth(p), on),
+                        gate_mark=str(marks.get((seat.pk, p.pk), "")),
                     )
                     for p in members
                 ],
