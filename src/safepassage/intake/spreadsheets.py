@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from safepassage.intake.column_mapping import IGNORE, ColumnMapping, header_key
 from safepassage.intake.records import COLUMNS
 
 
@@ -146,13 +147,37 @@ class Sheet:
     rows: list[tuple[int, dict[str, str]]]  # (row number as a spreadsheet shows it, values)
 
 
-def _header_name(text: str) -> str:
-    return "_".join(str(text or "").strip().casefold().replace("-", " ").split())
-
-
-def read_sheet(data: bytes, *, filename: str, limits: Limits | None = None) -> Sheet:
+def read_sheet(data: bytes, *, filename: str, limits: Limits | None = None,
+               mapping: ColumnMapping | None = None) -> Sheet:
     """The file's rows, read as a stream and refused (SpreadsheetOverLimit) at the first row,
-    column or cell over a limit, before the next is read."""
+    column or cell over a limit, before the next is read. Headers are read through the mapping
+    (a partner's own headers and values, decision 0100); without one, only our own names."""
+    header, raw_rows = _header_and_rows(data, filename=filename, limits=limits)
+    mapping = mapping or ColumnMapping()
+    columns = [mapping.column_for(str(h or "")) for h in header]
+    ignored = {header_key(h) for h, c in mapping.columns.items() if c == IGNORE}
+    unknown = [str(h).strip() for h, c in zip(header, columns, strict=True) if not c and str(
+        h or "").strip() and header_key(str(h)) not in ignored]
+    if "given_name" not in columns:
+        raise SpreadsheetError(_(
+            "The header row has no given_name column. The first row must name the columns: "
+            "%(columns)s (any order; only given_name is required), or the import needs a "
+            "column mapping (the import page suggests one; on the command line, "
+            "--suggest-mapping prints one to edit and --mapping uses it)."
+        ) % {"columns": ", ".join(COLUMNS)})
+    valued = [(i, c) for i, c in enumerate(columns) if c]
+    rows = []
+    for number, cells in enumerate(raw_rows, start=2):
+        values = {c: mapping.value(c, cells[i]) for i, c in valued if i < len(cells)}
+        if any(v.strip() for v in values.values()):
+            rows.append((number, values))
+    return Sheet(columns=columns, unknown_columns=unknown, rows=rows)
+
+
+def _header_and_rows(data: bytes, *, filename: str, limits: Limits | None
+                     ) -> tuple[list[str], Iterator[list[str]]]:
+    """The header row and an iterator over the rows after it, as a table of one person a row:
+    an ODK Central or KoboToolbox export is read as one already (field_forms)."""
     limits = limits or Limits.from_settings()
     check_file(data, filename=filename, limits=limits)
     raw_rows = _bounded(_xlsx_rows(data) if is_xlsx(data, filename) else _csv_rows(data),
@@ -161,21 +186,20 @@ def read_sheet(data: bytes, *, filename: str, limits: Limits | None = None) -> S
         header = next(raw_rows)
     except StopIteration:
         raise SpreadsheetError(_("The file is empty.")) from None
-    names = [_header_name(h) for h in header]
-    columns = [n if n in COLUMNS else "" for n in names]
-    unknown = [str(h).strip() for h, c in zip(header, columns, strict=True) if not c and str(
-        h or "").strip()]
-    if "given_name" not in columns:
-        raise SpreadsheetError(_(
-            "The header row has no given_name column. The first row must name the columns: "
-            "%(columns)s (any order; only given_name is required)."
-        ) % {"columns": ", ".join(COLUMNS)})
-    rows = []
-    for number, cells in enumerate(raw_rows, start=2):
-        values = {c: cells[i] for i, c in enumerate(columns) if c and i < len(cells)}
-        if any(v.strip() for v in values.values()):
-            rows.append((number, values))
-    return Sheet(columns=columns, unknown_columns=unknown, rows=rows)
+    return header, raw_rows
+
+
+def read_sample(data: bytes, *, filename: str, rows: int = 20,
+                limits: Limits | None = None) -> tuple[list[str], list[list[str]]]:
+    """The header row and the first rows as written, for suggesting and previewing a mapping."""
+    header, raw_rows = _header_and_rows(data, filename=filename, limits=limits)
+    sample = []
+    for cells in raw_rows:
+        if any(c.strip() for c in cells):
+            sample.append(cells)
+        if len(sample) >= rows:
+            break
+    return [str(h or "").strip() for h in header], sample
 
 
 def _bounded(rows: Iterator[list[str]], limits: Limits) -> Iterator[list[str]]:
