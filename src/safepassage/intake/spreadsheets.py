@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from safepassage.intake import field_forms
 from safepassage.intake.column_mapping import IGNORE, ColumnMapping, header_key
 from safepassage.intake.records import COLUMNS
 
@@ -180,13 +181,67 @@ def _header_and_rows(data: bytes, *, filename: str, limits: Limits | None
     an ODK Central or KoboToolbox export is read as one already (field_forms)."""
     limits = limits or Limits.from_settings()
     check_file(data, filename=filename, limits=limits)
-    raw_rows = _bounded(_xlsx_rows(data) if is_xlsx(data, filename) else _csv_rows(data),
-                        limits)
+    if is_xlsx(data, filename):
+        if not _is_workbook(data):
+            return _export_rows(_zipped_csv_tables(data, limits))
+        names = _xlsx_sheet_names(data)
+        if len(names) > 1:
+            tables = [_table(name, _bounded(_xlsx_rows(data, i), limits))
+                      for i, name in enumerate(names)]
+            if any(field_forms.is_export(t.header) for t in tables):
+                return _export_rows(tables)
+        raw_rows = _bounded(_xlsx_rows(data), limits)
+    else:
+        raw_rows = _bounded(_csv_rows(data), limits)
     try:
         header = next(raw_rows)
     except StopIteration:
         raise SpreadsheetError(_("The file is empty.")) from None
+    if field_forms.is_export(header):
+        return _export_rows([field_forms.Table("", header, list(raw_rows))])
     return header, raw_rows
+
+
+def _table(name: str, rows: Iterator[list[str]]) -> field_forms.Table:
+    header = next(rows, [])
+    return field_forms.Table(name, [str(h or "").strip() for h in header], list(rows))
+
+
+def _export_rows(tables: list[field_forms.Table]) -> tuple[list[str], Iterator[list[str]]]:
+    """An ODK Central or KoboToolbox export as one person a row (field_forms)."""
+    try:
+        header, rows = field_forms.to_people(tables)
+    except field_forms.ExportError as error:
+        raise SpreadsheetError(str(error)) from None
+    return header, iter(rows)
+
+
+def _is_workbook(data: bytes) -> bool:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return True  # the workbook reader says it cannot read it
+    return "[Content_Types].xml" in names or "xl/workbook.xml" in names
+
+
+def _zipped_csv_tables(data: bytes, limits: Limits) -> list[field_forms.Table]:
+    """ODK Central's "all data" download: a zip of CSV files, the submissions and one file per
+    repeat group (media files beside them are not read). The zip's sizes were checked against
+    the limits before (check_file)."""
+    tables = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.lower().endswith(".csv") or info.is_dir():
+                continue
+            name = info.filename.rsplit("/", 1)[-1][:-4]
+            tables.append(_table(name, _bounded(_csv_rows(archive.read(info)), limits)))
+    if not tables:
+        raise SpreadsheetError(_(
+            "This zip file holds no CSV file. Import a CSV or XLSX file, or the zip that ODK "
+            "Central downloads with the submissions."))
+    # The submissions' file first: the one no other names as its parent.
+    tables.sort(key=field_forms.is_repeat)
+    return tables
 
 
 def read_sample(data: bytes, *, filename: str, rows: int = 20,
@@ -288,7 +343,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+def _xlsx_sheet_names(data: bytes) -> list[str]:
     from openpyxl import load_workbook
 
     try:
@@ -296,7 +351,20 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise _unreadable_xlsx() from error
     try:
-        sheet = book.worksheets[0]
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def _xlsx_rows(data: bytes, sheet_index: int = 0) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise _unreadable_xlsx() from error
+    try:
+        sheet = book.worksheets[sheet_index]
         # Rows as they are in the file, not padded to the size the sheet declares (a sheet
         # may declare a million rows and columns and hold ten cells).
         sheet.reset_dimensions()
