@@ -119,3 +119,47 @@ def kobo_xlsx(submissions: list[dict[str, Any]] = SUBMISSIONS) -> bytes:
 def kobo_csv(submissions: list[dict[str, Any]] = SUBMISSIONS) -> bytes:
     """KoboToolbox's CSV export: the submissions only, ";" between the values."""
     return _csv([[str(c) for c in row] for row in _kobo_main(submissions)], delimiter=";")
+
+
+def kobo_api_results(submissions: list[dict[str, Any]] = SUBMISSIONS) -> list[dict[str, Any]]:
+    """The submissions as KoboToolbox's REST API v2 (assets/<uid>/data/) returns them: group
+    paths in the keys, the repeat group as a list of objects under its name."""
+    results = []
+    for index, s in enumerate(submissions, start=1):
+        results.append({
+            "_id": 4100 + index, "formhub/uuid": "5c3b1a0f0e8d4c2b9a7f6e5d4c3b2a19",
+            "start": "2026-12-01T08:01:00.000+04:30", "end": "2026-12-01T08:14:00.000+04:30",
+            **{f"registrant/{n}": s["registrant"][n] for n in REGISTRANT
+               if s["registrant"][n]},
+            "members": [{f"members/{f}": m[f] for f in MEMBER if m[f]} for m in s["members"]],
+            "__version__": "vQ7mX2kcH8", "meta/instanceID": f"uuid:{s['uuid']}",
+            "_xform_id_string": "aXyZ3kQ9pL2mN8vB", "_uuid": s["uuid"], "_attachments": [],
+            "_status": "submitted_via_web", "_geolocation": [None, None],
+            "_submission_time": s["submitted"][:19], "_tags": [], "_notes": [],
+            "_validation_status": {}, "_submitted_by": "enumerator1",
+        })
+        if not s["members"]:
+            del results[-1]["members"]  # Kobo leaves out a repeat with no entries
+    return results
+
+
+def odk_odata_values(submissions: list[dict[str, Any]] = SUBMISSIONS) -> list[dict[str, Any]]:
+    """The submissions as ODK Central's OData feed (…/forms/<id>.svc/Submissions?$expand=*)
+    returns them: groups as objects, repeats expanded as lists, __id and __system."""
+    values = []
+    for s in submissions:
+        key = f"uuid:{s['uuid']}"
+        values.append({
+            "__id": key,
+            "registrant": {n: s["registrant"][n] or None for n in REGISTRANT},
+            "members@odata.navigationLink": f"Submissions('{key}')/members",
+            "members": [{"__id": f"{n:040x}", **{f: m[f] or None for f in MEMBER}}
+                        for n, m in enumerate(s["members"], start=1)],
+            "meta": {"instanceID": key},
+            "__system": {"submissionDate": s["submitted"], "updatedAt": None,
+                         "submitterId": "5", "submitterName": "collector-1",
+                         "attachmentsPresent": 0, "attachmentsExpected": 0,
+                         "status": None, "reviewState": None, "deviceId": None, "edits": 0,
+                         "formVersion": "1"},
+        })
+    return values

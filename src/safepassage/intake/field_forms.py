@@ -148,3 +148,54 @@ def _row(header: list[str], external_id: str, household: str, row: Sequence[str]
     values: Mapping[str, str] = {name: "" if i >= len(row) or row[i] is None else str(row[i])
                                  for i, name in reversed(columns)}
     return [external_id, household, *(values.get(name, "") for name in header[2:])]
+
+
+def _flatten(record: Mapping[str, object], prefix: str = "",
+             ) -> tuple[dict[str, str], dict[str, list[Mapping[str, object]]]]:
+    """A submission as the APIs send it, flat: answers under their group paths, and each
+    repeat group's entries under its name. Kobo's keys are paths already
+    (`registrant/given_name`); ODK Central's OData nests groups as objects."""
+    answers: dict[str, str] = {}
+    repeats: dict[str, list[Mapping[str, object]]] = {}
+    for name, value in record.items():
+        if "@" in name:
+            continue  # OData annotations (navigation links, counts)
+        path = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            inner, more = _flatten(value, f"{path}/")
+            answers |= inner
+            repeats |= more
+        elif isinstance(value, list):
+            if value and all(isinstance(v, Mapping) for v in value):
+                repeats[path.rsplit("/", 1)[-1]] = list(value)
+        elif value is not None:
+            answers[path] = str(value)
+    return answers, repeats
+
+
+def tables_from_json(document: Mapping[str, object]) -> list[Table]:
+    """The pulled document (field_servers.pull_submissions) as an export's tables: the
+    submissions, then one table per repeat group linked by _parent_index."""
+    submissions = document.get("submissions")
+    if not isinstance(submissions, list):
+        raise ExportError(_("This file is not a pull of submissions: it has no list of "
+                            "submissions."))
+    flat: list[dict[str, str]] = []
+    entries_of: dict[str, list[dict[str, str]]] = {}
+    for index, record in enumerate(submissions, start=1):
+        if not isinstance(record, Mapping):
+            continue
+        answers, groups = _flatten(record)
+        flat.append({**answers, "_index": str(index)})
+        for name, entries in groups.items():
+            entries_of.setdefault(name, []).extend(
+                {**_flatten(entry)[0], "_parent_index": str(index)} for entry in entries)
+    return [_table_of("submissions", flat),
+            *(_table_of(name, rows) for name, rows in entries_of.items())]
+
+
+def _table_of(name: str, records: list[dict[str, str]]) -> Table:
+    header: list[str] = []
+    for record in records:
+        header += [h for h in record if h not in header]
+    return Table(name, header, [[r.get(h, "") for h in header] for r in records])

@@ -698,8 +698,9 @@ def start_import(
     user = permissions.user_of(actor)
     if user is None:
         raise PermissionDenied(_("Spreadsheets are imported by staff or a partner's account."))
-    content_type = ("application/xlsx" if filename.lower().endswith(".xlsx")
-                    else "application/zip" if filename.lower().endswith(".zip") else "text/csv")
+    content_type = {"xlsx": "application/xlsx", "zip": "application/zip",
+                    "json": "application/json"}.get(filename.lower().rsplit(".", 1)[-1],
+                                                    "text/csv")
     try:
         # Size and zip directory only, nothing inflated: the rows are read by the runner.
         check_file(data, filename=filename)

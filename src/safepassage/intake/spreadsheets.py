@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -181,6 +182,8 @@ def _header_and_rows(data: bytes, *, filename: str, limits: Limits | None
     an ODK Central or KoboToolbox export is read as one already (field_forms)."""
     limits = limits or Limits.from_settings()
     check_file(data, filename=filename, limits=limits)
+    if filename.lower().endswith(".json"):
+        return _export_rows(_pulled_tables(data, limits))
     if is_xlsx(data, filename):
         if not _is_workbook(data):
             return _export_rows(_zipped_csv_tables(data, limits))
@@ -214,6 +217,22 @@ def _export_rows(tables: list[field_forms.Table]) -> tuple[list[str], Iterator[l
     except field_forms.ExportError as error:
         raise SpreadsheetError(str(error)) from None
     return header, iter(rows)
+
+
+def _pulled_tables(data: bytes, limits: Limits) -> list[field_forms.Table]:
+    """Submissions pulled from KoboToolbox or ODK Central (field_servers), within the limits."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+        tables = field_forms.tables_from_json(document if isinstance(document, dict) else {})
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SpreadsheetError(_("This file is not JSON pulled from KoboToolbox or ODK "
+                                 "Central.")) from None
+    except field_forms.ExportError as error:
+        raise SpreadsheetError(str(error)) from None
+    for table in tables:
+        for _cells in _bounded(iter([table.header, *table.rows]), limits):
+            pass
+    return tables
 
 
 def _is_workbook(data: bytes) -> bool:
