@@ -169,3 +169,15 @@ def test_json_summary_is_unchanged_by_a_mapping(tmp_path: Path,
     summary = json.loads(run(str(path), "--org", partner_org.name, "--json", "--mapping",
                              str(mapping_file)))
     assert (summary["imported"], summary["unknown_columns"]) == (1, [])
+
+
+def test_a_quarantine_report_imported_again_from_the_page_needs_no_mapping(
+    partner_org: Organisation,
+) -> None:
+    actor = services.service_account(partner_org)
+    header = ["row_number", "field", "problem", "how_to_fix", *COLUMNS]
+    row = ["3", "given_name", "The given name is empty.", "Write it.", *([""] * len(COLUMNS))]
+    data = f"{','.join(header)}\n{','.join(row)}\n".encode()
+    batch = services.start_import(actor=actor, organisation=partner_org, data=data,
+                                  filename="report.csv", ask_for_mapping=True)
+    assert batch.state == ImportBatch.State.QUEUED

@@ -743,10 +743,16 @@ def _mapping_for(
         organisation=organisation, headers_digest=headers_digest(headers)).first()
     if saved is not None:
         return ImportBatch.State.QUEUED, ColumnMapping.from_dict(saved.mapping)
-    plain = ColumnMapping()
-    if not ask_for_mapping or all(plain.column_for(h) for h in headers if h):
+    if not ask_for_mapping:
         return ImportBatch.State.QUEUED, None
-    return ImportBatch.State.MAPPING, suggested_mapping(headers, sample)
+    # Asked only when a mapping would read the file differently: a header we would ignore
+    # that a suggestion reads, or no given_name (a quarantine report imported again, with its
+    # four columns of problems, goes straight in as before).
+    plain, suggested = ColumnMapping(), suggested_mapping(headers, sample)
+    if "given_name" in {plain.column_for(h) for h in headers} and not any(
+            suggested.column_for(h) and not plain.column_for(h) for h in headers):
+        return ImportBatch.State.QUEUED, None
+    return ImportBatch.State.MAPPING, suggested
 
 
 def confirm_mapping(*, actor: Actor, batch: ImportBatch, mapping: ColumnMapping,

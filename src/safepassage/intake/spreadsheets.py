@@ -248,12 +248,19 @@ def _zipped_csv_tables(data: bytes, limits: Limits) -> list[field_forms.Table]:
     repeat group (media files beside them are not read). The zip's sizes were checked against
     the limits before (check_file)."""
     tables = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if not info.filename.lower().endswith(".csv") or info.is_dir():
-                continue
-            name = info.filename.rsplit("/", 1)[-1][:-4]
-            tables.append(_table(name, _bounded(_csv_rows(archive.read(info)), limits)))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not info.filename.lower().endswith(".csv") or info.is_dir():
+                    continue
+                name = info.filename.rsplit("/", 1)[-1][:-4]
+                # Inflated no further than the size the directory declares (checked before):
+                # a part that inflates to more fails its CRC check here.
+                tables.append(_table(name, _bounded(_csv_rows(archive.read(info)), limits)))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise SpreadsheetError(_(
+            "This zip file could not be read. Download the export from ODK Central again, or "
+            "import a CSV or XLSX file.")) from None
     if not tables:
         raise SpreadsheetError(_(
             "This zip file holds no CSV file. Import a CSV or XLSX file, or the zip that ODK "
