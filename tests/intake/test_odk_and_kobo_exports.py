@@ -102,3 +102,12 @@ def test_a_member_added_to_an_imported_submission_is_held_not_registered_twice(
     codes = {p["code"] for row in batch.quarantine.all() for p in row.problems}
     assert "external_id_registered_elsewhere" in codes
     assert Person.objects.count() == PEOPLE
+
+
+def test_a_partner_spreadsheet_is_not_taken_for_an_export(
+    import_csv: Callable[..., Any],
+) -> None:
+    """Only the servers' own meta columns mark an export; a column named KEY or _index in a
+    partner's spreadsheet does not."""
+    batch = import_csv(b"given_name,KEY,_index\nWahid,7,1\n", filename="partner.csv")
+    assert (batch.imported, batch.unknown_columns) == (1, ["KEY", "_index"])

@@ -18,9 +18,8 @@ ODK_META = frozenset({
     "FormVersion", "instanceID", "instanceName", "deprecatedID", "start", "end", "today",
     "deviceid", "username", "simserial", "subscriberid", "phonenumber", "audit", "uuid",
 })
-# Columns that say a table is a submission export.
-MARKERS = frozenset({"_uuid", "meta/instanceID", "meta-instanceID", "_submission_time",
-                     "KEY", "_index"})
+# Columns that say a table is a submission export: each server writes one of them always.
+MARKERS = frozenset({"_uuid", "meta/instanceID", "meta-instanceID"})
 MEMBERS = "members"  # our form's repeat group (intake.xlsform.MEMBERS_GROUP)
 _BRACKETS = re.compile(r"\[\d+\]")
 
@@ -48,8 +47,7 @@ class ExportError(ValueError):
 
 def is_export(header: Sequence[str]) -> bool:
     names = {str(h or "").strip() for h in header}
-    return bool(names & MARKERS) and ("KEY" not in names or "SubmissionDate" in names
-                                      or "PARENT_KEY" in names or "meta-instanceID" in names)
+    return bool(names & MARKERS) or {"KEY", "SubmissionDate"} <= names
 
 
 def is_repeat(table: Table) -> bool:
