@@ -138,6 +138,7 @@ class IdempotencyRecord(models.Model):
 class ImportBatch(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting")
+        MAPPING = "mapping", _("Waiting for its column mapping")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
@@ -155,6 +156,9 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     unknown_columns = models.JSONField(default=list, blank=True)
     rows_per_chunk = models.PositiveIntegerField(default=0)  # fixed by the first attempt
+    # The column mapping the file is read with (column_mapping.ColumnMapping.as_dict()); empty:
+    # our own column names only.
+    mapping = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -168,6 +172,24 @@ class ImportBatch(models.Model):
             "unchanged": self.unchanged, "rows": self.total_rows,
             "unknown_columns": self.unknown_columns, "warnings": self.warnings.count(),
         }
+
+
+class SavedColumnMapping(models.Model):
+    """How an organisation's spreadsheets with one header row are read (decision 0100): saved
+    from the import page (audited) and used again for the next file with the same headers."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE,
+                                     related_name="+")
+    headers_digest = models.CharField(max_length=64)  # column_mapping.headers_digest
+    headers = models.JSONField(default=list)  # as written in the file the mapping was made for
+    mapping = models.JSONField(default=dict)  # ColumnMapping.as_dict()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "headers_digest"],
+                                               name="intake_one_mapping_per_header_row")]
 
 
 class ImportChunk(models.Model):

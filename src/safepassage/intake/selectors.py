@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from safepassage.accounts import permissions
 from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
+from safepassage.intake.column_mapping import ColumnMapping, unread_values
 from safepassage.intake.models import (
     ExternalReference,
     FormToken,
@@ -21,7 +22,8 @@ from safepassage.intake.models import (
     StatusSecret,
     keyed_digest,
 )
-from safepassage.intake.records import COLUMNS
+from safepassage.intake.records import COLUMNS, normalise_person, parse_category
+from safepassage.intake.spreadsheets import read_sample
 from safepassage.registry.models import Case, Status
 from safepassage.registry.selectors import cases_visible_to
 
@@ -137,3 +139,62 @@ def registration_of_form(*, token: str) -> FormRegistration | None:
     fresh = found.secret_until is not None and found.secret_until > timezone.now()
     return FormRegistration(reference=found.case.reference, secret=found.secret if fresh else "",
                             people=found.people)
+
+
+@dataclass(frozen=True)
+class MappedColumn:
+    index: int
+    header: str
+    column: str  # ours, or "" (not imported)
+    samples: list[str]
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    number: int  # as a spreadsheet shows it: the header is row 1
+    values: list[tuple[str, str]]  # (our column, value as it will be read), in COLUMNS order
+    problems: list[dict[str, str]]
+
+
+@dataclass(frozen=True)
+class MappingPreview:
+    columns: list[MappedColumn]
+    rows: list[PreviewRow]
+    unread_values: dict[str, list[str]]  # per list column, the words nothing reads yet
+    value_mappings: list[tuple[str, str, str]]  # (our column, their word, our value)
+
+
+def mapping_preview(*, actor: Actor, batch: ImportBatch, mapping: ColumnMapping,
+                    rows: int = 10) -> MappingPreview:
+    """How the batch's file will be read through `mapping`: each header with its first values
+    and the column it goes to, and the first rows as they will be imported with the problems
+    they would be quarantined for (the import checks every row the same way). Audited: the
+    rows are people's data."""
+    from safepassage.intake.services import payload_bytes
+
+    batch = imports_visible_to(actor).get(pk=batch.pk)
+    headers, sample = read_sample(payload_bytes(batch.submission),
+                                  filename=batch.submission.filename, rows=max(rows, 50))
+    columns = [MappedColumn(i, h, mapping.column_for(h),
+                            [str(r[i]) for r in sample[:3] if i < len(r) and str(r[i]).strip()])
+               for i, h in enumerate(headers)]
+    preview, households = [], set()
+    for number, cells in enumerate(sample[:rows], start=2):
+        values = {c.column: mapping.value(c.column, cells[c.index])
+                  for c in columns if c.column and c.index < len(cells)}
+        household = values.get("household_ref", "").strip()
+        is_first = not household or household not in households
+        households.add(household)
+        person = normalise_person(values, is_first=is_first)
+        found = person.problems + person.warnings
+        if values.get("category", "").strip():
+            found += [p for p in [parse_category(values["category"])[1]] if p]
+        preview.append(PreviewRow(number, [(c, values[c]) for c in COLUMNS if c in values],
+                                  found))
+    audit.record(actor=actor, action="intake.mapping_previewed", object_type="import",
+                 object_id=batch.pk, details={"rows": len(preview)})
+    value_mappings = [(c, word, ours) for c, table in mapping.values.items()
+                      for word, ours in table.items()]
+    return MappingPreview(columns=columns, rows=preview,
+                          unread_values=unread_values(mapping, headers, sample),
+                          value_mappings=value_mappings)

@@ -32,6 +32,12 @@ from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import insert_rows
 from safepassage.intake import import_process, tasks
+from safepassage.intake.column_mapping import (
+    ColumnMapping,
+    check_mapping,
+    headers_digest,
+    suggested_mapping,
+)
 from safepassage.intake.models import (
     ApiToken,
     ExternalReference,
@@ -44,6 +50,7 @@ from safepassage.intake.models import (
     QuarantinedRow,
     RawSubmission,
     RowFingerprint,
+    SavedColumnMapping,
     StatusSecret,
     keyed_digest,
 )
@@ -60,6 +67,7 @@ from safepassage.intake.spreadsheets import (
     SpreadsheetError,
     SpreadsheetOverLimit,
     check_file,
+    read_sample,
     read_sheet,
 )
 from safepassage.registry.models import (
@@ -674,17 +682,25 @@ def _check_may_import(actor: Actor, organisation: Organisation) -> None:
 def start_import(
     *, actor: Actor, organisation: Organisation, data: bytes, filename: str, wait: bool = False,
     progress: ProgressCallback | None = None, on_start: Callable[[int], object] | None = None,
+    mapping: ColumnMapping | None = None, ask_for_mapping: bool = False,
 ) -> ImportBatch:
     """Keep the file as received (committed) and a batch to follow its import, then import it:
     in the background runner (intake.tasks.import_spreadsheet), never in a web process; with
     `wait`, here, to the end (the command line), still recorded as the runner's task, so that a
-    worker finishes the import if this process is killed."""
+    worker finishes the import if this process is killed.
+
+    The file is read through `mapping`, else through the organisation's saved mapping for its
+    header row (decision 0100). With `ask_for_mapping` (the import page), a file whose headers
+    are not all ours and that has no saved mapping waits (state MAPPING) with a suggested
+    mapping, until confirm_mapping starts it."""
     _check_may_import(actor, organisation)
     # The runner's task finds the importing user again by id: imports are staff work.
     user = permissions.user_of(actor)
     if user is None:
         raise PermissionDenied(_("Spreadsheets are imported by staff or a partner's account."))
-    content_type = "text/csv" if not filename.lower().endswith(".xlsx") else "application/xlsx"
+    content_type = {"xlsx": "application/xlsx", "zip": "application/zip",
+                    "json": "application/json"}.get(filename.lower().rsplit(".", 1)[-1],
+                                                    "text/csv")
     try:
         # Size and zip directory only, nothing inflated: the rows are read by the runner.
         check_file(data, filename=filename)
@@ -694,9 +710,13 @@ def start_import(
         channel=Channel.BULK_IMPORT, body=data, organisation=organisation, filename=filename,
         content_type=content_type,
     )
+    state, mapping_used = _mapping_for(organisation, data, filename, mapping, ask_for_mapping)
     with transaction.atomic():
         batch = ImportBatch.objects.create(organisation=organisation, submission=submission,
-                                           started_by=user)
+                                           started_by=user, state=state,
+                                           mapping=mapping_used.as_dict() if mapping_used else {})
+        if state == ImportBatch.State.MAPPING:
+            return batch
         if not wait:
             runner.enqueue(tasks.import_spreadsheet, batch.pk, user.pk)
             return batch
@@ -704,6 +724,78 @@ def start_import(
         batch = run_import(actor=actor, batch=batch, progress=progress, on_start=on_start)
         here.return_value = batch.summary()
     return batch
+
+
+def _mapping_for(
+    organisation: Organisation, data: bytes, filename: str, mapping: ColumnMapping | None,
+    ask_for_mapping: bool,
+) -> tuple[str, ColumnMapping | None]:
+    """The batch's first state and the mapping it is read with: the one given, the saved one
+    for the file's header row, or (asked for) a suggestion to confirm."""
+    if mapping is not None:
+        check_mapping(mapping)
+        return ImportBatch.State.QUEUED, mapping
+    try:
+        headers, sample = read_sample(data, filename=filename)
+    except SpreadsheetError:
+        return ImportBatch.State.QUEUED, None  # the import says why, as before
+    saved = SavedColumnMapping.objects.filter(
+        organisation=organisation, headers_digest=headers_digest(headers)).first()
+    if saved is not None:
+        return ImportBatch.State.QUEUED, ColumnMapping.from_dict(saved.mapping)
+    if not ask_for_mapping:
+        return ImportBatch.State.QUEUED, None
+    # Asked only when a mapping would read the file differently: a header we would ignore
+    # that a suggestion reads, or no given_name (a quarantine report imported again, with its
+    # four columns of problems, goes straight in as before).
+    plain, suggested = ColumnMapping(), suggested_mapping(headers, sample)
+    if "given_name" in {plain.column_for(h) for h in headers} and not any(
+            suggested.column_for(h) and not plain.column_for(h) for h in headers):
+        return ImportBatch.State.QUEUED, None
+    return ImportBatch.State.MAPPING, suggested
+
+
+def confirm_mapping(*, actor: Actor, batch: ImportBatch, mapping: ColumnMapping,
+                    save: bool = True) -> ImportBatch:
+    """Start a batch that waited for its mapping, read through `mapping`; with `save`, the
+    mapping is kept (audited) for the organisation's next file with the same header row."""
+    _check_may_import(actor, batch.organisation)
+    user = permissions.user_of(actor)
+    if user is None:
+        raise PermissionDenied(_("Spreadsheets are imported by staff or a partner's account."))
+    check_mapping(mapping)
+    headers, _sample = read_sample(payload_bytes(batch.submission),
+                                   filename=batch.submission.filename, rows=0)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.state != ImportBatch.State.MAPPING:
+            return batch  # confirmed already (a form sent twice)
+        batch.mapping, batch.state = mapping.as_dict(), ImportBatch.State.QUEUED
+        batch.save(update_fields=["mapping", "state"])
+        if save:
+            save_column_mapping(actor=actor, organisation=batch.organisation, headers=headers,
+                                mapping=mapping)
+        runner.enqueue(tasks.import_spreadsheet, batch.pk, user.pk)
+    return batch
+
+
+def save_column_mapping(*, actor: Actor, organisation: Organisation, headers: Sequence[str],
+                        mapping: ColumnMapping) -> SavedColumnMapping:
+    """Keep how the organisation's files with this header row are read (audited: who changed
+    how a partner's columns become people's fields)."""
+    _check_may_import(actor, organisation)
+    check_mapping(mapping)
+    digest = headers_digest(headers)
+    with transaction.atomic():
+        saved, created = SavedColumnMapping.objects.update_or_create(
+            organisation=organisation, headers_digest=digest, defaults={
+                "headers": [h for h in headers if h], "mapping": mapping.as_dict(),
+                "updated_by": permissions.user_of(actor), "updated_at": timezone.now()})
+        audit.record(actor=actor, action="intake.column_mapping_saved",
+                     object_type="organisation", object_id=organisation.slug,
+                     details={"mapping": saved.pk, "created": created,
+                              "mapping_as_saved": mapping.as_dict()})
+    return saved
 
 
 def _refuse_import(
@@ -771,11 +863,12 @@ def run_import(
     rows wait in quarantine too, so that a family is never registered with someone missing."""
     permissions.require(actor, permissions.IMPORT_FILES)
     _check_may_import(actor, batch.organisation)
-    if batch.state == ImportBatch.State.DONE:
-        return batch  # finished by an attempt that was taken for dead (it was only slow)
+    if batch.state in {ImportBatch.State.DONE, ImportBatch.State.MAPPING}:
+        return batch  # finished by an attempt taken for dead (it was only slow), or not started
     submission = batch.submission
     try:
-        sheet = read_sheet(payload_bytes(submission), filename=submission.filename)
+        sheet = read_sheet(payload_bytes(submission), filename=submission.filename,
+                           mapping=ColumnMapping.from_dict(batch.mapping))
     except SpreadsheetOverLimit as refused:
         _discard_refused_file(batch, refused)
         return batch
@@ -993,7 +1086,8 @@ def rebuild_row_fingerprints() -> int:
             "submission").order_by("pk").iterator():
         try:
             sheet = read_sheet(payload_bytes(batch.submission),
-                               filename=batch.submission.filename)
+                               filename=batch.submission.filename,
+                               mapping=ColumnMapping.from_dict(batch.mapping))
         except SpreadsheetError:
             continue
         with transaction.atomic():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from safepassage.intake import field_forms
+from safepassage.intake.column_mapping import IGNORE, ColumnMapping, header_key
 from safepassage.intake.records import COLUMNS
 
 
@@ -146,36 +149,138 @@ class Sheet:
     rows: list[tuple[int, dict[str, str]]]  # (row number as a spreadsheet shows it, values)
 
 
-def _header_name(text: str) -> str:
-    return "_".join(str(text or "").strip().casefold().replace("-", " ").split())
-
-
-def read_sheet(data: bytes, *, filename: str, limits: Limits | None = None) -> Sheet:
+def read_sheet(data: bytes, *, filename: str, limits: Limits | None = None,
+               mapping: ColumnMapping | None = None) -> Sheet:
     """The file's rows, read as a stream and refused (SpreadsheetOverLimit) at the first row,
-    column or cell over a limit, before the next is read."""
+    column or cell over a limit, before the next is read. Headers are read through the mapping
+    (a partner's own headers and values, decision 0100); without one, only our own names."""
+    header, raw_rows = _header_and_rows(data, filename=filename, limits=limits)
+    mapping = mapping or ColumnMapping()
+    columns = [mapping.column_for(str(h or "")) for h in header]
+    ignored = {header_key(h) for h, c in mapping.columns.items() if c == IGNORE}
+    unknown = [str(h).strip() for h, c in zip(header, columns, strict=True) if not c and str(
+        h or "").strip() and header_key(str(h)) not in ignored]
+    if "given_name" not in columns:
+        raise SpreadsheetError(_(
+            "The header row has no given_name column. The first row must name the columns: "
+            "%(columns)s (any order; only given_name is required), or the import needs a "
+            "column mapping (the import page suggests one; on the command line, "
+            "--suggest-mapping prints one to edit and --mapping uses it)."
+        ) % {"columns": ", ".join(COLUMNS)})
+    valued = [(i, c) for i, c in enumerate(columns) if c]
+    rows = []
+    for number, cells in enumerate(raw_rows, start=2):
+        values = {c: mapping.value(c, cells[i]) for i, c in valued if i < len(cells)}
+        if any(v.strip() for v in values.values()):
+            rows.append((number, values))
+    return Sheet(columns=columns, unknown_columns=unknown, rows=rows)
+
+
+def _header_and_rows(data: bytes, *, filename: str, limits: Limits | None
+                     ) -> tuple[list[str], Iterator[list[str]]]:
+    """The header row and an iterator over the rows after it, as a table of one person a row:
+    an ODK Central or KoboToolbox export is read as one already (field_forms)."""
     limits = limits or Limits.from_settings()
     check_file(data, filename=filename, limits=limits)
-    raw_rows = _bounded(_xlsx_rows(data) if is_xlsx(data, filename) else _csv_rows(data),
-                        limits)
+    if filename.lower().endswith(".json"):
+        return _export_rows(_pulled_tables(data, limits))
+    if is_xlsx(data, filename):
+        if not _is_workbook(data):
+            return _export_rows(_zipped_csv_tables(data, limits))
+        names = _xlsx_sheet_names(data)
+        if len(names) > 1:
+            tables = [_table(name, _bounded(_xlsx_rows(data, i), limits))
+                      for i, name in enumerate(names)]
+            if any(field_forms.is_export(t.header) for t in tables):
+                return _export_rows(tables)
+        raw_rows = _bounded(_xlsx_rows(data), limits)
+    else:
+        raw_rows = _bounded(_csv_rows(data), limits)
     try:
         header = next(raw_rows)
     except StopIteration:
         raise SpreadsheetError(_("The file is empty.")) from None
-    names = [_header_name(h) for h in header]
-    columns = [n if n in COLUMNS else "" for n in names]
-    unknown = [str(h).strip() for h, c in zip(header, columns, strict=True) if not c and str(
-        h or "").strip()]
-    if "given_name" not in columns:
+    if field_forms.is_export(header):
+        return _export_rows([field_forms.Table("", header, list(raw_rows))])
+    return header, raw_rows
+
+
+def _table(name: str, rows: Iterator[list[str]]) -> field_forms.Table:
+    header = next(rows, [])
+    return field_forms.Table(name, [str(h or "").strip() for h in header], list(rows))
+
+
+def _export_rows(tables: list[field_forms.Table]) -> tuple[list[str], Iterator[list[str]]]:
+    """An ODK Central or KoboToolbox export as one person a row (field_forms)."""
+    try:
+        header, rows = field_forms.to_people(tables)
+    except field_forms.ExportError as error:
+        raise SpreadsheetError(str(error)) from None
+    return header, iter(rows)
+
+
+def _pulled_tables(data: bytes, limits: Limits) -> list[field_forms.Table]:
+    """Submissions pulled from KoboToolbox or ODK Central (field_servers), within the limits."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+        tables = field_forms.tables_from_json(document if isinstance(document, dict) else {})
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise SpreadsheetError(_("This file is not JSON pulled from KoboToolbox or ODK "
+                                 "Central.")) from None
+    except field_forms.ExportError as error:
+        raise SpreadsheetError(str(error)) from None
+    for table in tables:
+        for _cells in _bounded(iter([table.header, *table.rows]), limits):
+            pass
+    return tables
+
+
+def _is_workbook(data: bytes) -> bool:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return True  # the workbook reader says it cannot read it
+    return "[Content_Types].xml" in names or "xl/workbook.xml" in names
+
+
+def _zipped_csv_tables(data: bytes, limits: Limits) -> list[field_forms.Table]:
+    """ODK Central's "all data" download: a zip of CSV files, the submissions and one file per
+    repeat group (media files beside them are not read). The zip's sizes were checked against
+    the limits before (check_file)."""
+    tables = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not info.filename.lower().endswith(".csv") or info.is_dir():
+                    continue
+                name = info.filename.rsplit("/", 1)[-1][:-4]
+                # Inflated no further than the size the directory declares (checked before):
+                # a part that inflates to more fails its CRC check here.
+                tables.append(_table(name, _bounded(_csv_rows(archive.read(info)), limits)))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise SpreadsheetError(_(
-            "The header row has no given_name column. The first row must name the columns: "
-            "%(columns)s (any order; only given_name is required)."
-        ) % {"columns": ", ".join(COLUMNS)})
-    rows = []
-    for number, cells in enumerate(raw_rows, start=2):
-        values = {c: cells[i] for i, c in enumerate(columns) if c and i < len(cells)}
-        if any(v.strip() for v in values.values()):
-            rows.append((number, values))
-    return Sheet(columns=columns, unknown_columns=unknown, rows=rows)
+            "This zip file could not be read. Download the export from ODK Central again, or "
+            "import a CSV or XLSX file.")) from None
+    if not tables:
+        raise SpreadsheetError(_(
+            "This zip file holds no CSV file. Import a CSV or XLSX file, or the zip that ODK "
+            "Central downloads with the submissions."))
+    # The submissions' file first: the one no other names as its parent.
+    tables.sort(key=field_forms.is_repeat)
+    return tables
+
+
+def read_sample(data: bytes, *, filename: str, rows: int = 20,
+                limits: Limits | None = None) -> tuple[list[str], list[list[str]]]:
+    """The header row and the first rows as written, for suggesting and previewing a mapping."""
+    header, raw_rows = _header_and_rows(data, filename=filename, limits=limits)
+    sample = []
+    for cells in raw_rows:
+        if any(c.strip() for c in cells):
+            sample.append(cells)
+        if len(sample) >= rows:
+            break
+    return [str(h or "").strip() for h in header], sample
 
 
 def _bounded(rows: Iterator[list[str]], limits: Limits) -> Iterator[list[str]]:
@@ -264,7 +369,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+def _xlsx_sheet_names(data: bytes) -> list[str]:
     from openpyxl import load_workbook
 
     try:
@@ -272,7 +377,20 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise _unreadable_xlsx() from error
     try:
-        sheet = book.worksheets[0]
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def _xlsx_rows(data: bytes, sheet_index: int = 0) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise _unreadable_xlsx() from error
+    try:
+        sheet = book.worksheets[sheet_index]
         # Rows as they are in the file, not padded to the size the sheet declares (a sheet
         # may declare a million rows and columns and hold ten cells).
         sheet.reset_dimensions()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("status/", views.status, name="status"),
     path("intake/imports/", views.import_list, name="import-list"),
     path("intake/imports/<int:batch_id>/", views.import_detail, name="import-detail"),
+    path("intake/imports/<int:batch_id>/mapping/", views.import_mapping, name="import-mapping"),
     path("intake/imports/<int:batch_id>/report.csv", views.import_report, name="import-report"),
     path("api/v1/registrations/", api.referral_list_or_register, name="api-registrations"),
     path("api/v1/registrations/batch/", api.register_batch, name="api-batch"),

@@ -20,8 +20,16 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.accounts.models import Organisation, User
 from safepassage.intake import selectors, services, throttle
+from safepassage.intake.column_mapping import (
+    IGNORE,
+    VALUE_COLUMNS,
+    ColumnMapping,
+    MappingError,
+    check_mapping,
+)
 from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
+from safepassage.intake.records import COLUMNS
 from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 from safepassage.registry import services as registry
 from safepassage.registry import views as registry_views
@@ -253,7 +261,10 @@ def import_list(request: StaffRequest) -> HttpResponse:
                 "figure": f"{upload.size:,}", "limit": f"{settings.INTAKE_IMPORT_MAX_BYTES:,}"})
         else:
             batch = services.start_import(actor=user, organisation=organisation,
-                                          data=upload.read(), filename=upload.name or "upload")
+                                          data=upload.read(), filename=upload.name or "upload",
+                                          ask_for_mapping=True)
+            if batch.state == ImportBatch.State.MAPPING:
+                return redirect("intake:import-mapping", batch_id=batch.pk)
             return redirect("intake:import-detail", batch_id=batch.pk)
     batches = selectors.imports_visible_to(user)[:50]
     return render(request, "intake/import_list.html",
@@ -267,9 +278,60 @@ def _batch(request: StaffRequest, batch_id: int) -> ImportBatch:
         raise Http404 from None
 
 
+def _posted_mapping(request: StaffRequest) -> ColumnMapping:
+    """The mapping as the page sends it: for each header its column (`column-N`, with the
+    header in `header-N`), and value mappings as (`value-column-N`, `value-word-N`,
+    `value-ours-N`) rows; a value row left on "not mapped" is dropped."""
+    data = request.POST
+    columns = {}
+    for name in data:
+        if name.startswith("header-"):
+            n = name.removeprefix("header-")
+            columns[data[name]] = data.get(f"column-{n}", "") or IGNORE
+    values: dict[str, dict[str, str]] = {}
+    for name in data:
+        if name.startswith("value-word-"):
+            n = name.removeprefix("value-word-")
+            column, ours = data.get(f"value-column-{n}", ""), data.get(f"value-ours-{n}", "")
+            if column and ours:
+                values.setdefault(column, {})[data[name]] = ours
+    return ColumnMapping(columns=columns, values=values)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: StaffRequest, batch_id: int) -> HttpResponse:
+    """A file whose headers are not ours: the suggested mapping to check and correct, with the
+    first rows as they will be imported; importing saves the mapping for the organisation."""
+    batch = _batch(request, batch_id)
+    if batch.state != ImportBatch.State.MAPPING:
+        return redirect("intake:import-detail", batch_id=batch.pk)
+    mapping = ColumnMapping.from_dict(batch.mapping)
+    error = ""
+    if request.method == "POST":
+        mapping = _posted_mapping(request)
+        try:
+            check_mapping(mapping)
+        except MappingError as problem:
+            error = str(problem)
+        else:
+            if request.POST.get("action") == "import":
+                services.confirm_mapping(actor=request.user, batch=batch, mapping=mapping)
+                return redirect("intake:import-detail", batch_id=batch.pk)
+    preview = selectors.mapping_preview(actor=request.user, batch=batch, mapping=mapping)
+    value_rows = [*preview.value_mappings, *((c, w, "") for c, words in
+                                              preview.unread_values.items() for w in words)]
+    return render(request, "intake/import_mapping.html", {
+        "batch": batch, "preview": preview, "error": error, "value_rows": value_rows,
+        "our_columns": COLUMNS, "value_choices": VALUE_COLUMNS,
+    })
+
+
 @staff_required
 def import_detail(request: StaffRequest, batch_id: int) -> HttpResponse:
     batch = _batch(request, batch_id)
+    if batch.state == ImportBatch.State.MAPPING:
+        return redirect("intake:import-mapping", batch_id=batch.pk)
     running = batch.state in {ImportBatch.State.QUEUED, ImportBatch.State.RUNNING}
     return render(request, "intake/import_detail.html", {
         "batch": batch, "running": running,

@@ -1,4 +1,6 @@
-"""`safepassage import FILE --org NAME [--json]`: import a partner spreadsheet (CSV or XLSX).
+"""`safepassage import FILE --org NAME [--json] [--mapping MAPPING.yaml]`: import a partner
+spreadsheet (CSV or XLSX); `--suggest-mapping` prints a mapping of the file's own headers to edit
+(docs/intake.md, "Column mapping").
 
 It runs here, to the end (as the background runner's task: if this process is killed, a
 `safepassage run-tasks` worker finishes the import). A progress bar goes to stderr; stdout gets
@@ -19,7 +21,14 @@ from tqdm import tqdm
 
 from safepassage.accounts.models import Organisation, User
 from safepassage.intake import services
+from safepassage.intake.column_mapping import (
+    MappingError,
+    mapping_from_yaml,
+    mapping_to_yaml,
+    suggested_mapping,
+)
 from safepassage.intake.models import ImportBatch
+from safepassage.intake.spreadsheets import SpreadsheetError, read_sample
 
 
 class Command(BaseCommand):
@@ -35,11 +44,30 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
         parser.add_argument("--create-org", action="store_true",
                             help="Register the organisation first if it is not known yet.")
+        parser.add_argument("--mapping", type=Path, default=None,
+                            help="A YAML column mapping: the file's headers to our columns, "
+                                 "and their values to ours (docs/intake.md).")
+        parser.add_argument("--suggest-mapping", action="store_true",
+                            help="Print a suggested mapping for the file's headers as YAML, "
+                                 "import nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
+        if options["suggest_mapping"]:
+            try:
+                headers, sample = read_sample(path.read_bytes(), filename=path.name)
+            except SpreadsheetError as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write(mapping_to_yaml(suggested_mapping(headers, sample)), ending="")
+            return
+        mapping = None
+        if options["mapping"] is not None:
+            try:
+                mapping = mapping_from_yaml(Path(options["mapping"]).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, MappingError) as error:
+                raise CommandError(f"{options['mapping']}: {error}") from None
         organisation = Organisation.objects.filter(
             Q(name=options["org"]) | Q(slug=options["org"])).first()
         if organisation is None and options["create_org"]:
@@ -61,7 +89,7 @@ class Command(BaseCommand):
             batch = services.start_import(
                 actor=actor, organisation=organisation, data=path.read_bytes(),
                 filename=path.name, wait=True, progress=bar.update,
-                on_start=lambda total: bar.reset(total=total),
+                on_start=lambda total: bar.reset(total=total), mapping=mapping,
             )
         finally:
             bar.close()
