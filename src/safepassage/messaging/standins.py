@@ -282,11 +282,13 @@ class _Handler(BaseHTTPRequestHandler):
         payload = json.loads(raw or b"{}")
         to = str(payload.get("To", ""))
         if "@" not in to:
-            self._reply(422, {"ErrorCode": 300, "Message": "Invalid 'To' address."})
+            self._reply(422, {"ErrorCode": 300, "Message": f"Invalid 'To' address: '{to}'."})
             return
         if to.startswith("inactive"):
-            self._reply(422, {"ErrorCode": 406, "Message": "You tried to send to recipient(s) "
-                                                            "that have been marked as inactive."})
+            self._reply(422, {"ErrorCode": 406, "Message": (
+                "You tried to send to a recipient that has been marked as inactive.\n Found "
+                f"inactive addresses: {to}.\n Inactive recipients are ones that have generated "
+                "a hard bounce or a spam complaint. ")})
             return
         key = str((payload.get("Metadata") or {}).get("safepassage_key") or uuid.uuid4())
         message_id = self._deliver("anymail", key, to, str(payload.get("TextBody", "")),

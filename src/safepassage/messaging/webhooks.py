@@ -64,6 +64,14 @@ def _wake_processor() -> None:
         log.exception("could not wake the webhook processor")
 
 
+def _form_body(request: HttpRequest) -> bytes | str:
+    """A form's fields as received; a multipart form (no file is expected) kept as the same
+    fields url-encoded, so that one parser reads every call."""
+    if request.content_type == "application/x-www-form-urlencoded":
+        return request.body
+    return urllib.parse.urlencode([(k, v) for k in request.POST for v in request.POST.getlist(k)])
+
+
 def _forbidden(reason: str) -> JsonResponse:
     return JsonResponse({"error": reason}, status=403)
 
@@ -119,7 +127,7 @@ def twilio(request: HttpRequest, kind: str) -> HttpResponse:
         return JsonResponse({"error": "use .../twilio/status/ or .../twilio/inbound/"}, status=404)
     if not _twilio_signed(request):
         return _forbidden("bad or missing X-Twilio-Signature")
-    _store(Provider.TWILIO, kind, request.body)
+    _store(Provider.TWILIO, kind, _form_body(request))
     # Empty TwiML: we answer through the outbox, not in the webhook's reply.
     return HttpResponse("<Response/>", content_type="text/xml")
 
@@ -141,7 +149,7 @@ def rapidpro(request: HttpRequest, kind: str) -> HttpResponse:
     given = given or request.GET.get("secret", "") or request.POST.get("secret", "")
     if not (secret and given and hmac.compare_digest(given, secret)):
         return _forbidden("bad or missing shared secret")
-    _store(Provider.RAPIDPRO, kind, request.body)
+    _store(Provider.RAPIDPRO, kind, _form_body(request))
     return JsonResponse({"status": "stored"})
 
 
