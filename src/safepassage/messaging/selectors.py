@@ -112,8 +112,9 @@ DELIVERY_COLUMNS = ["waiting", "sent", "delivered", "read", "failed"]
 
 def delivery_counts(*, actor: Actor, since: dt.datetime | None = None) -> list[ChannelCounts]:
     """Messages by channel and by what is known of them: waiting in the outbox, sent (no
-    receipt yet), delivered, read, failed (by us or by the provider's receipt)."""
-    permissions.require(actor, permissions.READ_PERSON_FILE)
+    receipt yet), delivered, read, failed (by us or by the provider's receipt). Aggregates
+    only: for whoever may see the dashboard."""
+    permissions.require(actor, permissions.VIEW_DASHBOARD)
     rows = Message.objects.exclude(channel=Via.STATUS_PAGE).exclude(state=State.HELD)
     if since is not None:
         rows = rows.filter(created_at__gte=since)
