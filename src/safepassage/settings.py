@@ -319,6 +319,8 @@ LOGGING = {
         # not by path: Django's own would repeat it for every 4xx.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # twilio logs every request it makes at INFO (URLs, headers): ours say what matters.
+        "twilio.http_client": {"level": "WARNING"},
     },
 }
 
@@ -430,6 +432,10 @@ MESSAGING_EMAIL_PROVIDER = os.environ.get("SAFEPASSAGE_EMAIL_PROVIDER", "smtp")
 MESSAGING_PUBLIC_URL = os.environ.get("SAFEPASSAGE_PUBLIC_URL", "").rstrip("/")
 # A WhatsApp or SMS message without a "delivered" receipt after this long goes once to the
 # person's next channel (WhatsApp -> SMS -> e-mail).
+# On a channel whose provider cannot recognise a message sent again (SMTP, Twilio, WhatsApp,
+# Postmark, Telegram), the worker records what it sent every so many messages: a worker killed
+# mid-batch sends at most this many twice (decision 0033). The gateway and RapidPro dedupe.
+MESSAGING_UNRECORDED_LIMIT = int(os.environ.get("SAFEPASSAGE_MESSAGE_UNRECORDED_LIMIT", "10"))
 MESSAGING_FALLBACK_SECONDS = float(os.environ.get("SAFEPASSAGE_FALLBACK_SECONDS", "900"))
 WHATSAPP_API_URL = os.environ.get("SAFEPASSAGE_WHATSAPP_API_URL",
                                   "https://graph.facebook.com/v21.0").rstrip("/")

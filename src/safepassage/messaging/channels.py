@@ -38,6 +38,9 @@ class DeliveryFailed(Exception):
 
 class Channel(Protocol):
     provider: str
+    # Whether the provider recognises a message sent again (by our key) and does not deliver it
+    # twice: then a crash between sending and recording costs nothing.
+    idempotent: bool
 
     def open(self) -> None: ...
 
@@ -56,6 +59,7 @@ class SmtpEmail:
     """E-mail over SMTP, one recipient per message, one connection for a batch."""
 
     provider = "smtp"
+    idempotent = False
 
     def __init__(self) -> None:
         self.backend: EmailBackend | None = None
@@ -180,6 +184,7 @@ class SmsGateway:
     """
 
     provider = "gateway"
+    idempotent = True
 
     def __init__(self) -> None:
         self.url = urllib.parse.urlsplit(settings.MESSAGING_SMS_URL)
@@ -254,6 +259,7 @@ class StatusPage:
     """The person's status page reads the outbox itself: nothing to send, shown at once."""
 
     provider = ""
+    idempotent = True
 
     def open(self) -> None:
         pass

@@ -5,7 +5,9 @@ attempt, in a short transaction (FOR UPDATE SKIP LOCKED on PostgreSQL, so severa
 different rows; SQLite's write lock serialises claims). A worker killed mid-batch leaves its
 rows to be claimed again when the lease runs out: nothing is lost. A message sent but not yet
 marked is sent again; the SMS gateway recognises it by its idempotency key, an SMTP server
-sees the same Message-ID twice.
+sees the same Message-ID twice. On channels whose provider has no idempotency key (SMTP,
+Twilio, WhatsApp, Postmark, Telegram), outcomes are recorded every
+MESSAGING_UNRECORDED_LIMIT sends, which bounds what a crash can send twice (decision 0033).
 """
 
 from __future__ import annotations
@@ -113,6 +115,7 @@ def send_due_messages(
     released: list[tuple[Message, float]] = []  # not tried: handed back, due in so many seconds
     permanent: set[int] = set()
     paused: dict[str, float] = {}  # channel -> seconds its provider asked us to wait (429)
+    unrecorded = 0  # sent on channels without an idempotency key, not yet recorded
     try:
         for message in claimed:
             if time.monotonic() > deadline:
@@ -139,6 +142,13 @@ def send_due_messages(
                 log.exception("message %s: unexpected error on %s", message.pk, message.channel)
             outcomes.append(Outcome(message, getattr(channel, "provider", ""), provider_id,
                                     error, int((time.monotonic() - started) * 1000), wait))
+            if not getattr(channel, "idempotent", False):
+                unrecorded += 1
+                if unrecorded >= settings.MESSAGING_UNRECORDED_LIMIT:
+                    # A provider that cannot recognise a message sent again: record what went
+                    # before sending more, so that a crash repeats at most this many.
+                    _record(worker, outcomes, [], permanent, result, now)
+                    outcomes, unrecorded = [], 0
     finally:
         if own_channels:
             for channel in open_channels.values():

@@ -96,6 +96,7 @@ class WhatsAppCloud:
     window, plain text; a boarding pass as an image with the notice as its caption."""
 
     provider = "whatsapp_cloud"
+    idempotent = False  # Meta takes no idempotency key (biz_opaque_callback_data is echoed only)
 
     def __init__(self) -> None:
         self.http = HttpJson(settings.WHATSAPP_API_URL, "WhatsApp Cloud API")
@@ -174,6 +175,7 @@ class Twilio:
     def __init__(self, *, whatsapp: bool = False) -> None:
         self.whatsapp = whatsapp
         self.provider = "twilio"
+        self.idempotent = False  # Twilio's Messages API takes no idempotency key
         self.client: Any = None
         self.http: Any = None
 
@@ -246,6 +248,7 @@ class RapidProExternal:
     idempotency key: a gateway that sees an id again does not send again."""
 
     provider = "rapidpro"
+    idempotent = True  # the gateway recognises the message id
 
     def __init__(self) -> None:
         self.http = HttpJson(settings.RAPIDPRO_SEND_URL or "http://unset.invalid", "RapidPro")
@@ -284,6 +287,7 @@ class AnymailEmail:
     message's key travels as metadata, which the provider's tracking webhooks carry back."""
 
     provider = "anymail"
+    idempotent = False  # Postmark takes no idempotency key
 
     def __init__(self) -> None:
         self.connection: Any = None
@@ -343,6 +347,7 @@ class Telegram:
     (their chat id is kept with their channel choice)."""
 
     provider = "telegram"
+    idempotent = False
 
     def __init__(self) -> None:
         self.http = HttpJson(settings.TELEGRAM_API_URL, "Telegram")
