@@ -63,3 +63,26 @@ def test_postmarks_delivery_and_bounce_webhooks_become_receipts(
     assert mail.receipt == Receipt.DELIVERED  # a later bounce never moves it back
     assert [(r.status, r.error_code) for r in DeliveryReceipt.objects.order_by("pk")] == [
         ("delivered", ""), ("failed", "1")]
+
+
+def test_an_email_received_through_postmarks_inbound_webhook_is_kept(client, providers, db):
+    from safepassage.messaging.models import InboundMessage
+
+    inbound = {"FromName": "Laila", "From": "laila@example.org",
+               "FromFull": {"Email": "laila@example.org", "Name": "Laila"},
+               "To": "replies@safepassage.example.org",
+               "ToFull": [{"Email": "replies@safepassage.example.org", "Name": ""}],
+               "Subject": "Our flight", "MessageID": "73e6d360-66eb-11e1-8e72-a8904824019b",
+               "Date": "Fri, 20 Aug 2021 10:00:00 +0430", "TextBody": "When is our flight?",
+               "HtmlBody": "", "Headers": [], "Attachments": []}
+
+    refused = client.post("/messaging/webhooks/email/inbound/", json.dumps(inbound),
+                          content_type="application/json")
+    accepted = client.post("/messaging/webhooks/email/inbound/", json.dumps(inbound),
+                           content_type="application/json", HTTP_AUTHORIZATION=AUTH)
+    process_webhook_calls()
+
+    assert (refused.status_code, accepted.status_code) == (403, 200)
+    [kept] = InboundMessage.objects.all()
+    assert kept.text.strip() == "When is our flight?"
+    assert kept.provider_id.startswith("email:")
