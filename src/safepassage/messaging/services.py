@@ -7,6 +7,7 @@ their own otherwise): the change and its messages then commit together or not at
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import uuid
@@ -507,29 +508,63 @@ def rebuild_sender_digests(*, batch: int = 1000) -> int:
 # --- Delivery receipts, channel choices and fallback --------------------------------------
 
 
+@dataclass(frozen=True)
+class ReceiptEvent:
+    """A provider's status callback about one message, as read from its webhook."""
+
+    provider: str
+    provider_id: str
+    status: str  # a Receipt value
+    error_code: str = ""
+    key: str = ""  # our idempotency key, when the provider carries it back
+    at: dt.datetime | None = None
+
+
+def messages_for_receipts(events: Sequence[ReceiptEvent]) -> list[Message | None]:
+    """The message each event is about (None: not known yet), in two queries whatever their
+    number: by our key where the provider carried it back, else by (provider, provider id)."""
+    keys: dict[str, uuid.UUID] = {}
+    for e in events:
+        with contextlib.suppress(ValueError):
+            keys[e.key] = uuid.UUID(e.key)
+    fields = ("id", "receipt", "provider", "provider_id", "idempotency_key")
+    by_key = {str(m.idempotency_key): m for m in
+              Message.objects.filter(idempotency_key__in=list(keys.values())).only(*fields)}
+    missing = {e.provider_id for e in events if e.key not in by_key and e.provider_id}
+    by_id = {(m.provider, m.provider_id): m for m in
+             Message.objects.filter(provider_id__in=list(missing)).only(*fields)} if missing else {}
+    return [by_key.get(str(keys.get(e.key, ""))) or by_id.get((e.provider, e.provider_id))
+            for e in events]
+
+
+def record_receipts(*, receipts: Sequence[tuple[ReceiptEvent, Message]]) -> None:
+    """Keep each callback in its message's history, and move each message's receipt forward
+    (never back: "sent" after "delivered" leaves it delivered); one INSERT and one batch of
+    UPDATEs for them all."""
+    now = timezone.now()
+    DeliveryReceipt.objects.bulk_create(
+        DeliveryReceipt(message_id=m.pk, status=e.status, error_code=e.error_code[:40],
+                        at=e.at or now, recorded_at=now) for e, m in receipts)
+    latest: dict[int, tuple[str, str, dt.datetime]] = {}
+    for e, m in receipts:
+        current = latest.get(m.pk, (m.receipt, "", now))[0]
+        if RECEIPT_RANK.get(e.status, 0) > RECEIPT_RANK.get(current, 0):  # type: ignore[call-overload]
+            latest[m.pk] = (e.status, e.error_code[:40], e.at or now)
+    for pk, (status, code, at) in latest.items():
+        Message.objects.filter(pk=pk).update(receipt=status, receipt_error=code, receipt_at=at)
+
+
 def record_receipt(
     *, provider: str, provider_id: str, status: str, error_code: str = "", key: str = "",
     at: dt.datetime | None = None,
 ) -> bool:
-    """A provider's status callback about one message: kept in its history, and the message's
-    receipt moves forward (never back: "sent" after "delivered" leaves it delivered). False
-    when no message matches yet (the worker has not recorded the provider's id)."""
-    message = None
-    if key:
-        try:
-            message = Message.objects.filter(idempotency_key=uuid.UUID(key)).first()
-        except ValueError:
-            message = None
-    if message is None and provider_id:
-        message = Message.objects.filter(provider=provider, provider_id=provider_id).first()
+    """One status callback (see record_receipts); False when no message matches yet (the
+    worker has not recorded the provider's id)."""
+    event = ReceiptEvent(provider, provider_id, status, error_code, key, at)
+    [message] = messages_for_receipts([event])
     if message is None:
         return False
-    now = timezone.now()
-    DeliveryReceipt.objects.create(message=message, status=status, error_code=error_code[:40],
-                                   at=at or now, recorded_at=now)
-    if RECEIPT_RANK.get(status, 0) > RECEIPT_RANK.get(message.receipt, 0):  # type: ignore[call-overload]
-        Message.objects.filter(pk=message.pk).update(
-            receipt=status, receipt_error=error_code[:40], receipt_at=at or now)
+    record_receipts(receipts=[(event, message)])
     return True
 
 

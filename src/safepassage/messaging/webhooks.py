@@ -194,16 +194,6 @@ def telegram(request: HttpRequest) -> HttpResponse:
 
 
 @dataclass(frozen=True)
-class StatusEvent:
-    provider: str
-    provider_id: str
-    status: str  # a Receipt value
-    error_code: str = ""
-    key: str = ""  # our idempotency key, when the provider carries it back
-    at: dt.datetime | None = None
-
-
-@dataclass(frozen=True)
 class InboundEvent:
     via: str
     provider_id: str
@@ -212,6 +202,7 @@ class InboundEvent:
     received_at: dt.datetime | None = None
 
 
+StatusEvent = services.ReceiptEvent
 Event = StatusEvent | InboundEvent
 
 TWILIO_STATUSES = {"accepted": Receipt.QUEUED, "queued": Receipt.QUEUED,
@@ -330,13 +321,11 @@ def _deliver_inbound(*, via: str, provider_id: str, sender: str, text: str,
         text=text, received_at=received_at)
 
 
-class NotYet(Exception):
-    """A receipt for a message whose provider id is not recorded yet: try again later."""
-
-
 def process_webhook_calls(*, limit: int = 500) -> int:
     """Turn stored calls into receipts and inbound messages, oldest first; the number done.
-    Several runners may run it: each takes different rows (SKIP LOCKED on PostgreSQL)."""
+    Several runners may run it: each takes different rows (SKIP LOCKED on PostgreSQL). A call
+    with a receipt for a message not known yet (the worker records a batch at once) is tried
+    again on later runs, and given up after MAX_CALL_ATTEMPTS."""
     now = timezone.now()
     done = 0
     with transaction.atomic():
@@ -344,27 +333,38 @@ def process_webhook_calls(*, limit: int = 500) -> int:
         if connection.features.has_select_for_update_skip_locked:
             pending = pending.select_for_update(skip_locked=True)
         rows = list(pending[:limit])
+        parsed: list[tuple[WebhookCall, list[Event]]] = []
         for call in rows:
             try:
+                parsed.append((call, list(events_of(call))))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                call.processed_at = now
+                call.error = f"Could not read the call ({type(exc).__name__})"
+        statuses = [e for _call, events in parsed for e in events
+                    if isinstance(e, services.ReceiptEvent)]
+        messages = iter(services.messages_for_receipts(statuses))
+        receipts: list[tuple[services.ReceiptEvent, Any]] = []
+        for call, events in parsed:
+            found = [(e, next(messages)) for e in events if isinstance(e, services.ReceiptEvent)]
+            if any(m is None for _e, m in found):
+                call.attempts += 1
+                if call.attempts >= MAX_CALL_ATTEMPTS:
+                    call.processed_at, call.error = now, "No message with this provider id"
+                continue
+            try:
                 with transaction.atomic():
-                    for event in events_of(call):
+                    for event in events:
                         if isinstance(event, InboundEvent):
                             _deliver_inbound(via=event.via, provider_id=event.provider_id,
                                              sender=event.sender, text=event.text,
                                              received_at=event.received_at)
-                        elif not services.record_receipt(
-                                provider=event.provider, provider_id=event.provider_id,
-                                key=event.key, status=event.status,
-                                error_code=event.error_code, at=event.at):
-                            raise NotYet
-                call.processed_at, call.error = now, ""
-                done += 1
-            except NotYet:
-                call.attempts += 1
-                if call.attempts >= MAX_CALL_ATTEMPTS:
-                    call.processed_at, call.error = now, "No message with this provider id"
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (ValueError, KeyError, TypeError) as exc:
                 call.processed_at = now
-                call.error = f"Could not read the call ({type(exc).__name__})"
+                call.error = f"Could not take the message in ({type(exc).__name__})"
+                continue
+            receipts += found
+            call.processed_at, call.error = now, ""
+            done += 1
+        services.record_receipts(receipts=receipts)
         WebhookCall.objects.bulk_update(rows, ["processed_at", "error", "attempts"])
     return done
