@@ -13,6 +13,7 @@ import http.client
 import json
 import socket
 import ssl
+import time
 import urllib.parse
 from typing import Any
 
@@ -100,17 +101,26 @@ class WhatsAppCloud:
 
     def __init__(self) -> None:
         self.http = HttpJson(settings.WHATSAPP_API_URL, "WhatsApp Cloud API")
+        self.window: set[str] = set()
+        self.window_read = -1e9
+
+    def _in_window(self, phone: str) -> bool:
+        from safepassage.messaging import selectors
+
+        if time.monotonic() - self.window_read > 60:  # one query a minute, not one a message
+            self.window = selectors.senders_in_service_window()
+            self.window_read = time.monotonic()
+        digest = selectors.phone_digest(phone)
+        return bool(digest) and digest in self.window
 
     def open(self) -> None:
         if not (settings.WHATSAPP_PHONE_NUMBER_ID and settings.WHATSAPP_ACCESS_TOKEN):
             raise DeliveryFailed("WhatsApp Cloud API not configured (phone number id, token)")
 
     def send(self, message: Message) -> str:
-        from safepassage.messaging.selectors import in_service_window
-
         to = message.address.strip().lstrip("+")
         body = message.body
-        if in_service_window(phone=message.address):
+        if self._in_window(message.address):
             payload = self._session(message, to, body)
             status, headers, reply = self._post(payload)
             if status >= 400 and _whatsapp_code(reply) == WHATSAPP_REENGAGEMENT:
