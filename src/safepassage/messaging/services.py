@@ -625,7 +625,10 @@ def fall_back_undelivered(*, now: dt.datetime | None = None, limit: int = 1000) 
     cutoff = now - dt.timedelta(seconds=settings.MESSAGING_FALLBACK_SECONDS)
     fallible = [Via.WHATSAPP, Via.TELEGRAM, Via.SMS]
     due = (
-        Message.objects.filter(channel__in=fallible, fallback__isnull=True, person__isnull=False)
+        # News older than two days is not worth a second channel (nor a burst of old failures
+        # when fallback is first switched on).
+        Message.objects.filter(channel__in=fallible, fallback__isnull=True, person__isnull=False,
+                               created_at__gte=now - dt.timedelta(days=2))
         .filter(
             Q(state=State.SENT, sent_at__lte=cutoff,
               receipt__in=["", Receipt.QUEUED, Receipt.SENT, Receipt.FAILED])
