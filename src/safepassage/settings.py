@@ -445,6 +445,9 @@ WHATSAPP_APP_SECRET = os.environ.get("SAFEPASSAGE_WHATSAPP_APP_SECRET", "")
 WHATSAPP_VERIFY_TOKEN = os.environ.get("SAFEPASSAGE_WHATSAPP_VERIFY_TOKEN", "")
 # The approved template that opens a conversation: one body parameter, the notice's text.
 WHATSAPP_TEMPLATE = os.environ.get("SAFEPASSAGE_WHATSAPP_TEMPLATE", "safepassage_notice")
+# The boarding pass's template: an image header (the pass's QR code) and the same body.
+WHATSAPP_PASS_TEMPLATE = os.environ.get("SAFEPASSAGE_WHATSAPP_PASS_TEMPLATE",
+                                        "safepassage_boarding_pass")
 TWILIO_API_URL = os.environ.get("SAFEPASSAGE_TWILIO_API_URL", "https://api.twilio.com")
 TWILIO_ACCOUNT_SID = os.environ.get("SAFEPASSAGE_TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("SAFEPASSAGE_TWILIO_AUTH_TOKEN", "")

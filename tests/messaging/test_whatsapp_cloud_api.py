@@ -105,3 +105,26 @@ def test_a_wrong_access_token_is_retried_not_given_up(make_case, providers, sett
 
     message = Message.objects.get(case=case, channel=Via.WHATSAPP)
     assert message.state == State.QUEUED and message.last_error == "WhatsApp 190 401"
+
+
+def test_a_boarding_pass_goes_as_its_qr_code_in_the_pass_template(make_case, providers,
+                                                                  settings):
+    from safepassage.accounts import permissions
+    from safepassage.credentials.qr import read_qr_texts
+    from safepassage.messaging import services
+
+    _whatsapp_only(settings)
+    case = make_case(person(email=""))
+    Message.objects.filter(case=case).delete()
+    signed = "HC1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEXWK G2EP4J0B"
+    services.queue_message(actor=permissions.DEMO, case=case, kind="boarding_pass_issued",
+                           context={"flight": "SP101"}, attachment=signed)
+
+    send_due_messages(worker="w1")
+
+    [delivery] = providers.delivered("whatsapp_cloud")
+    assert delivery["template"] == "safepassage_boarding_pass"
+    assert case.reference in delivery["text"]
+    png = providers.state.media[delivery["media"]]
+    assert read_qr_texts(png) == [signed]
+    assert Message.objects.get(case=case, channel=Via.WHATSAPP).state == State.SENT

@@ -111,6 +111,9 @@ class Message(models.Model):
     address = EncryptedTextField(blank=True, default="")
     subject = EncryptedTextField(blank=True, default="")
     body = EncryptedTextField(blank=True, default="")
+    # The signed text of a document shown as its QR code where the channel carries images (a
+    # boarding pass on WhatsApp); it names people, so it is encrypted like the body.
+    attachment = EncryptedTextField(blank=True, default="")
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     # When a queued message is due; for a claimed one, when its worker's lease runs out.

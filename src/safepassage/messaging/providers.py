@@ -10,6 +10,7 @@ seconds a 429 asked us to wait (retry_after), never the provider's text.
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import socket
 import ssl
@@ -17,6 +18,7 @@ import time
 import urllib.parse
 from typing import Any
 
+import segno
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
@@ -120,13 +122,14 @@ class WhatsAppCloud:
     def send(self, message: Message) -> str:
         to = message.address.strip().lstrip("+")
         body = message.body
+        media = self._upload_pass(message) if message.attachment else ""
         if self._in_window(message.address):
-            payload = self._session(message, to, body)
+            payload = self._session(message, to, body, media)
             status, headers, reply = self._post(payload)
             if status >= 400 and _whatsapp_code(reply) == WHATSAPP_REENGAGEMENT:
-                status, headers, reply = self._post(self._template(message, to, body))
+                status, headers, reply = self._post(self._template(message, to, body, media))
         else:
-            status, headers, reply = self._post(self._template(message, to, body))
+            status, headers, reply = self._post(self._template(message, to, body, media))
         if 200 <= status < 300:
             messages = _json(reply).get("messages") or [{}]
             return str(messages[0].get("id", ""))[:100]
@@ -138,18 +141,50 @@ class WhatsAppCloud:
                                                    (401, 403, 408) and code != 0)
         raise DeliveryFailed(f"WhatsApp {code or 'HTTP'} {status}", permanent=permanent)
 
-    def _session(self, message: Message, to: str, body: str) -> dict[str, Any]:
+    def _upload_pass(self, message: Message) -> str:
+        """The pass's QR code as a PNG, uploaded to /{phone-number-id}/media: its media id."""
+        png = io.BytesIO()
+        segno.make_qr(message.attachment, error="q", boost_error=False).save(
+            png, kind="png", scale=8, border=4)
+        boundary = f"sp{message.idempotency_key.hex}"
+        parts = [(b'name="messaging_product"', b"whatsapp"), (b'name="type"', b"image/png"),
+                 (b'name="file"; filename="boarding-pass.png"\r\nContent-Type: image/png',
+                  png.getvalue())]
+        body = b"".join(b"--" + boundary.encode() + b"\r\nContent-Disposition: form-data; "
+                        + head + b"\r\n\r\n" + value + b"\r\n" for head, value in parts)
+        body += b"--" + boundary.encode() + b"--\r\n"
+        status, headers, reply = self.http.post(
+            f"/{settings.WHATSAPP_PHONE_NUMBER_ID}/media", body,
+            {"Content-Type": f"multipart/form-data; boundary={boundary}",
+             "Authorization": f"Bearer {settings.WHATSAPP_ACCESS_TOKEN}"})
+        if 200 <= status < 300:
+            return str(_json(reply).get("id", ""))
+        if status == 429:
+            raise DeliveryFailed("WhatsApp media 429: rate limited",
+                                 retry_after=_retry_after(headers.get("Retry-After"), 60))
+        raise DeliveryFailed(f"WhatsApp media upload {_whatsapp_code(reply) or 'HTTP'} {status}")
+
+    def _session(self, message: Message, to: str, body: str, media: str = "") -> dict[str, Any]:
+        if media:
+            return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
+                    "type": "image", "image": {"id": media, "caption": body[:1024]},
+                    "biz_opaque_callback_data": str(message.idempotency_key)}
         return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
                 "type": "text", "text": {"preview_url": False, "body": body[:4096]},
                 "biz_opaque_callback_data": str(message.idempotency_key)}
 
-    def _template(self, message: Message, to: str, body: str) -> dict[str, Any]:
+    def _template(self, message: Message, to: str, body: str, media: str = "") -> dict[str, Any]:
+        components: list[dict[str, Any]] = [{"type": "body", "parameters": [
+            {"type": "text", "text": body[:1024]}]}]
+        if media:  # the pass's template has an image header
+            components.insert(0, {"type": "header", "parameters": [
+                {"type": "image", "image": {"id": media}}]})
+        name = settings.WHATSAPP_PASS_TEMPLATE if media else settings.WHATSAPP_TEMPLATE
         return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
                 "biz_opaque_callback_data": str(message.idempotency_key), "type": "template",
-                "template": {"name": settings.WHATSAPP_TEMPLATE,
+                "template": {"name": name,
                              "language": {"code": WHATSAPP_LANGUAGES.get(message.language, "en")},
-                             "components": [{"type": "body", "parameters": [
-                                 {"type": "text", "text": body[:1024]}]}]}}
+                             "components": components}}
 
     def _post(self, payload: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
         return self.http.post(

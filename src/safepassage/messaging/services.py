@@ -186,10 +186,19 @@ def queue_messages(
 
 
 def queue_message(
-    *, actor: Actor, case: Case, kind: str, context: Mapping[str, Any] | None = None
+    *, actor: Actor, case: Case, kind: str, context: Mapping[str, Any] | None = None,
+    attachment: str = "",
 ) -> list[Message]:
-    """Queue one notice about one case (see queue_messages); for airlift and credentials."""
-    return queue_messages(actor=actor, cases=[case], kind=kind, context=context)
+    """Queue one notice about one case (see queue_messages); for airlift and credentials.
+    `attachment`: the signed text of a document to show as its QR code where the channel can
+    carry an image (WhatsApp: the boarding pass)."""
+    rows = queue_messages(actor=actor, cases=[case], kind=kind, context=context)
+    if attachment:
+        sendable = [m.pk for m in rows if m.channel == Via.WHATSAPP]
+        for m in Message.objects.filter(pk__in=sendable):
+            m.attachment = attachment
+            m.save(update_fields=["attachment"])
+    return rows
 
 
 def notify_registration_received(

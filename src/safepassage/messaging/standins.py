@@ -14,6 +14,7 @@ Control (POST /control, JSON): {"reset": true} | {"fail_next": n, "status": 503,
 from __future__ import annotations
 
 import base64
+import email
 import hashlib
 import hmac
 import json
@@ -54,6 +55,7 @@ class StandInState:
         self.retry_after = 1
         self.window: set[str] = set()
         self.delay_ms = 0
+        self.media: dict[str, bytes] = {}
 
     def count(self, provider: str) -> int:
         return sum(1 for d in self.deliveries if d["provider"] == provider)
@@ -105,6 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._twilio(path, raw)
         elif path.endswith("/messages") and path.startswith("/v"):
             self._whatsapp(path, raw)
+        elif path.endswith("/media") and path.startswith("/v"):
+            self._whatsapp_media(raw)
         elif path == "/rapidpro/send":
             self._rapidpro(raw)
         elif path == "/email":
@@ -182,6 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not to.isdigit():
             self._reply(400, _graph_error(131026, "Message undeliverable"))
             return
+        media = ""
         if kind == "text":
             with self.server.state.lock:
                 inside = to in self.server.state.window
@@ -193,20 +198,48 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             text = payload["text"]["body"]
         elif kind == "template":
-            params = payload["template"]["components"][0]["parameters"]
-            text = params[0]["text"]
+            components = {c["type"]: c for c in payload["template"]["components"]}
+            text = components["body"]["parameters"][0]["text"]
+            header = components.get("header", {}).get("parameters", [{}])[0]
+            media = str((header.get("image") or {}).get("id", ""))
         elif kind == "image":
             text = payload["image"].get("caption", "")
+            media = str(payload["image"].get("id", ""))
         else:
             self._reply(400, _graph_error(100, "Invalid parameter"))
             return
         key = str(payload.get("biz_opaque_callback_data") or hashlib.sha256(
             f"{to}\n{text}".encode()).hexdigest())
         wamid = "wamid." + base64.b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        wamid = self._deliver("whatsapp_cloud", key, to, text, wamid, type=kind)
+        if media and media not in self.server.state.media:
+            self._reply(400, _graph_error(131053, "Media upload error"))
+            return
+        wamid = self._deliver("whatsapp_cloud", key, to, text, wamid, type=kind, media=media,
+                              template=(payload.get("template") or {}).get("name", ""))
         self._reply(200, {"messaging_product": "whatsapp",
                           "contacts": [{"input": to, "wa_id": to}],
                           "messages": [{"id": wamid}]})
+
+    def _whatsapp_media(self, raw: bytes) -> None:
+        """POST /{phone-number-id}/media, multipart: messaging_product, type, file."""
+        if self.headers.get("Authorization") != f"Bearer {WHATSAPP_TOKEN}":
+            self._reply(401, _graph_error(190, "Invalid OAuth access token.", "OAuthException"))
+            return
+        parsed = email.message_from_bytes(
+            b"Content-Type: " + self.headers.get("Content-Type", "").encode() + b"\r\n\r\n"
+            + raw)
+        fields: dict[str, Any] = {}
+        for part in parsed.walk():
+            if not part.is_multipart():
+                name = part.get_param("name", header="content-disposition")
+                fields[str(name)] = part.get_payload(decode=True)
+        if fields.get("messaging_product") != b"whatsapp" or not fields.get("file"):
+            self._reply(400, _graph_error(100, "Invalid parameter"))
+            return
+        media_id = str(uuid.uuid4().int)[:16]
+        with self.server.state.lock:
+            self.server.state.media[media_id] = bytes(fields["file"])
+        self._reply(200, {"id": media_id})
 
     # --- Twilio: POST /2010-04-01/Accounts/{sid}/Messages.json ----------------------------------
 
