@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from safepassage.messaging import standins
+from safepassage.messaging import standins, webhooks
 from safepassage.messaging.delivery import send_due_messages
 from safepassage.messaging.models import InboundMessage, Message, Receipt, Via, WebhookCall
 from safepassage.messaging.webhooks import process_webhook_calls
@@ -53,7 +53,8 @@ def test_metas_subscription_handshake_needs_the_verify_token(client, providers):
 
 
 def test_whatsapp_statuses_become_receipts_and_messages_reach_the_inbox(
-        client, make_case, providers, settings):
+        client, make_case, providers, settings, monkeypatch):
+    monkeypatch.setattr(webhooks, "_last_wake", 0.0)  # no wake-up left over from another test
     settings.MESSAGING_WHATSAPP_PROVIDER = "cloud"
     case = make_case(person(email=""))
     send_due_messages(worker="w1")
