@@ -320,6 +320,8 @@ LOGGING = {
         # not by path: Django's own would repeat it for every 4xx.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # twilio logs every request it makes at INFO (URLs, headers): ours say what matters.
+        "twilio.http_client": {"level": "WARNING"},
     },
 }
 
@@ -373,6 +375,10 @@ RUNNER_SCHEDULE = {
     # Checks whose wake-up was lost (a web process killed just after a commit).
     "safepassage.linkage.tasks.check_duplicates": 60.0,
     "safepassage.runner.tasks.prune_finished_tasks": 24 * 3600.0,
+    # Providers' callbacks stored by the webhooks (a wake-up lost with a killed web process),
+    # and messages not delivered in time moved to the next channel.
+    "safepassage.messaging.tasks.process_webhooks": 5.0,
+    "safepassage.messaging.tasks.fall_back_undelivered": 30.0,
 }
 RUNNER_KEEP_SUCCEEDED_DAYS = 7
 RUNNER_KEEP_FAILED_DAYS = 30
@@ -415,6 +421,54 @@ MESSAGING_RETRY_MAX_SECONDS = 3600.0
 MESSAGING_LEASE_SECONDS = int(os.environ.get("SAFEPASSAGE_MESSAGE_LEASE_SECONDS", "120"))
 MESSAGING_BROADCAST_RATE_PER_MINUTE = int(os.environ.get("SAFEPASSAGE_BROADCAST_RATE", "600"))
 MESSAGING_BROADCAST_MAX_RATE_PER_MINUTE = 6000
+
+# Which provider carries each channel (docs/messaging.md, decision 0031). A channel is offered
+# to people only when its provider is configured: SMS through the home-made "gateway", "twilio"
+# or "rapidpro" (an external channel); WhatsApp through "cloud" (Meta's Cloud API) or "twilio";
+# e-mail through "smtp" or "anymail" (Postmark); Telegram when a bot token is set.
+MESSAGING_SMS_PROVIDER = os.environ.get("SAFEPASSAGE_SMS_PROVIDER", "gateway")
+MESSAGING_WHATSAPP_PROVIDER = os.environ.get("SAFEPASSAGE_WHATSAPP_PROVIDER", "")
+MESSAGING_EMAIL_PROVIDER = os.environ.get("SAFEPASSAGE_EMAIL_PROVIDER", "smtp")
+# The address providers reach our webhooks at (Twilio signs the full URL it called).
+MESSAGING_PUBLIC_URL = os.environ.get("SAFEPASSAGE_PUBLIC_URL", "").rstrip("/")
+# A WhatsApp or SMS message without a "delivered" receipt after this long goes once to the
+# person's next channel (WhatsApp -> SMS -> e-mail).
+# On a channel whose provider cannot recognise a message sent again (SMTP, Twilio, WhatsApp,
+# Postmark, Telegram), the worker records what it sent every so many messages: a worker killed
+# mid-batch sends at most this many twice (decision 0033). The gateway and RapidPro dedupe.
+MESSAGING_UNRECORDED_LIMIT = int(os.environ.get("SAFEPASSAGE_MESSAGE_UNRECORDED_LIMIT", "10"))
+MESSAGING_FALLBACK_SECONDS = float(os.environ.get("SAFEPASSAGE_FALLBACK_SECONDS", "900"))
+WHATSAPP_API_URL = os.environ.get("SAFEPASSAGE_WHATSAPP_API_URL",
+                                  "https://graph.facebook.com/v21.0").rstrip("/")
+WHATSAPP_PHONE_NUMBER_ID = os.environ.get("SAFEPASSAGE_WHATSAPP_PHONE_NUMBER_ID", "")
+WHATSAPP_ACCESS_TOKEN = os.environ.get("SAFEPASSAGE_WHATSAPP_ACCESS_TOKEN", "")
+WHATSAPP_APP_SECRET = os.environ.get("SAFEPASSAGE_WHATSAPP_APP_SECRET", "")
+WHATSAPP_VERIFY_TOKEN = os.environ.get("SAFEPASSAGE_WHATSAPP_VERIFY_TOKEN", "")
+# The approved template that opens a conversation: one body parameter, the notice's text.
+WHATSAPP_TEMPLATE = os.environ.get("SAFEPASSAGE_WHATSAPP_TEMPLATE", "safepassage_notice")
+# The boarding pass's template: an image header (the pass's QR code) and the same body.
+WHATSAPP_PASS_TEMPLATE = os.environ.get("SAFEPASSAGE_WHATSAPP_PASS_TEMPLATE",
+                                        "safepassage_boarding_pass")
+TWILIO_API_URL = os.environ.get("SAFEPASSAGE_TWILIO_API_URL", "https://api.twilio.com")
+TWILIO_ACCOUNT_SID = os.environ.get("SAFEPASSAGE_TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("SAFEPASSAGE_TWILIO_AUTH_TOKEN", "")
+TWILIO_SMS_FROM = os.environ.get("SAFEPASSAGE_TWILIO_SMS_FROM", "")
+TWILIO_WHATSAPP_FROM = os.environ.get("SAFEPASSAGE_TWILIO_WHATSAPP_FROM", "")
+RAPIDPRO_SEND_URL = os.environ.get("SAFEPASSAGE_RAPIDPRO_SEND_URL", "")
+RAPIDPRO_SECRET = os.environ.get("SAFEPASSAGE_RAPIDPRO_SECRET", "")
+TELEGRAM_API_URL = os.environ.get("SAFEPASSAGE_TELEGRAM_API_URL",
+                                  "https://api.telegram.org").rstrip("/")
+TELEGRAM_BOT_TOKEN = os.environ.get("SAFEPASSAGE_TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_SECRET_TOKEN = os.environ.get("SAFEPASSAGE_TELEGRAM_SECRET_TOKEN", "")
+# E-mail through anymail: Postmark's API (a stand-in in tests and the bench); WEBHOOK_SECRET is
+# the "user:password" of the basic authentication Postmark's webhooks carry.
+MESSAGING_ANYMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+ANYMAIL = {
+    "POSTMARK_SERVER_TOKEN": os.environ.get("SAFEPASSAGE_POSTMARK_SERVER_TOKEN", ""),
+    "POSTMARK_API_URL": os.environ.get("SAFEPASSAGE_POSTMARK_API_URL",
+                                       "https://api.postmarkapp.com/"),
+    "WEBHOOK_SECRET": os.environ.get("SAFEPASSAGE_ANYMAIL_WEBHOOK_SECRET", ""),
+}
 
 # --- intake: public form, partner API, imports (docs/intake.md) -------------------------------
 INSTALLED_APPS += ["drf_spectacular_sidecar"]  # Swagger UI and Redoc served from here, no CDN

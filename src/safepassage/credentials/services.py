@@ -275,7 +275,8 @@ def issue_boarding_pass(*, actor: Actor, reference: str, flight_number: str,
         credential = _issue(actor=actor, reference=reference, kind=CredentialKind.BOARDING_PASS,
                             flight_number=flight, departure_date=departure_date, expires_at=end)
         messaging.queue_message(actor=actor, case=credential.case,
-                                kind=Kind.BOARDING_PASS_ISSUED, context={"flight": flight})
+                                kind=Kind.BOARDING_PASS_ISSUED, context={"flight": flight},
+                                attachment=credential.token)
     return credential
 
 

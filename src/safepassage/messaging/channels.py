@@ -26,13 +26,22 @@ from safepassage.messaging.notices import email_html
 
 
 class DeliveryFailed(Exception):
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    def __init__(self, reason: str, *, permanent: bool = False,
+                 retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason[:200]
         self.permanent = permanent
+        # Seconds the provider asked us to wait (HTTP 429 Retry-After): the channel is paused
+        # that long for every message of the batch, not only this one.
+        self.retry_after = retry_after
 
 
 class Channel(Protocol):
+    provider: str
+    # Whether the provider recognises a message sent again (by our key) and does not deliver it
+    # twice: then a crash between sending and recording costs nothing.
+    idempotent: bool
+
     def open(self) -> None: ...
 
     def send(self, message: Message) -> str:
@@ -48,6 +57,9 @@ def message_id_for(message: Message) -> str:
 
 class SmtpEmail:
     """E-mail over SMTP, one recipient per message, one connection for a batch."""
+
+    provider = "smtp"
+    idempotent = False
 
     def __init__(self) -> None:
         self.backend: EmailBackend | None = None
@@ -150,7 +162,7 @@ def _smtp_permanent(exc: Exception) -> bool:
     return 500 <= code < 600
 
 
-class _NoDelayHTTPConnection(http.client.HTTPConnection):
+class NoDelayHTTPConnection(http.client.HTTPConnection):
     # http.client writes headers and body separately: without TCP_NODELAY, Nagle's algorithm
     # and the server's delayed ACK hold every request back by tens of milliseconds.
     def connect(self) -> None:
@@ -171,9 +183,13 @@ class SmsGateway:
     number), except 408 and 429; 5xx and network errors are worth another try.
     """
 
+    provider = "gateway"
+    idempotent = True
+
     def __init__(self) -> None:
         self.url = urllib.parse.urlsplit(settings.MESSAGING_SMS_URL)
         self.conn: http.client.HTTPConnection | None = None
+        self.retry_after: float | None = None
 
     def open(self) -> None:
         if not settings.MESSAGING_SMS_URL:
@@ -185,7 +201,7 @@ class SmsGateway:
                 host, port, timeout=timeout, context=ssl.create_default_context()
             )
         else:
-            self.conn = _NoDelayHTTPConnection(host, port, timeout=timeout)
+            self.conn = NoDelayHTTPConnection(host, port, timeout=timeout)
 
     def send(self, message: Message) -> str:
         fields = {"to": message.address, "text": message.body,
@@ -208,7 +224,8 @@ class SmsGateway:
             except (ValueError, AttributeError):
                 return ""
         permanent = 400 <= status < 500 and status not in (408, 429)
-        raise DeliveryFailed(f"SMS gateway answered HTTP {status}", permanent=permanent)
+        raise DeliveryFailed(f"SMS gateway answered HTTP {status}", permanent=permanent,
+                             retry_after=self.retry_after if status == 429 else None)
 
     def _post(self, payload: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         path = self.url.path or "/"
@@ -219,6 +236,8 @@ class SmsGateway:
             try:
                 self.conn.request("POST", path, body=payload, headers=headers)
                 response = self.conn.getresponse()
+                wait = response.getheader("Retry-After")
+                self.retry_after = float(wait) if wait and wait.isdigit() else None
                 return response.status, response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.close()
@@ -239,6 +258,9 @@ class SmsGateway:
 class StatusPage:
     """The person's status page reads the outbox itself: nothing to send, shown at once."""
 
+    provider = ""
+    idempotent = True
+
     def open(self) -> None:
         pass
 
@@ -250,8 +272,34 @@ class StatusPage:
 
 
 def channel_for(via: str) -> Channel:
+    """The adapter of the provider configured for `via` (settings.MESSAGING_*_PROVIDER)."""
+    from safepassage.messaging import providers
+
     if via == Via.EMAIL:
+        if settings.MESSAGING_EMAIL_PROVIDER == "anymail":
+            return providers.AnymailEmail()
         return SmtpEmail()
     if via == Via.SMS:
+        if settings.MESSAGING_SMS_PROVIDER == "twilio":
+            return providers.Twilio()
+        if settings.MESSAGING_SMS_PROVIDER == "rapidpro":
+            return providers.RapidProExternal()
         return SmsGateway()
+    if via == Via.WHATSAPP:
+        if settings.MESSAGING_WHATSAPP_PROVIDER == "twilio":
+            return providers.Twilio(whatsapp=True)
+        return providers.WhatsAppCloud()
+    if via == Via.TELEGRAM:
+        return providers.Telegram()
     return StatusPage()
+
+
+def configured_channels() -> list[str]:
+    """The channels a message can go out on here, in the default order of preference."""
+    vias = []
+    if settings.MESSAGING_WHATSAPP_PROVIDER:
+        vias.append(Via.WHATSAPP)
+    if settings.TELEGRAM_BOT_TOKEN:
+        vias.append(Via.TELEGRAM)
+    vias += [Via.SMS, Via.EMAIL]
+    return [str(v) for v in vias]

@@ -5,7 +5,9 @@ attempt, in a short transaction (FOR UPDATE SKIP LOCKED on PostgreSQL, so severa
 different rows; SQLite's write lock serialises claims). A worker killed mid-batch leaves its
 rows to be claimed again when the lease runs out: nothing is lost. A message sent but not yet
 marked is sent again; the SMS gateway recognises it by its idempotency key, an SMTP server
-sees the same Message-ID twice.
+sees the same Message-ID twice. On channels whose provider has no idempotency key (SMTP,
+Twilio, WhatsApp, Postmark, Telegram), outcomes are recorded every
+MESSAGING_UNRECORDED_LIMIT sends, which bounds what a crash can send twice (decision 0033).
 """
 
 from __future__ import annotations
@@ -109,29 +111,44 @@ def send_due_messages(
     deadline = time.monotonic() + lease * 0.8
     own_channels = channels is None
     open_channels: dict[str, Channel] = {} if channels is None else channels
-    outcomes: list[tuple[Message, str, str, int]] = []  # message, provider id, error, ms
-    released: list[Message] = []
+    outcomes: list[Outcome] = []
+    released: list[tuple[Message, float]] = []  # not tried: handed back, due in so many seconds
     permanent: set[int] = set()
+    paused: dict[str, float] = {}  # channel -> seconds its provider asked us to wait (429)
+    unrecorded = 0  # sent on channels without an idempotency key, not yet recorded
     try:
         for message in claimed:
             if time.monotonic() > deadline:
-                released.append(message)
+                released.append((message, 0.0))
+                continue
+            if message.channel in paused:
+                released.append((message, paused[message.channel]))
                 continue
             channel = open_channels.get(message.channel)
             if channel is None:
                 channel = open_channels[message.channel] = channel_for(message.channel)
             started = time.monotonic()
+            wait: float | None = None
             try:
                 provider_id, error = channel.send(message), ""
             except DeliveryFailed as exc:
-                provider_id, error = "", exc.reason
+                provider_id, error, wait = "", exc.reason, exc.retry_after
                 if exc.permanent:
                     permanent.add(message.pk)
+                if wait is not None:
+                    paused[message.channel] = wait
             except Exception as exc:  # a channel bug must not stop the other messages
                 provider_id, error = "", f"Unexpected {type(exc).__name__} while sending"
                 log.exception("message %s: unexpected error on %s", message.pk, message.channel)
-            outcomes.append((message, provider_id, error,
-                             int((time.monotonic() - started) * 1000)))
+            outcomes.append(Outcome(message, getattr(channel, "provider", ""), provider_id,
+                                    error, int((time.monotonic() - started) * 1000), wait))
+            if not getattr(channel, "idempotent", False):
+                unrecorded += 1
+                if unrecorded >= settings.MESSAGING_UNRECORDED_LIMIT:
+                    # A provider that cannot recognise a message sent again: record what went
+                    # before sending more, so that a crash repeats at most this many.
+                    _record(worker, outcomes, [], permanent, result, now)
+                    outcomes, unrecorded = [], 0
     finally:
         if own_channels:
             for channel in open_channels.values():
@@ -140,17 +157,27 @@ def send_due_messages(
     return result
 
 
+@dataclass
+class Outcome:
+    message: Message
+    provider: str
+    provider_id: str
+    error: str
+    ms: int
+    retry_after: float | None
+
+
 def _record(
     worker: str,
-    outcomes: list[tuple[Message, str, str, int]],
-    released: list[Message],
+    outcomes: list[Outcome],
+    released: list[tuple[Message, float]],
     permanent: set[int],
     result: BatchResult,
     now: datetime | None,
 ) -> None:
     now = now or timezone.now()
     max_attempts = settings.MESSAGING_MAX_ATTEMPTS
-    ids = [m.pk for m, *_rest in outcomes] + [m.pk for m in released]
+    ids = [o.message.pk for o in outcomes] + [m.pk for m, _wait in released]
     with transaction.atomic():
         # A row whose lease ran out and that another worker took is that worker's now.
         still_mine = set(
@@ -159,10 +186,11 @@ def _record(
         )
         changed: list[Message] = []
         attempts: list[DeliveryAttempt] = []
-        for message, provider_id, error, ms in outcomes:
+        for o in outcomes:
+            message, provider_id, error, ms = o.message, o.provider_id, o.error, o.ms
             if message.pk not in still_mine:
                 continue
-            message.claimed_by = ""
+            message.claimed_by, message.provider = "", o.provider
             if not error:
                 message.state, message.sent_at, message.provider_id = State.SENT, now, provider_id
                 message.last_error = ""
@@ -177,7 +205,9 @@ def _record(
                 log.warning("message %s failed: %s", message.pk, message.last_error)
             else:
                 message.state, message.last_error = State.QUEUED, error
-                message.next_attempt_at = now + retry_delay(message.attempts)
+                message.next_attempt_at = now + (
+                    timedelta(seconds=o.retry_after) if o.retry_after is not None
+                    else retry_delay(message.attempts))
                 outcome = DeliveryAttempt.Outcome.RETRY
                 result.retried += 1
             changed.append(message)
@@ -191,16 +221,19 @@ def _record(
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"UPDATE {Message._meta.db_table} SET state = %s, sent_at = %s, "  # noqa: S608
-                    "provider_id = %s, last_error = %s, next_attempt_at = %s, claimed_by = '' "
-                    "WHERE id = %s",
+                    "provider_id = %s, last_error = %s, next_attempt_at = %s, claimed_by = '', "
+                    "provider = %s WHERE id = %s",
                     [(m.state, adapt(m.sent_at), m.provider_id, m.last_error,
-                      adapt(m.next_attempt_at), m.pk) for m in changed],
+                      adapt(m.next_attempt_at), m.provider, m.pk) for m in changed],
                 )
             DeliveryAttempt.objects.bulk_create(attempts)
-        back = [m.pk for m in released if m.pk in still_mine]
-        if back:  # not tried: hand back without spending an attempt
-            Message.objects.filter(pk__in=back).update(
-                state=State.QUEUED, claimed_by="", next_attempt_at=now,
+        back: dict[float, list[int]] = {}
+        for m, wait in released:
+            if m.pk in still_mine:
+                back.setdefault(wait, []).append(m.pk)
+        for wait, pks in back.items():  # not tried: hand back without spending an attempt
+            Message.objects.filter(pk__in=pks).update(
+                state=State.QUEUED, claimed_by="", next_attempt_at=now + timedelta(seconds=wait),
                 attempts=F("attempts") - 1,
             )
 

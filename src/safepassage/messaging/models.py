@@ -35,7 +35,25 @@ class Kind(models.TextChoices):
 class Via(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
     STATUS_PAGE = "status_page", _("Status page")
+
+
+class Receipt(models.TextChoices):
+    """What the provider last said about a sent message (its status callbacks)."""
+
+    QUEUED = "queued", _("Queued by the provider")
+    SENT = "sent", _("Sent by the provider")
+    DELIVERED = "delivered", _("Delivered")
+    READ = "read", _("Read")
+    FAILED = "failed", _("Not delivered")
+
+
+# A receipt never moves a message back: "sent" arriving after "delivered" is kept in the
+# history but leaves the message delivered. "failed" wins over queued and sent only.
+RECEIPT_RANK = {Receipt.QUEUED: 1, Receipt.SENT: 2, Receipt.FAILED: 3, Receipt.DELIVERED: 4,
+                Receipt.READ: 5}
 
 
 class State(models.TextChoices):
@@ -93,6 +111,9 @@ class Message(models.Model):
     address = EncryptedTextField(blank=True, default="")
     subject = EncryptedTextField(blank=True, default="")
     body = EncryptedTextField(blank=True, default="")
+    # The signed text of a document shown as its QR code where the channel carries images (a
+    # boarding pass on WhatsApp); it names people, so it is encrypted like the body.
+    attachment = EncryptedTextField(blank=True, default="")
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     # When a queued message is due; for a claimed one, when its worker's lease runs out.
@@ -109,6 +130,16 @@ class Message(models.Model):
     awaiting_contact = models.ForeignKey(
         "registry.ContactConfirmation", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+")
+    # Which adapter sent it ("twilio", "whatsapp_cloud", ...): receipts match on (provider,
+    # provider_id).
+    provider = models.CharField(max_length=16, blank=True, default="")
+    receipt = models.CharField(max_length=10, choices=Receipt.choices, blank=True, default="")
+    receipt_error = models.CharField(max_length=40, blank=True, default="")
+    receipt_at = models.DateTimeField(null=True, blank=True)
+    # The message this one replaces on the person's next channel, when that one was not
+    # delivered in time: each message falls back at most once (unique).
+    fallback_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="fallback")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -119,6 +150,12 @@ class Message(models.Model):
                 name="message_due",
             ),
             models.Index(fields=["case", "created_at"], name="message_case"),
+            models.Index(fields=["provider", "provider_id"], name="message_provider_id",
+                         condition=~Q(provider_id="")),
+            # Sent messages still waiting for a receipt: what may fall back.
+            models.Index(fields=["sent_at"], name="message_awaiting_receipt",
+                         condition=Q(state="sent", channel__in=["whatsapp", "sms", "telegram"])
+                         & Q(receipt__in=["", "queued", "sent", "failed"])),
         ]
 
     def __str__(self) -> str:
@@ -142,6 +179,62 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+class DeliveryReceipt(models.Model):
+    """One status callback from a provider about one message: the message's receipt history."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="receipts")
+    status = models.CharField(max_length=10, choices=Receipt.choices)
+    # The provider's own error code (Twilio 30003, WhatsApp 131047, Postmark 406 ...): codes
+    # only, never the provider's text, which may quote the number back.
+    error_code = models.CharField(max_length=40, blank=True, default="")
+    at = models.DateTimeField(default=timezone.now)  # as the provider dated it
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class WebhookCall(models.Model):
+    """A provider's callback exactly as received, stored in one INSERT before it is answered
+    2xx, then processed by the background runner (messaging.tasks): a web process killed after
+    answering loses nothing."""
+
+    class Provider(models.TextChoices):
+        WHATSAPP_CLOUD = "whatsapp_cloud", "WhatsApp Cloud API"
+        TWILIO = "twilio", "Twilio"
+        RAPIDPRO = "rapidpro", "RapidPro external channel"
+        ANYMAIL = "anymail", "E-mail provider (anymail)"
+        TELEGRAM = "telegram", "Telegram Bot API"
+
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    # "status", "inbound", "received", "sent", "delivered", "failed", "tracking", "update"
+    kind = models.CharField(max_length=12)
+    # Numbers and texts: encrypted like every personal value.
+    body = EncryptedTextField()
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["id"], name="webhook_pending",
+                                condition=Q(processed_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"Webhook {self.pk}"
+
+
+class ChannelChoice(models.Model):
+    """The order in which a person wants to be reached (["whatsapp", "sms", "email"]): the first
+    configured channel they have an address for gets each message; the next ones only when it
+    was not delivered in time, one after the other."""
+
+    person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, related_name="+")
+    order: Any = models.JSONField(default=list)
+    telegram_chat_id = EncryptedTextField(blank=True, default="")
+    at = models.DateTimeField(default=timezone.now)
 
 
 class OptOut(models.Model):

@@ -7,8 +7,10 @@ their own otherwise): the change and its messages then commit together or not at
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,7 +20,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,12 +30,17 @@ from safepassage.accounts.permissions import Actor
 from safepassage.audit import services as audit
 from safepassage.bulk import create_objects
 from safepassage.messaging.audiences import Audience, cases_in_audience
+from safepassage.messaging.channels import configured_channels
 from safepassage.messaging.models import (
+    RECEIPT_RANK,
     Broadcast,
+    ChannelChoice,
+    DeliveryReceipt,
     InboundMessage,
     Kind,
     Message,
     OptOut,
+    Receipt,
     State,
     Via,
 )
@@ -104,6 +112,9 @@ def plan_recipients(
         ids = [p.pk for group in members.values() for p in group]
         opted_out = set(OptOut.objects.filter(person_id__in=ids).values_list("person_id",
                                                                               flat=True))
+    configured = configured_channels()
+    choices = {c.person_id: c for c in ChannelChoice.objects.filter(
+        person_id__in=[p.pk for group in members.values() for p in group])}
     recipients: list[Recipient] = []
     skipped = 0
     seen_everywhere: set[tuple[str, str]] = set()
@@ -118,11 +129,7 @@ def plan_recipients(
                 skipped += 1
                 continue
             language = language_for(person.preferred_language)
-            addresses = []
-            if person.email:
-                addresses.append((Via.EMAIL, person.email.strip()))
-            if person.phones:
-                addresses.append((Via.SMS, person.phones[0]))
+            addresses = _first_addresses(person, choices.get(person.pk), configured)
             for channel, address in addresses:
                 key = (channel, address.casefold())
                 if key in seen:
@@ -130,6 +137,29 @@ def plan_recipients(
                 seen.add(key)
                 recipients.append(Recipient(case, person, channel, address, language))
     return recipients, skipped
+
+
+def _first_addresses(
+    person: Person, choice: ChannelChoice | None, configured: Sequence[str]
+) -> list[tuple[str, str]]:
+    """Where a message to this person goes first. With a recorded choice, only its first
+    configured channel they have an address on (the next ones are fallbacks). Without one, as
+    always: their e-mail and their first phone, the phone on WhatsApp where it is configured
+    (SMS is then its fallback)."""
+    if choice is not None and choice.order:
+        for via in choice.order:
+            if via in configured:
+                address = address_on(person, via, choice)
+                if address:
+                    return [(via, address)]
+        return []
+    addresses = []
+    if person.email:
+        addresses.append((str(Via.EMAIL), person.email.strip()))
+    if person.phones:
+        phone_via = Via.WHATSAPP if Via.WHATSAPP in configured else Via.SMS
+        addresses.append((str(phone_via), person.phones[0]))
+    return addresses
 
 
 def queue_messages(
@@ -156,10 +186,19 @@ def queue_messages(
 
 
 def queue_message(
-    *, actor: Actor, case: Case, kind: str, context: Mapping[str, Any] | None = None
+    *, actor: Actor, case: Case, kind: str, context: Mapping[str, Any] | None = None,
+    attachment: str = "",
 ) -> list[Message]:
-    """Queue one notice about one case (see queue_messages); for airlift and credentials."""
-    return queue_messages(actor=actor, cases=[case], kind=kind, context=context)
+    """Queue one notice about one case (see queue_messages); for airlift and credentials.
+    `attachment`: the signed text of a document to show as its QR code where the channel can
+    carry an image (WhatsApp: the boarding pass)."""
+    rows = queue_messages(actor=actor, cases=[case], kind=kind, context=context)
+    if attachment:
+        sendable = [m.pk for m in rows if m.channel == Via.WHATSAPP]
+        for m in Message.objects.filter(pk__in=sendable):
+            m.attachment = attachment
+            m.save(update_fields=["attachment"])
+    return rows
 
 
 def notify_registration_received(
@@ -230,7 +269,7 @@ def _write(
                 rendered[key] = render(kind, language, full)
             notice = rendered[key]
             subject = notice.subject
-            body = notice.sms if r.channel == Via.SMS else notice.text
+            body = notice.text if r.channel == Via.EMAIL else notice.sms
             state, sent_at = State.QUEUED, None
             if rate_per_minute:
                 due = now + dt.timedelta(seconds=sendable * 60 / rate_per_minute)
@@ -256,7 +295,7 @@ def _hold_for_unconfirmed_numbers(rows: Sequence[Message], *, now: dt.datetime) 
     registrations are not concerned."""
     codes: list[Message] = []
     for row in rows:
-        if row.channel != Via.SMS or row.case.channel != Channel.WEB_FORM:
+        if row.channel not in (Via.SMS, Via.WHATSAPP) or row.case.channel != Channel.WEB_FORM:
             continue
         contact = registry.contact_for_public_form(actor=permissions.PUBLIC_FORM,
                                                    phone=row.address)
@@ -473,3 +512,173 @@ def rebuild_sender_digests(*, batch: int = 1000) -> int:
                     row.sender_digest = ""
             InboundMessage.objects.bulk_update(rows, ["sender_digest"])
         last_pk, done = rows[-1].pk, done + len(rows)
+
+
+# --- Delivery receipts, channel choices and fallback --------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptEvent:
+    """A provider's status callback about one message, as read from its webhook."""
+
+    provider: str
+    provider_id: str
+    status: str  # a Receipt value
+    error_code: str = ""
+    key: str = ""  # our idempotency key, when the provider carries it back
+    at: dt.datetime | None = None
+
+
+def messages_for_receipts(events: Sequence[ReceiptEvent]) -> list[Message | None]:
+    """The message each event is about (None: not known yet), in two queries whatever their
+    number: by our key where the provider carried it back, else by (provider, provider id)."""
+    keys: dict[str, uuid.UUID] = {}
+    for e in events:
+        with contextlib.suppress(ValueError):
+            keys[e.key] = uuid.UUID(e.key)
+    fields = ("id", "receipt", "provider", "provider_id", "idempotency_key")
+    by_key = {str(m.idempotency_key): m for m in
+              Message.objects.filter(idempotency_key__in=list(keys.values())).only(*fields)}
+    missing = {e.provider_id for e in events if e.key not in by_key and e.provider_id}
+    by_id = {(m.provider, m.provider_id): m for m in
+             Message.objects.filter(provider_id__in=list(missing)).only(*fields)} if missing else {}
+    return [by_key.get(str(keys.get(e.key, ""))) or by_id.get((e.provider, e.provider_id))
+            for e in events]
+
+
+def record_receipts(*, receipts: Sequence[tuple[ReceiptEvent, Message]]) -> None:
+    """Keep each callback in its message's history, and move each message's receipt forward
+    (never back: "sent" after "delivered" leaves it delivered); one INSERT and one batch of
+    UPDATEs for them all."""
+    now = timezone.now()
+    DeliveryReceipt.objects.bulk_create(
+        DeliveryReceipt(message_id=m.pk, status=e.status, error_code=e.error_code[:40],
+                        at=e.at or now, recorded_at=now) for e, m in receipts)
+    latest: dict[int, tuple[str, str, dt.datetime]] = {}
+    for e, m in receipts:
+        current = latest.get(m.pk, (m.receipt, "", now))[0]
+        if RECEIPT_RANK.get(e.status, 0) > RECEIPT_RANK.get(current, 0):  # type: ignore[call-overload]
+            latest[m.pk] = (e.status, e.error_code[:40], e.at or now)
+    for pk, (status, code, at) in latest.items():
+        Message.objects.filter(pk=pk).update(receipt=status, receipt_error=code, receipt_at=at)
+
+
+def record_receipt(
+    *, provider: str, provider_id: str, status: str, error_code: str = "", key: str = "",
+    at: dt.datetime | None = None,
+) -> bool:
+    """One status callback (see record_receipts); False when no message matches yet (the
+    worker has not recorded the provider's id)."""
+    event = ReceiptEvent(provider, provider_id, status, error_code, key, at)
+    [message] = messages_for_receipts([event])
+    if message is None:
+        return False
+    record_receipts(receipts=[(event, message)])
+    return True
+
+
+def set_channel_choice(
+    *, actor: Actor, person: Person, order: Sequence[str], telegram_chat_id: str = ""
+) -> ChannelChoice:
+    """Record how a person wants to be reached, first choice first (WhatsApp, SMS, e-mail,
+    Telegram): each message goes to the first, the next only when it was not delivered.
+    A caseworker records it (the person asked), or the demo's loader."""
+    if not permissions.can(actor, permissions.LOAD_DEMO_DATA):
+        permissions.require(actor, permissions.REVIEW_CASES)
+    allowed = {Via.WHATSAPP, Via.SMS, Via.EMAIL, Via.TELEGRAM}
+    cleaned: list[str] = []
+    for via in order:
+        if via not in allowed:
+            raise ValidationError({"order": [_("%(via)s is not a channel; choose among "
+                                               "WhatsApp, SMS, e-mail and Telegram.")
+                                             % {"via": via}]})
+        if via not in cleaned:
+            cleaned.append(str(via))
+    with transaction.atomic():
+        choice, _created = ChannelChoice.objects.update_or_create(
+            person=person, defaults={"order": cleaned, "at": timezone.now()})
+        if telegram_chat_id:
+            choice.telegram_chat_id = telegram_chat_id
+            choice.save(update_fields=["telegram_chat_id"])
+        audit.record(actor=actor, action="messaging.channel_choice", object_type="person",
+                     object_id=person.pk, details={"order": cleaned})
+    return choice
+
+
+def address_on(person: Person, via: str, choice: ChannelChoice | None) -> str:
+    """The person's address on a channel, or "" if they have none there."""
+    if via in (Via.SMS, Via.WHATSAPP):
+        return str(person.phones[0]) if person.phones else ""
+    if via == Via.EMAIL:
+        return str(person.email or "").strip()
+    if via == Via.TELEGRAM and choice is not None:
+        return str(choice.telegram_chat_id or "")
+    return ""
+
+
+def channel_order(choice: ChannelChoice | None) -> list[str]:
+    """The person's order restricted to the channels configured here; the configured order
+    (WhatsApp, Telegram, SMS, e-mail) for someone who chose nothing."""
+    configured = configured_channels()
+    if choice is None or not choice.order:
+        return configured
+    return [v for v in choice.order if v in configured]
+
+
+def fall_back_undelivered(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
+    """Each WhatsApp, Telegram or SMS message that failed, or has no "delivered" receipt
+    MESSAGING_FALLBACK_SECONDS after it was sent, goes once to the person's next channel (with
+    an address); its replacement may in turn fall back later, one channel at a time, never to
+    all at once. Returns the messages queued."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.MESSAGING_FALLBACK_SECONDS)
+    fallible = [Via.WHATSAPP, Via.TELEGRAM, Via.SMS]
+    due = (
+        # News older than two days is not worth a second channel (nor a burst of old failures
+        # when fallback is first switched on).
+        Message.objects.filter(channel__in=fallible, fallback__isnull=True, person__isnull=False,
+                               created_at__gte=now - dt.timedelta(days=2))
+        .filter(
+            Q(state=State.SENT, sent_at__lte=cutoff,
+              receipt__in=["", Receipt.QUEUED, Receipt.SENT, Receipt.FAILED])
+            | Q(state=State.SENT, receipt=Receipt.FAILED)
+            | Q(state=State.FAILED)
+        )
+        .exclude(kind=Kind.CONTACT_CODE)  # a code is for that number, nowhere else
+        .select_related("person", "broadcast", "case")
+        .order_by("pk")[:limit]
+    )
+    rows = list(due)
+    if not rows:
+        return 0
+    choices = {c.person_id: c for c in ChannelChoice.objects.filter(
+        person_id__in=[m.person_id for m in rows])}
+    created: list[Message] = []
+    for m in rows:
+        assert m.person is not None
+        choice = choices.get(m.person.pk)
+        order = channel_order(choice)
+        later = order[order.index(m.channel) + 1:] if m.channel in order else []
+        for via in later:
+            address = address_on(m.person, via, choice)
+            if not address:
+                continue
+            context = dict(m.context)
+            if m.kind == Kind.BROADCAST and m.broadcast is not None:
+                context["text"] = m.broadcast.texts.get(m.language) or m.broadcast.texts["en"]
+            notice = render(m.kind, m.language, context)
+            created.append(Message(
+                case=m.case, person=m.person, kind=m.kind, channel=via, essential=m.essential,
+                language=m.language, context=m.context, broadcast=m.broadcast, address=address,
+                subject=notice.subject, body=notice.text if via == Via.EMAIL else notice.sms,
+                state=State.QUEUED, next_attempt_at=now, created_at=now, fallback_of=m))
+            break
+    with transaction.atomic():
+        # The unique fallback_of makes a second runner's copy fail: skip those.
+        for row in created:
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:
+                row.pk = None
+    return sum(1 for row in created if row.pk)

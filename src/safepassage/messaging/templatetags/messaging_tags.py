@@ -19,6 +19,7 @@ def case_messages(context: dict[str, Any], case: Case) -> dict[str, Any]:
     actor = context["request"].user
     return {
         "outbox": selectors.messages_for_case(actor=actor, case=case),
+        "receipts": selectors.receipts_for_case(actor=actor, case=case),
         "replies": selectors.replies_for_case(actor=actor, case=case),
         "opted_out": OptOut.objects.filter(person__household_id=case.household_id).count(),
     }
@@ -27,3 +28,14 @@ def case_messages(context: dict[str, Any], case: Case) -> dict[str, Any]:
 @register.simple_tag
 def status_page_notices(case: Case) -> list[selectors.StatusPageNotice]:
     return selectors.notices_for_status_page(case)
+
+
+@register.inclusion_tag("messaging/_delivery_counts.html", takes_context=True)
+def delivery_overview(context: dict[str, Any]) -> dict[str, Any]:
+    """For the dashboard: messages by channel and by what the providers' receipts say."""
+    return {"rows": selectors.delivery_counts(actor=context["request"].user)}
+
+
+@register.filter
+def receipts_of(receipts: dict[int, list[Any]], message_id: int) -> list[Any]:
+    return receipts.get(message_id, [])
