@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from safepassage.messaging import selectors
 from safepassage.messaging.models import OptOut
@@ -27,3 +29,16 @@ def case_messages(context: dict[str, Any], case: Case) -> dict[str, Any]:
 @register.simple_tag
 def status_page_notices(case: Case) -> list[selectors.StatusPageNotice]:
     return selectors.notices_for_status_page(case)
+
+
+@register.simple_tag
+def waited(since: dt.datetime | None, now: dt.datetime) -> str:
+    """How long a conversation has waited, for people: minutes, hours, days."""
+    if since is None:
+        return ""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds < 3600:
+        return _("%(n)d min") % {"n": seconds // 60}
+    if seconds < 86400:
+        return _("%(n)d h") % {"n": seconds // 3600}
+    return _("%(n)d d") % {"n": seconds // 86400}
