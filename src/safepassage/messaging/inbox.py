@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -196,7 +196,7 @@ def receive_inbound(
             return inbound, False
         cases = list(Case.objects.filter(household__members__in=who.persons).distinct()
                      .order_by("pk"))
-        inbound.cases.set(cases)
+        inbound.cases.add(*cases)  # a new row: nothing to compare with
         if who.phone and via in (InboundVia.SMS, InboundVia.WHATSAPP):
             # The holder of a number given through the public form wrote from it.
             registry.confirm_contact_by_reply(actor=actor, phone=who.phone)
@@ -235,11 +235,16 @@ def receive_inbound(
 
 
 def _conversation(who: Sender, via: str, at: dt.datetime) -> Conversation:
-    conversation, _created = Conversation.objects.get_or_create(
-        key=who.key, defaults={"via": via, "address": who.address, "last_received_at": at,
-                               "created_at": at})
     # Locked: two messages from one sender at once both count, and the clock starts once.
-    return Conversation.objects.select_for_update().get(pk=conversation.pk)
+    found = Conversation.objects.select_for_update().filter(key=who.key).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(key=who.key, via=via, address=who.address,
+                                               last_received_at=at, created_at=at)
+    except IntegrityError:  # the sender's first two messages at once: the other one won
+        return Conversation.objects.select_for_update().get(key=who.key)
 
 
 def _opt_out_by_keyword(actor: Actor, conversation: Conversation, persons: Sequence[Person],
