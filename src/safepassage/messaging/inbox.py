@@ -217,7 +217,10 @@ def receive_inbound(
         elif keyword.word == "status":
             _answer_status(conversation, cases, keyword.reference)
         else:
-            conversation.waiting_since = conversation.waiting_since or at
+            # Messages can arrive out of order (a provider's retry, two at once): the clock
+            # starts at the earliest one still unanswered.
+            waiting = conversation.waiting_since
+            conversation.waiting_since = min(waiting, at) if waiting else at
             conversation.unread = True
         conversation.last_received_at = max(conversation.last_received_at, at)
         conversation.save()
