@@ -360,7 +360,9 @@ def read_conversation(*, actor: Actor, conversation_id: int) -> Thread:
     permissions.require(actor, permissions.ANSWER_MESSAGES)
     permissions.require(actor, permissions.READ_PERSON_FILE)
     with transaction.atomic():
-        conversation = (Conversation.objects.select_for_update()
+        # Only the conversation's row is locked (PostgreSQL refuses to lock the empty side
+        # of the outer join to an unassigned owner).
+        conversation = (Conversation.objects.select_for_update(of=("self",))
                         .select_related("assignee", "team").get(pk=conversation_id))
         cases = list(conversation.cases.order_by("pk"))
         audit.record(actor=actor, action="inbox.conversation_read", object_type="conversation",
