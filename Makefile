@@ -31,6 +31,7 @@ run: install system-packages
 	$(SP) demo-engagements --evacuate-if-none
 	$(SP) demo-users
 	$(SP) demo-resettlement --if-empty
+	$(SP) demo-inbound
 	@echo "Open http://127.0.0.1:8000 and sign in with a user above (code: safepassage totp USER)."
 	bash scripts/serve-demo
 

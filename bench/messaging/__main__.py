@@ -593,3 +593,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    # The inbox's measurement (inbound "status" to its answer queued), in its own table.
+    from bench.messaging import inbox_keyword
+
+    inbox_keyword.main()

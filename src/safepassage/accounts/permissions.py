@@ -49,6 +49,8 @@ OVERRIDE_STATUS = "override_status"
 RESETTLE_CASES = "resettle_cases"
 ANSWER_OFFERS = "answer_offers"  # a host: accept or decline the families offered to its place
 RECORD_MILESTONES = "record_milestones"  # each milestone still only by the role that does it
+# The inbox (messaging.inbox): read what people wrote, assign, answer from templates.
+ANSWER_MESSAGES = "answer_messages"
 # Held by system actors only: no staff role registers through the public form, loads the
 # demo or speaks for the SMS gateway.
 REGISTER_FROM_PUBLIC_FORM = "register_from_public_form"
@@ -60,7 +62,7 @@ RECORD_OPT_OUTS = "record_opt_outs"
 CONFIRM_CONTACTS = "confirm_contacts"
 
 _STAFF_CASEWORK = {VIEW_CASES, READ_PERSON_FILE, REVIEW_CASES, RESOLVE_DUPLICATES, IMPORT_FILES,
-                   READ_TRIAGE}
+                   READ_TRIAGE, ANSWER_MESSAGES}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PARTNER: frozenset({VIEW_CASES, READ_PERSON_FILE, REFER_CASES, IMPORT_FILES}),
@@ -133,7 +135,8 @@ TRIAGE = _declare("triage", SCORE_CASES)
 SMS_GATEWAY = _declare("sms-gateway", RECEIVE_REPLIES, RECORD_OPT_OUTS, CONFIRM_CONTACTS)
 # The public status check: a successful check is audited under this name; a code typed there
 # confirms the household's phone number.
-STATUS_PAGE = _declare("status-page", CONFIRM_CONTACTS)
+# Its "ask a question" form puts the question in the inbox (messaging.inbox).
+STATUS_PAGE = _declare("status-page", CONFIRM_CONTACTS, RECEIVE_REPLIES)
 # Creates the first signing key of each purpose when a document or a list first needs one.
 SIGNING_KEYS = _declare("signing-keys")
 # A command run by the server's operator (shell access to the server is trusted that far).

@@ -18,6 +18,7 @@ from safepassage.dashboard import charts, selectors, services
 from safepassage.dashboard.exports import TABLES, export_table
 from safepassage.dashboard.forms import AsOfForm, CommitmentForm
 from safepassage.dashboard.sitrep import build_situation_report
+from safepassage.messaging import inbox
 from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
 from safepassage.service_errors import SERVICE_ERRORS, show_on_form
 
@@ -66,6 +67,10 @@ def overview(request: StaffRequest) -> HttpResponse:
             for p in picture.commitments
         ],
         "may_manage_commitments": permissions.can(request.user, permissions.MANAGE_COMMITMENTS),
+        # Live, not from the cached picture: an unread inbox is how 2021 failed.
+        "inbox": inbox.inbox_figures(actor=request.user),
+        "may_answer": permissions.can(request.user, permissions.ANSWER_MESSAGES),
+        "now": timezone.now(),
     }
     return render(request, "dashboard/overview.html", context)
 

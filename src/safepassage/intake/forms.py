@@ -150,3 +150,7 @@ class StatusForm(forms.Form):
         label=_("Code received by SMS (if you got one)"), max_length=12, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "dir": "ltr"}))
+    # Goes to the inbox, matched to this case by the reference and secret (messaging.inbox).
+    question = forms.CharField(
+        label=_("A question for us (optional)"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}))

@@ -3,16 +3,18 @@ languages), and the staff page for spreadsheet imports with their quarantine rep
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -31,9 +33,10 @@ from safepassage.intake.forms import MemberForm, RegistrantForm, StatusForm
 from safepassage.intake.models import ImportBatch, Outcome
 from safepassage.intake.records import COLUMNS
 from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
+from safepassage.registry import events
 from safepassage.registry import services as registry
 from safepassage.registry import views as registry_views
-from safepassage.registry.models import Channel, Status
+from safepassage.registry.models import Case, Channel, Status
 from safepassage.runner import selectors as runner
 
 # Rows for the people who travel with the registrant: a household of up to 15 people in all.
@@ -222,11 +225,28 @@ def status(request: HttpRequest) -> HttpResponse:
             if case is not None and form.cleaned_data.get("code"):
                 context["number_confirmed"] = registry.confirm_contact_by_code(
                     actor=permissions.STATUS_PAGE, case=case, code=form.cleaned_data["code"])
+            question = (form.cleaned_data.get("question") or "").strip()
+            if case is not None and question:
+                _ask(case, question)
+                context["question_received"] = True
             # An empty form again: a shared phone must not keep the reference on screen.
-            context |= {"form": StatusForm(), "checked": True, "case": case,
+            # A question that found no case stays typed, to send again with the right secret.
+            kept = {"question": question} if case is None and question else {}
+            context |= {"form": StatusForm(initial=kept), "checked": True, "case": case,
                         "status_label": Status(case.status).label if case else "",
                         "people": case.household.members.count() if case else 0}
     return _public(request, "intake/status.html", context)
+
+
+def _ask(case: Case, question: str) -> None:
+    """The question goes to the inbox (registry.events.question_asked, kept by messaging);
+    the same words on the same day are one question, so a double click asks once."""
+    day = timezone.now().date().isoformat()
+    digest = hashlib.sha256(f"{case.reference}\x00{day}\x00{question}".encode()).hexdigest()
+    with transaction.atomic():
+        events.question_asked.publish(events.QuestionAsked(
+            actor=permissions.STATUS_PAGE, case=case, text=question,
+            question_id=f"status-page:{digest[:40]}"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,3 +13,4 @@ class MessagingConfig(AppConfig):
         events.households_registered.subscribe(subscribers.households_registered)
         events.case_status_changed.subscribe(subscribers.case_status_changed)
         events.contact_confirmed.subscribe(subscribers.contact_confirmed)
+        events.question_asked.subscribe(subscribers.question_asked)

@@ -30,6 +30,9 @@ class Kind(models.TextChoices):
     ACCOMMODATION = "accommodation", _("Temporary accommodation")
     PLACEMENT = "placement", _("Place of resettlement")
     MILESTONE = "milestone", _("Resettlement milestone")
+    # An answer to a message the person sent (messaging.inbox): by staff from a template, or at
+    # once to a keyword such as STATUS. Sent whatever they opted out of: they asked.
+    REPLY = "reply", _("Answer to your message")
 
 
 class Via(models.TextChoices):
@@ -93,8 +96,9 @@ class Broadcast(models.Model):
 
 class Message(models.Model):
     # No index of its own: message_case (case, created_at) serves look-ups by case.
-    case = models.ForeignKey("registry.Case", on_delete=models.CASCADE, related_name="messages",
-                             db_index=False)
+    # None only for an answer to someone whose number matched no case (messaging.inbox).
+    case = models.ForeignKey("registry.Case", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="messages", db_index=False)
     person = models.ForeignKey(
         "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -238,17 +242,85 @@ class ChannelChoice(models.Model):
 
 
 class OptOut(models.Model):
-    """A person who asked for essential messages only (their case, their flight, their pass)."""
+    """A person who asked for essential messages only (their case, their flight, their pass), or,
+    with the second explicit word (STOP ALL), for none at all (decision 0037)."""
 
     person = models.OneToOneField("registry.Person", on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     via = models.CharField(max_length=16)  # "sms_keyword", "staff", "status_page"
+    # Also out of the essential messages about their own case and seat: asked for explicitly.
+    essential_too = models.BooleanField(default=False)
+
+
+class InboundVia(models.TextChoices):
+    """Where a message to us came from; answers go back the same way."""
+
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("E-mail")
+    TELEGRAM = "telegram", _("Telegram")
+    STATUS_PAGE = "status_page", _("Status page")
+
+
+class InboxTeam(models.Model):
+    """Caseworkers who answer together (a language desk, a province): a conversation can be
+    assigned to the team instead of one of them. Belongs to one organisation (None: the crisis
+    cell itself); only its own staff assign to it."""
+
+    name = models.CharField(max_length=100)
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"],
+                                               name="inbox_team_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conversation(models.Model):
+    """Everything one sender wrote to us through one channel (a household through its status
+    page), with who answers it and since when it waits (messaging.inbox)."""
+
+    via = models.CharField(max_length=12, choices=InboundVia.choices)
+    # "<via>:<blind index of the sender>" (or "status_page:<reference>"): one conversation per
+    # sender and channel, found again without decrypting anything.
+    key = models.CharField(max_length=64, unique=True)
+    address = EncryptedTextField(blank=True, default="")  # where answers go; "" on the page
+    # Matched only by an exact blind-index match of the sender's number or address (or the
+    # reference and secret on the status page); none: an unmatched conversation.
+    cases = models.ManyToManyField("registry.Case", blank=True, related_name="+")
+    language = models.CharField(max_length=8, default="en")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(InboxTeam, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="conversations")
+    # The first message no one has answered yet; None: nothing waits.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    last_received_at = models.DateTimeField(default=timezone.now)
+    unread = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["waiting_since", "-last_received_at", "pk"]
+        indexes = [models.Index(fields=["waiting_since"], name="conversation_waiting",
+                                condition=Q(waiting_since__isnull=False))]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.pk}"
 
 
 class InboundMessage(models.Model):
-    """A reply received from the SMS gateway, kept whether or not it matched a case."""
+    """A message received (SMS, WhatsApp, e-mail, Telegram, the status page's question form),
+    kept whether or not it matched a case."""
 
     provider_id = models.CharField(max_length=100, unique=True)
+    via = models.CharField(max_length=12, choices=InboundVia.choices, default=InboundVia.SMS)
+    conversation = models.ForeignKey(Conversation, null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="inbound")
     # Every case the number belongs to (siblings in two households may share one phone); none if
     # the number is unknown, and then staff find it among the unmatched replies.
     cases = models.ManyToManyField("registry.Case", blank=True, related_name="+")
@@ -256,9 +328,27 @@ class InboundMessage(models.Model):
     sender_digest = models.CharField(max_length=32, db_index=True)
     text = EncryptedTextField(blank=True, default="")
     received_at = models.DateTimeField(default=timezone.now)
+    # The keyword the message was (status, stop, stop_all, start), answered without staff.
+    keyword = models.CharField(max_length=12, blank=True, default="")
 
     class Meta:
         ordering = ["-received_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Inbound {self.pk}"
+
+
+class InboxAnswer(models.Model):
+    """An answer queued to a conversation: by a caseworker from a template, or automatic."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="answers")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")  # None: automatic
+    template = models.CharField(max_length=24)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]

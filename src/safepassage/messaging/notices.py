@@ -47,6 +47,27 @@ def _status_advice(status: str) -> str:
     return ""
 
 
+def next_step(status: str) -> str:
+    """What the person should do or expect next, for every status (the inbox's answers)."""
+    advice = _status_advice(status)
+    if advice:
+        return advice
+    steps: dict[str, str] = {
+        Status.REGISTERED: _("We will review your registration. Do not register again."),
+        Status.UNDER_REVIEW: _("A caseworker is reviewing your case. We will write when it is "
+                               "decided."),
+        Status.ELIGIBLE: _("We will write when your case is approved for a flight."),
+        Status.BOARDED: _("Have a safe flight. We will meet you on arrival."),
+        Status.ARRIVED: _("Welcome. Your caseworker will tell you the next steps."),
+        Status.RESETTLED: _("Your resettlement is complete. Write to us if you need help."),
+        Status.WITHDRAWN: _("Your case is closed. Write to us to open it again."),
+        Status.NO_SHOW: _("Do not go to the airport until you receive a new message with a "
+                          "flight."),
+        Status.LEFT_BEHIND: _("Do not go to the airport. We will write if a new way opens."),
+    }
+    return str(steps.get(status, ""))
+
+
 def render(kind: str, language: str, context: dict[str, Any]) -> Notice:
     """The notice of `kind` in `language`, filled in from the codes in `context`."""
     with translation.override(language_for(language)):
@@ -134,6 +155,8 @@ def _render(kind: str, ctx: dict[str, Any]) -> Notice:
         else:
             text = _("For case %(reference)s, this step is done: %(milestone)s.") % values
             sms = _("SafePassage: case %(reference)s: done: %(milestone)s.") % values
+    elif kind == Kind.REPLY:
+        return _render_reply(ctx)
     elif kind == Kind.BROADCAST:
         subject = _("A message from SafePassage")
         text = str(ctx.get("text", ""))
@@ -145,6 +168,53 @@ def _render(kind: str, ctx: dict[str, Any]) -> Notice:
         text += "\n\n" + _("Your status page: %(link)s") % {"link": link}
     if link and kind == Kind.BOARDING_PASS_ISSUED:
         sms += " " + link  # the pass is on the status page: the SMS must lead there too
+    return Notice(subject=subject, text=text, sms=sms)
+
+
+# The answers to a message the person sent (messaging.inbox), by template: each fills in the
+# case's real status and next step at the moment it is queued.
+REPLY_TEMPLATES = ("status", "received", "status_page", "not_found", "opted_out",
+                   "opted_out_all", "opted_in")
+
+
+def _render_reply(ctx: dict[str, Any]) -> Notice:
+    template = ctx.get("template", "")
+    reference = ctx.get("reference", "")
+    status = ctx.get("status", "")
+    values = {"reference": reference,
+              "status": str(Status(status).label) if status in Status.values else status,
+              "next": next_step(status)}
+    subject = _("An answer to your message")
+    if template == "status":
+        subject = _("Your case %(reference)s: %(status)s") % values
+        text = _("The status of your case %(reference)s is: %(status)s. %(next)s") % values
+        sms = _("SafePassage: case %(reference)s: %(status)s. %(next)s") % values
+    elif template == "received":
+        text = _("We have read your message about case %(reference)s and are working on it. "
+                 "Its status is: %(status)s. We will write again when it changes.") % values
+        sms = _("SafePassage: we read your message about case %(reference)s. Status: "
+                "%(status)s. We will write again.") % values
+    elif template == "status_page":
+        text = sms = _("SafePassage: see your case at any time on your status page, with your "
+                       "reference and your secret.")
+        link = getattr(settings, "MESSAGING_STATUS_PAGE_URL", "")
+        if link:
+            text += "\n\n" + _("Your status page: %(link)s") % {"link": link}
+            sms += " " + link
+    elif template == "not_found":
+        text = sms = _("SafePassage: we cannot tell which registration this number belongs "
+                       "to. Check your status page with your reference and secret.")
+    elif template == "opted_out":
+        text = sms = _("SafePassage: you will get no more general messages. Messages about "
+                       "your own case and seat still come. Send STOP ALL to stop them too.")
+    elif template == "opted_out_all":
+        text = sms = _("SafePassage: you will get no more messages, not even about your case "
+                       "and seat. Send START to receive them again.")
+    elif template == "opted_in":
+        text = sms = _("SafePassage: you will get all our messages again. Send STOP to stop "
+                       "general messages.")
+    else:
+        raise ValueError(f"No answer template {template!r}")
     return Notice(subject=subject, text=text, sms=sms)
 
 

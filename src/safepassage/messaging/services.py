@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -31,6 +30,7 @@ from safepassage.audit import services as audit
 from safepassage.bulk import create_objects
 from safepassage.messaging.audiences import Audience, cases_in_audience
 from safepassage.messaging.channels import configured_channels
+from safepassage.messaging.inbox import receive_inbound
 from safepassage.messaging.models import (
     RECEIPT_RANK,
     Broadcast,
@@ -47,7 +47,7 @@ from safepassage.messaging.models import (
 from safepassage.messaging.notices import language_for, render
 from safepassage.messaging.segments import measure
 from safepassage.registry import services as registry
-from safepassage.registry.identifiers import digest_for, digests_for
+from safepassage.registry.identifiers import digest_for
 from safepassage.registry.models import (
     Case,
     Channel,
@@ -107,14 +107,14 @@ def plan_recipients(
     several members share hears once per case (or once in all, with once_per_address).
     """
     members = _members_by_household((c.household_id for c in cases), people)
-    opted_out: set[int] = set()
-    if not essential:
-        ids = [p.pk for group in members.values() for p in group]
-        opted_out = set(OptOut.objects.filter(person_id__in=ids).values_list("person_id",
-                                                                              flat=True))
+    # Opted out: of broadcasts (STOP), or of everything, essential notices too (STOP ALL).
+    ids = [p.pk for group in members.values() for p in group]
+    opt_outs = OptOut.objects.filter(person_id__in=ids)
+    if essential:
+        opt_outs = opt_outs.filter(essential_too=True)
+    opted_out = set(opt_outs.values_list("person_id", flat=True))
     configured = configured_channels()
-    choices = {c.person_id: c for c in ChannelChoice.objects.filter(
-        person_id__in=[p.pk for group in members.values() for p in group])}
+    choices = {c.person_id: c for c in ChannelChoice.objects.filter(person_id__in=ids)}
     recipients: list[Recipient] = []
     skipped = 0
     seen_everywhere: set[tuple[str, str]] = set()
@@ -295,7 +295,8 @@ def _hold_for_unconfirmed_numbers(rows: Sequence[Message], *, now: dt.datetime) 
     registrations are not concerned."""
     codes: list[Message] = []
     for row in rows:
-        if row.channel not in (Via.SMS, Via.WHATSAPP) or row.case.channel != Channel.WEB_FORM:
+        if (row.channel not in (Via.SMS, Via.WHATSAPP) or row.case is None
+                or row.case.channel != Channel.WEB_FORM):
             continue
         contact = registry.contact_for_public_form(actor=permissions.PUBLIC_FORM,
                                                    phone=row.address)
@@ -429,70 +430,32 @@ def send_broadcast(
 # --- Opting out, and replies by SMS -------------------------------------------------------
 
 
-def set_opt_out(*, actor: Actor, person: Person, opted_out: bool, via: str) -> None:
-    """Record that a person wants essential messages only, or wants everything again."""
+def set_opt_out(*, actor: Actor, person: Person, opted_out: bool, via: str,
+                essential_too: bool = False) -> None:
+    """Record that a person wants essential messages only (or, essential_too, none at all:
+    decision 0037), or wants everything again."""
     permissions.require(actor, permissions.RECORD_OPT_OUTS)
     with transaction.atomic():
         if opted_out:
-            OptOut.objects.get_or_create(person=person, defaults={"via": via})
+            OptOut.objects.update_or_create(
+                person=person, defaults={"via": via, "essential_too": essential_too})
         else:
             OptOut.objects.filter(person=person).delete()
         audit.record(
             actor=actor, action="messaging.opt_out" if opted_out else "messaging.opt_in",
-            object_type="person", object_id=person.pk, details={"via": via},
+            object_type="person", object_id=person.pk,
+            details={"via": via, "essential_too": essential_too},
         )
-
-
-STOP_WORDS = {"STOP", "ARRET", "ARRÊT", "UNSUBSCRIBE", "توقف", "بس"}
-START_WORDS = {"START", "UNSTOP", "شروع", "پیل"}
 
 
 def receive_inbound_sms(
     *, actor: Actor, provider_id: str, sender: str, text: str,
     received_at: dt.datetime | None = None,
 ) -> tuple[InboundMessage, bool]:
-    """Keep a reply received by SMS and attach it to every case the number belongs to.
-
-    Matching is by the phone's blind index. A reply that is only STOP (or START) opts the
-    sender out of (or back into) non-essential messages. Received twice, it is kept once:
-    returns (reply, created).
-    """
-    permissions.require(actor, permissions.RECEIVE_REPLIES)
-    try:
-        phone = normalise_phone(sender)
-    except NormalisationError:
-        phone = ""
-    digest = digest_for(Identifier.Kind.PHONE, phone) if phone else ""
-    with transaction.atomic():
-        inbound, created = InboundMessage.objects.get_or_create(
-            provider_id=provider_id[:100],
-            defaults={"sender": phone or sender[:40], "sender_digest": digest, "text": text,
-                      "received_at": received_at or timezone.now()},
-        )
-        if not created:
-            return inbound, False
-        persons = list(Person.objects.filter(
-            identifiers__kind=Identifier.Kind.PHONE,
-            identifiers__digest__in=digests_for(Identifier.Kind.PHONE, phone),
-        ).distinct()) if digest else []
-        cases = list(Case.objects.filter(household__members__in=persons).distinct())
-        inbound.cases.set(cases)
-        if phone:  # the holder of a number given through the public form wrote from it
-            registry.confirm_contact_by_reply(actor=actor, phone=phone)
-        keyword = re.sub(r"[\s.!]+", "", text).upper()
-        if keyword in STOP_WORDS or keyword in START_WORDS:
-            for person in persons:
-                set_opt_out(actor=actor, person=person,
-                            opted_out=keyword in STOP_WORDS, via="sms_keyword")
-        audit.record_many(
-            actor=actor,
-            events=[{"action": "message.received", "object_type": "case",
-                     "object_id": c.reference, "details": {"inbound": inbound.pk}}
-                    for c in cases]
-            or [{"action": "message.received_unmatched", "object_type": "inbound",
-                 "object_id": inbound.pk}],
-        )
-    return inbound, True
+    """A reply received by SMS, into the inbox (messaging.inbox.receive_inbound): attached to
+    every case the number belongs to, keywords answered. Returns (reply, created)."""
+    return receive_inbound(actor=actor, via="sms", provider_id=provider_id, sender=sender,
+                           text=text, received_at=received_at)
 
 
 def rebuild_sender_digests(*, batch: int = 1000) -> int:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from safepassage.accounts import permissions
-from safepassage.messaging import services
+from safepassage.messaging import inbox, services
 from safepassage.messaging.models import Receipt, Via, WebhookCall
 
 log = logging.getLogger("safepassage.messaging")
@@ -315,10 +315,12 @@ def _anymail_events(call: WebhookCall) -> Iterator[Event]:
 
 def _deliver_inbound(*, via: str, provider_id: str, sender: str, text: str,
                      received_at: dt.datetime | None) -> None:
-    """The one door through which every inbound message from every provider goes in."""
-    services.receive_inbound_sms(
-        actor=permissions.SMS_GATEWAY, provider_id=f"{via}:{provider_id}"[:100], sender=sender,
-        text=text, received_at=received_at)
+    """The one door through which every inbound message from every provider goes in: the inbox
+    (matched by the sender only, keywords answered at once). The provider id keeps its channel
+    as a prefix: the WhatsApp service window is found by it (selectors)."""
+    inbox.receive_inbound(
+        actor=permissions.SMS_GATEWAY, via=via, provider_id=f"{via}:{provider_id}"[:100],
+        sender=sender, text=text, received_at=received_at)
 
 
 def process_webhook_calls(*, limit: int = 500) -> int:

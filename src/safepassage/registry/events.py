@@ -59,6 +59,17 @@ class ContactConfirmed:
     contact: ContactConfirmation
 
 
+@dataclass(frozen=True)
+class QuestionAsked:
+    """A household wrote a question on its status page, once its reference and secret were
+    checked: the inbox keeps it (messaging)."""
+
+    actor: Actor
+    case: Case
+    text: str
+    question_id: str  # the same question sent twice (a double click) is kept once
+
+
 Event = TypeVar("Event")
 
 
@@ -92,3 +103,4 @@ households_registered: Hook[HouseholdsRegistered] = Hook("households registered"
 case_status_changed: Hook[CaseStatusChanged] = Hook("case status changed")
 person_corrected: Hook[PersonCorrected] = Hook("person corrected")
 contact_confirmed: Hook[ContactConfirmed] = Hook("contact confirmed")
+question_asked: Hook[QuestionAsked] = Hook("question asked")

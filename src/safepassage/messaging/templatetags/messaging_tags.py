@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from safepassage.messaging import selectors
 from safepassage.messaging.models import OptOut
@@ -39,3 +41,16 @@ def delivery_overview(context: dict[str, Any]) -> dict[str, Any]:
 @register.filter
 def receipts_of(receipts: dict[int, list[Any]], message_id: int) -> list[Any]:
     return receipts.get(message_id, [])
+
+
+@register.simple_tag
+def waited(since: dt.datetime | None, now: dt.datetime) -> str:
+    """How long a conversation has waited, for people: minutes, hours, days."""
+    if since is None:
+        return ""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds < 3600:
+        return _("%(n)d min") % {"n": seconds // 60}
+    if seconds < 86400:
+        return _("%(n)d h") % {"n": seconds // 3600}
+    return _("%(n)d d") % {"n": seconds // 86400}
