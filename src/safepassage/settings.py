@@ -371,6 +371,8 @@ RUNNER_SCHEDULE = {
         float(os.environ.get("SAFEPASSAGE_DASHBOARD_REFRESH_SECONDS", "30")),
     # Checks whose wake-up was lost (a web process killed just after a commit).
     "safepassage.linkage.tasks.check_duplicates": 60.0,
+    # Accepted submissions whose registration task gave up (decision 0092): tried again.
+    "safepassage.intake.tasks.register_submissions": 30.0,
     "safepassage.runner.tasks.prune_finished_tasks": 24 * 3600.0,
 }
 RUNNER_KEEP_SUCCEEDED_DAYS = 7

@@ -77,7 +77,7 @@ def test_a_household_of_15_is_typed_with_javascript_off_and_nothing_is_lost(
         page.get_by_role("button", name="Send registration").click()
         page.wait_for_url("**/register/received/**")
 
-        assert "We registered 15 people." in page.locator("main").inner_text()
+        assert "We received the details of 15 people." in page.locator("main").inner_text()
         members = Case.objects.get().household.members.all()
         assert len(members) == 15
         assert {m.given_name for m in members} >= {"Freshta", "Child1", "Child14"}

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/registrations/", api.referral_list_or_register, name="api-registrations"),
     path("api/v1/registrations/batch/", api.register_batch, name="api-batch"),
     path("api/v1/registrations/<str:reference>/", api.referral_detail, name="api-referral"),
+    path("api/v1/submissions/<uuid:public_id>/", api.submission_detail, name="api-submission"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its start-up script served apart, as the Content-Security-Policy wants.
     # Both documentation pages style themselves inline (scripts stay our own files only), and

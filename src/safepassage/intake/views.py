@@ -113,7 +113,7 @@ def register(request: HttpRequest) -> HttpResponse:
         others=[m.cleaned_data for m in filled], category=form.cleaned_data["category"],
         language=language, submission=submission, form_token=token,
     )
-    if result.outcome not in {"registered", "resent"}:
+    if result.outcome not in {"received", "resent"}:
         in_order = [form, *filled]
         for problem in services.public_form_problems(result):
             target = in_order[problem.member] if problem.member < len(in_order) else form
@@ -211,6 +211,10 @@ def status(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             case = selectors.case_for_status_page(reference=form.cleaned_data["reference"],
                                                   secret=form.cleaned_data["secret"])
+            # Accepted and not registered yet (or held with reasons): said so, in its words.
+            context["accepted"] = None if case is not None else \
+                selectors.accepted_form_for_status_page(
+                    reference=form.cleaned_data["reference"], secret=form.cleaned_data["secret"])
             if case is not None and form.cleaned_data.get("code"):
                 context["number_confirmed"] = registry.confirm_contact_by_code(
                     actor=permissions.STATUS_PAGE, case=case, code=form.cleaned_data["code"])
