@@ -432,6 +432,10 @@ INTAKE_STATUS_CHECKS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_STATUS_CHECKS_PE
 # Partner API requests per token and minute (a batch of up to 1,000 households is one request).
 INTAKE_API_REQUESTS_PER_MINUTE = int(os.environ.get("SAFEPASSAGE_API_REQUESTS_PER_MINUTE", "3000"))
 INTAKE_CLIENT_IP_HEADER = os.environ.get("SAFEPASSAGE_CLIENT_IP_HEADER", "")  # behind a proxy
+# Accepted submissions (decision 0092) the worker registers in one transaction: a worker killed
+# in the middle loses no more than these (they are rolled back and registered by the next).
+INTAKE_REGISTER_PER_TRANSACTION = int(
+    os.environ.get("SAFEPASSAGE_REGISTER_PER_TRANSACTION", "100"))
 # Bot check: a form sent sooner than this after it was shown, or from a page older than a day,
 # is held and shown again (a person sends it again; a script gets no reference).
 INTAKE_FORM_MIN_SECONDS = float(os.environ.get("SAFEPASSAGE_FORM_MIN_SECONDS", "3"))

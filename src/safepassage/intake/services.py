@@ -531,19 +531,16 @@ def _api_result(result: ReferralResult) -> dict[str, Any]:
 # The worker: accepted submissions registered in batches (decision 0092)
 # --------------------------------------------------------------------------------------------
 
-# Submissions claimed and registered in one transaction: enough to amortise the batch path's
-# fixed costs, few enough that a killed worker loses little work (it is all rolled back).
-SUBMISSIONS_PER_TRANSACTION = 100
-
-
-def register_accepted_submissions(*, limit: int = SUBMISSIONS_PER_TRANSACTION,
-                                  rounds: int | None = None) -> int:
+def register_accepted_submissions(*, limit: int = 0, rounds: int | None = None) -> int:
     """Register accepted submissions until none is left (or `rounds` transactions): each
     transaction claims up to `limit` of them (skipping those another worker holds), registers
     them through the batch path as the account they were accepted from (the public form's
     actor for the form) and records each one's outcome and answer, all committed together: a
     worker killed before its commit leaves them received, and the next one registers them,
-    once. The number of submissions processed."""
+    once. The number of submissions processed. `limit` defaults to
+    settings.INTAKE_REGISTER_PER_TRANSACTION: enough to amortise the batch path's fixed costs,
+    few enough that a killed worker loses little work (it is all rolled back)."""
+    limit = limit or settings.INTAKE_REGISTER_PER_TRANSACTION
     done = 0
     while rounds is None or rounds > 0:
         processed = _register_some(limit)
