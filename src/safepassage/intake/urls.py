@@ -16,6 +16,7 @@ urlpatterns = [
     path("register/received/", views.registered, name="registered"),
     path("status/", views.status, name="status"),
     path("intake/imports/", views.import_list, name="import-list"),
+    path("intake/submissions/", views.submissions, name="submissions"),
     path("intake/imports/<int:batch_id>/", views.import_detail, name="import-detail"),
     path("intake/imports/<int:batch_id>/report.csv", views.import_report, name="import-report"),
     path("api/v1/registrations/", api.referral_list_or_register, name="api-registrations"),

@@ -264,6 +264,22 @@ def import_list(request: StaffRequest) -> HttpResponse:
                   {"batches": batches, "organisations": organisations})
 
 
+@staff_required
+def submissions(request: StaffRequest) -> HttpResponse:
+    """Accepted submissions not registered whole (decision 0092): waiting, or held with the
+    reasons the worker found, so that staff see what nobody must lose."""
+    user = request.user
+    if not permissions.can(user, permissions.IMPORT_FILES):
+        raise PermissionDenied
+    held = list(selectors.submissions_not_registered(actor=user)[:200])
+    for submission in held:
+        results = submission.answer or []
+        submission.reasons = [  # type: ignore[attr-defined]
+            f"{p['field']}: {p['message']} {p['hint']}".strip(": ")
+            for r in results for p in r.get("problems", [])]
+    return render(request, "intake/submissions.html", {"submissions": held})
+
+
 def _batch(request: StaffRequest, batch_id: int) -> ImportBatch:
     try:
         return selectors.imports_visible_to(request.user).get(pk=batch_id)
