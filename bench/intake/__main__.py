@@ -376,11 +376,21 @@ def crash_run(env: dict[str, str], port: int, access_log: Path, seconds: float,
     submissions_before = int(sql("SELECT coalesce(max(id), 0) FROM intake_rawsubmission"))
     server = start_server(env, port, access_log)
     worker = start_worker(env)
+    while not sql("SELECT count(*) FROM runner_worker"):
+        time.sleep(0.05)  # up: the kill falls while it registers, not while it starts
     load = subprocess.Popen(
         ["wrk", "-t2", f"-c{CLIENTS}", f"-d{int(seconds)}s", "--timeout", "5s", "-s", str(LUA),
          "-H", f"Authorization: Bearer {_token}", f"http://127.0.0.1:{port}{ONE}", "--",
          "crash"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(seconds / 2)
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds - 1 and not (
+            time.perf_counter() - started >= seconds / 2 and int(sql(
+                f"SELECT count(*) FROM intake_rawsubmission WHERE id > {submissions_before} "
+                "AND public_id IS NOT NULL AND outcome <> 'received'"))):
+        time.sleep(0.1)
+    registered_at_kill = int(sql(
+        f"SELECT count(*) FROM intake_rawsubmission WHERE id > {submissions_before} "
+        "AND public_id IS NOT NULL AND outcome <> 'received'"))
     kill_group(server, signal.SIGKILL)
     kill_group(worker, signal.SIGKILL)
     load.wait()
@@ -405,6 +415,7 @@ def crash_run(env: dict[str, str], port: int, access_log: Path, seconds: float,
     twice_ids = int(sql("SELECT count(*) FROM (SELECT external_id FROM intake_externalreference "
                         "GROUP BY organisation_id, external_id HAVING count(*) > 1) AS t"))
     return {"accepted": accepted, "accepted before the kill": accepted_at_kill,
+            "registered before the kill": registered_at_kill,
             "received at the kill": left_at_kill,
             "accepted never registered": never,
             "registered twice": max(cases - registered_submissions, 0) + twice_ids,
@@ -484,7 +495,6 @@ def main() -> None:
             errors_or_timeouts=reference["errors"])
 
         print("accept, no worker…", file=sys.stderr)
-        first_id = int(sql("SELECT coalesce(max(id), 0) FROM intake_rawsubmission"))
         cpu = server_cpu_seconds(server.pid)
         accepted = wrk(port, ONE, args.seconds, "accept")
         per = 1000 * (server_cpu_seconds(server.pid) - cpu) / max(accepted["requests"], 1)
@@ -495,20 +505,24 @@ def main() -> None:
             server_cpu_ms_per_request=round(per, 2), errors_or_timeouts=accepted["errors"])
 
         print("backlog…", file=sys.stderr)
-        backlog, people_before = received(), people()
         worker = start_worker(env)
         try:
+            # Timed from the moment the worker is up (its heartbeat row): not its start-up.
+            while not sql("SELECT count(*) FROM runner_worker"):
+                time.sleep(0.05)
+            backlog, people_before = received(), people()
             cpu = server_cpu_seconds(worker.pid)
             elapsed = drain(900)
             worker_cpu = server_cpu_seconds(worker.pid) - cpu
             registered_people = people() - people_before
             row(f"Backlog of {backlog} accepted submissions registered by one worker "
-                "(safepassage run-tasks)",
+                "(safepassage run-tasks), timed from the worker's first heartbeat",
                 rate_per_s=f"{registered_people / elapsed:.0f} people/s "
                            f"({backlog / elapsed:.0f} households/s)",
                 ratio=f"{registered_people} people in {elapsed:.1f} s",
                 server_cpu_ms_per_request=f"{1000 * worker_cpu / max(backlog, 1):.2f} "
-                                          "per household (worker and its PostgreSQL backend)")
+                                          "per household (worker and its PostgreSQL backend, "
+                                          "the runner's other due tasks included)")
             sessions_path = var_dir / "sessions.log"
             rate = accepted["rate"] / 2
             count = int(rate * args.seconds)
@@ -539,7 +553,6 @@ def main() -> None:
             kill_group(worker)
     finally:
         kill_group(server)
-    del first_id
 
     print("crash run…", file=sys.stderr)
     crash = crash_run(env, port, access_log, min(args.seconds, 16))
