@@ -372,7 +372,7 @@ RUNNER_SCHEDULE = {
     # Checks whose wake-up was lost (a web process killed just after a commit).
     "safepassage.linkage.tasks.check_duplicates": 60.0,
     # Accepted submissions whose registration task gave up (decision 0092): tried again.
-    "safepassage.intake.tasks.register_submissions": 30.0,
+    "safepassage.intake.tasks.register_submissions": 45.0,
     "safepassage.runner.tasks.prune_finished_tasks": 24 * 3600.0,
 }
 RUNNER_KEEP_SUCCEEDED_DAYS = 7
