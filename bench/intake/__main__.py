@@ -222,14 +222,25 @@ def wrk(port: int, path: str, seconds: float, prefix: str) -> dict[str, Any]:
             "max_ms": found["max_us"] / 1000, "errors": errors}
 
 
-def httperf_sessions(path: Path, count: int, start: int) -> None:
-    """A session log for httperf: one POST per session, each a new household (no
-    Idempotency-Key: httperf sends the same headers with every request; the bodies differ)."""
+def httperf_sessions(path: Path, count: int, start: int) -> tuple[int, int]:
+    """A session log for httperf: each request a new household (no Idempotency-Key: httperf
+    sends the same headers with every request; the bodies differ). httperf reads at most 1,000
+    sessions from a file, so past 1,000 requests each session sends several, one a second
+    (`think=1`). The sessions and the requests in each."""
+    per_session = -(-count // 1000)
+    sessions = -(-count // per_session)
     rng = random.Random(start)
+    n = start
     with path.open("w", encoding="utf-8") as f:
-        for n in range(start, start + count):
-            body = json.dumps(household(n, rng=rng), ensure_ascii=False, separators=(",", ":"))
-            f.write(f"{ONE} method=POST contents='{body}'\n\n")
+        for _session in range(sessions):
+            for k in range(per_session):
+                body = json.dumps(household(n, rng=rng), ensure_ascii=False,
+                                  separators=(",", ":"))
+                think = " think=1.0" if k < per_session - 1 else ""
+                f.write(f"{ONE} method=POST contents='{body}'{think}\n")
+                n += 1
+            f.write("\n")
+    return sessions, per_session
 
 
 def httperf(port: int, rate: float, seconds: float, sessions: Path, count: int,
@@ -241,6 +252,9 @@ def httperf(port: int, rate: float, seconds: float, sessions: Path, count: int,
          "--add-header", f"Authorization: Bearer {_token}\\nContent-Type: application/json\\n"],
         capture_output=True, text=True, check=False, timeout=seconds * 4 + 120)
     out = done.stdout
+    (sessions.parent / "httperf.out").write_text(out + done.stderr)
+    if "replies" not in out:
+        print(f"httperf failed ({done.returncode}): {done.stderr[-2000:]}", file=sys.stderr)
 
     def figure(pattern: str) -> float:
         found = re.search(pattern, out)
@@ -525,12 +539,13 @@ def main() -> None:
                                           "the runner's other due tasks included)")
             sessions_path = var_dir / "sessions.log"
             rate = accepted["rate"] / 2
-            count = int(rate * args.seconds)
-            httperf_sessions(sessions_path, count, start=10_000_000)
+            sessions, per_session = httperf_sessions(sessions_path, int(rate * args.seconds),
+                                                     start=10_000_000)
             print(f"fixed rate {rate:.0f}/s…", file=sys.stderr)
             since = int(sql("SELECT coalesce(max(id), 0) FROM intake_rawsubmission"))
             log_at = access_log.stat().st_size
-            fixed = httperf(port, rate, args.seconds, sessions_path, count)
+            fixed = httperf(port, rate / per_session, args.seconds + per_session,
+                            sessions_path, sessions)
             drain(300)
             times = sorted(access_log_times(access_log, after=log_at, path=ONE))
             in_worker = {"p50": statistics.median(times) if times else float("nan"),
