@@ -485,7 +485,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
 
     def row(measure: str, **values: Any) -> None:
-        rows.append(blank | {"measure": measure} | values
+        rows.append({"measure": measure} | blank | values
                     | {"load_average": f"{os.getloadavg()[0]:.1f}"})
         print(rows[-1], file=sys.stderr, flush=True)
 
