@@ -192,11 +192,14 @@ def start_server(env: dict[str, str], port: int, access_log: Path) -> subprocess
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """The background runner's worker for the default queue (registrations, duplicate checks),
-    as `make run` and a deployment start it."""
-    return subprocess.Popen([VENV_BIN / "safepassage", "run-tasks", "--queue-name", "default"],
-                            env=env | {"PGAPPNAME": CHECKER_APP}, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """The background runner's workers as `make run` and a deployment start them: one for the
+    `intake` queue (registrations, decision 0092) and, niced, one for `default` (duplicate
+    checks, dashboard), in one process group."""
+    return subprocess.Popen(
+        ["sh", "-c", f"nice -n 10 {VENV_BIN}/safepassage run-tasks --queue-name default & "
+                     f"exec {VENV_BIN}/safepassage run-tasks --queue-name intake --interval 0.2"],
+        env=env | {"PGAPPNAME": CHECKER_APP}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def kill_group(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:

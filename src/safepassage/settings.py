@@ -358,7 +358,8 @@ if LINKAGE_INSTANT_CHECK not in {"background", "inline"}:
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("SAFEPASSAGE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "imports"],
+        # intake: accepted submissions registered (decision 0092), never behind a duplicate check.
+        "QUEUES": ["default", "imports", "intake"],
     }
 }
 # A worker not seen for this long is taken for dead, and its task is taken up by another; after

@@ -60,7 +60,7 @@ def test_a_worker_killed_between_claim_and_commit_loses_nothing_and_doubles_noth
     first = [_accept(organisation, n, key=f"key-{n}") for n in range(SUBMISSIONS)]
     assert {a.status for a in first} == {202}
 
-    worker = command_in_a_process("run-tasks", "--queue-name", "default", **FAST)
+    worker = command_in_a_process("run-tasks", "--queue-name", "intake", **FAST)
     _until(lambda: _registered() >= SUBMISSIONS // 4)
     os.kill(worker.pid, signal.SIGKILL)
     worker.wait()
@@ -72,7 +72,7 @@ def test_a_worker_killed_between_claim_and_commit_loses_nothing_and_doubles_noth
     assert [(a.status, a.body, a.replayed) for a in again] == [
         (a.status, a.body, True) for a in first]
 
-    finisher = command_in_a_process("run-tasks", "--queue-name", "default", **FAST)
+    finisher = command_in_a_process("run-tasks", "--queue-name", "intake", **FAST)
     try:
         _until(lambda: _registered() == SUBMISSIONS)
     finally:

@@ -27,7 +27,7 @@ def import_spreadsheet(batch_id: int, started_by: int) -> dict[str, object]:
     return services.run_import(actor=User.objects.get(pk=started_by), batch=batch).summary()
 
 
-@background_task(retries=5, backoff_seconds=5.0)
+@background_task(queue_name="intake", retries=5, backoff_seconds=5.0)
 def register_submissions() -> int:
     """Register the accepted submissions, in batches, until none is left (decision 0092).
     Woken by each acceptance, and every few seconds by the runner's schedule for any wake-up
