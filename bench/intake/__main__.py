@@ -557,8 +557,9 @@ def main() -> None:
             row(f"API at a fixed offered load of {rate:.0f}/s (half the maximum; httperf "
                 "--rate, open loop), worker running",
                 rate_per_s=round(fixed["request_rate"], 1),
-                p50_ms=f"{fixed['connection_median_ms']:.1f} (httperf median); "
-                       f"{in_worker['p50']:.1f} in gunicorn",
+                p50_ms=f"{in_worker['p50']:.1f} in gunicorn; httperf connection median "
+                       f"{fixed['connection_median_ms']:.1f} ({per_session} requests a "
+                       "connection, 1 s apart)",
                 p99_ms=f"{in_worker['p99']:.1f} in gunicorn; max {fixed['connection_max_ms']:.0f}"
                        " (httperf, queueing included)",
                 ratio=f"2xx {fixed['status_2xx']:.0f}, 4xx {fixed['status_4xx']:.0f}, "
