@@ -78,7 +78,7 @@ printf '[Service]\nEnvironmentFile=/etc/default/caddy\n' \
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   systemctl enable --now safepassage-web safepassage-tasks@default safepassage-tasks@imports \
-    safepassage-outbox safepassage-backup.timer
+    safepassage-tasks@intake safepassage-outbox safepassage-backup.timer
   systemctl restart safepassage-web 'safepassage-tasks@*' safepassage-outbox caddy
 else
   echo "systemd is not running here: units installed, not started."

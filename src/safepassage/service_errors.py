@@ -8,15 +8,21 @@ them as a problem document (RFC 9457). Anything else is a defect and stays a ser
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
+from rest_framework import exceptions as api_errors
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/"
 
 ServiceError = ValidationError | PermissionDenied
 SERVICE_ERRORS = (ValidationError, PermissionDenied)
@@ -71,9 +77,78 @@ def problem_response(error: ServiceError | ObjectDoesNotExist) -> Response:
     return Response(body, status=status, content_type="application/problem+json")
 
 
+def with_instance(body: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
+    """A problem document with its `instance`: the path of the request it answers."""
+    return {**body, "instance": request.path}
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def api_exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
-    """REST_FRAMEWORK's EXCEPTION_HANDLER: a service's refusal becomes a problem document; the
-    API's own exceptions keep DRF's answers."""
+    """REST_FRAMEWORK's EXCEPTION_HANDLER: every error of the API is a problem document (RFC
+    9457): a service's refusal, and DRF's own (a field's error, a missing or wrong token, a
+    method, a media type, a refused Accept, a rate limit), with the field errors in `errors`.
+    Anything else is a defect: Django's handler500 answers it, as a problem document too."""
     if isinstance(error, ValidationError | ObjectDoesNotExist):
-        return problem_response(error)
-    return exception_handler(error, context)
+        response = problem_response(error)
+    else:
+        answer = exception_handler(error, context)
+        if answer is None:
+            return None
+        body: dict[str, Any] = {"type": "about:blank", "title": _title(answer.status_code),
+                                "status": answer.status_code}
+        if isinstance(error, api_errors.ValidationError):
+            body["detail"] = "Some fields are not valid: see errors, by field."
+            found = answer.data
+            body["errors"] = found if isinstance(found, dict) else {"non_field_errors": found}
+        else:
+            data = answer.data
+            body["detail"] = str(data.get("detail", "") if isinstance(data, dict) else data)
+        response = Response(body, status=answer.status_code, content_type=PROBLEM_JSON)
+        for header, value in answer.items():
+            if header.lower() != "content-type":  # WWW-Authenticate, Retry-After, Allow
+                response[header] = value
+    request = context.get("request")
+    if request is not None and isinstance(response.data, dict):
+        response.data = with_instance(response.data, request)
+    return response
+
+
+def _api_problem(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    body = {"type": "about:blank", "title": _title(status), "status": status, "detail": detail,
+            "instance": request.path}
+    return JsonResponse(body, status=status, content_type=PROBLEM_JSON)
+
+
+# Django's own error handlers (the root URLconf's handler400/403/404/500): a problem document
+# under /api/, Django's pages elsewhere.
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_problem(request, 400, "The request cannot be read.")
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_problem(request, 403, "Your token may not do this.")
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_problem(request, 404, "There is nothing at this address: see /api/schema/.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return _api_problem(request, 500, "Something went wrong on our side; it was logged. "
+                                          "Send the same request again later, with the same "
+                                          "Idempotency-Key.")
+    return defaults.server_error(request)

@@ -361,7 +361,8 @@ if LINKAGE_INSTANT_CHECK not in {"background", "inline"}:
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("SAFEPASSAGE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "imports"],
+        # intake: accepted submissions registered (decision 0092), never behind a duplicate check.
+        "QUEUES": ["default", "imports", "intake"],
     }
 }
 # A worker not seen for this long is taken for dead, and its task is taken up by another; after
@@ -374,6 +375,8 @@ RUNNER_SCHEDULE = {
         float(os.environ.get("SAFEPASSAGE_DASHBOARD_REFRESH_SECONDS", "30")),
     # Checks whose wake-up was lost (a web process killed just after a commit).
     "safepassage.linkage.tasks.check_duplicates": 60.0,
+    # Accepted submissions whose registration task gave up (decision 0092): tried again.
+    "safepassage.intake.tasks.register_submissions": 45.0,
     "safepassage.runner.tasks.prune_finished_tasks": 24 * 3600.0,
     # Providers' callbacks stored by the webhooks (a wake-up lost with a killed web process),
     # and messages not delivered in time moved to the next channel.
@@ -485,6 +488,10 @@ INTAKE_STATUS_CHECKS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_STATUS_CHECKS_PE
 # Partner API requests per token and minute (a batch of up to 1,000 households is one request).
 INTAKE_API_REQUESTS_PER_MINUTE = int(os.environ.get("SAFEPASSAGE_API_REQUESTS_PER_MINUTE", "3000"))
 INTAKE_CLIENT_IP_HEADER = os.environ.get("SAFEPASSAGE_CLIENT_IP_HEADER", "")  # behind a proxy
+# Accepted submissions (decision 0092) the worker registers in one transaction: a worker killed
+# in the middle loses no more than these (they are rolled back and registered by the next).
+INTAKE_REGISTER_PER_TRANSACTION = int(
+    os.environ.get("SAFEPASSAGE_REGISTER_PER_TRANSACTION", "100"))
 # Bot check: a form sent sooner than this after it was shown, or from a page older than a day,
 # is held and shown again (a person sends it again; a script gets no reference).
 INTAKE_FORM_MIN_SECONDS = float(os.environ.get("SAFEPASSAGE_FORM_MIN_SECONDS", "3"))

@@ -32,3 +32,9 @@ urlpatterns = [
     path("", include("safepassage.operations.urls")),
     path("", include("safepassage.intake.urls")),
 ]
+
+# Errors under /api/ answer problem documents (RFC 9457), as the API's own errors do.
+handler400 = "safepassage.service_errors.bad_request"
+handler403 = "safepassage.service_errors.permission_denied"
+handler404 = "safepassage.service_errors.page_not_found"
+handler500 = "safepassage.service_errors.server_error"

@@ -40,6 +40,10 @@ WITHOUT_ACTOR = {
     "safepassage.intake.services.public_form_problems": "a pure function of a result",
     "safepassage.intake.services.issue_status_secret":
         "inside register_from_public_form, which checked the public form's actor",
+    "safepassage.intake.services.register_accepted_submissions":
+        "the worker: registers each accepted submission as the actor it was accepted from, "
+        "whom register_referrals checks",
+    "safepassage.intake.services.submission_status": "a pure function of a kept submission",
     "safepassage.intake.services.service_account":
         "the partner account an organisation's tokens act as",
     "safepassage.intake.services.authenticate_api_token": "how a partner becomes an actor",

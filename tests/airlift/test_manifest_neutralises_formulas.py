@@ -19,6 +19,7 @@ from safepassage.registry.models import Case, Status
 from safepassage.registry.services import change_case_status
 from tests.airlift.conftest import DAY
 from tests.conftest import make_ready
+from tests.intake.conftest import register_accepted
 from tests.intake.test_public_form import form_data
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def test_a_formula_typed_in_the_public_form_reaches_the_manifest_as_text(
               "p2-date_of_birth": ""}
     public.post("/register/?lang=en", form_data(
         public, given_name=HYPERLINK, family_name=COMMAND, **others))
+    register_accepted()  # the runner's worker, here
     case = Case.objects.get()
     supervisor = make_user(Role.SUPERVISOR)
     for status in (Status.UNDER_REVIEW, Status.ELIGIBLE, Status.APPROVED):

@@ -253,7 +253,13 @@ def test_the_install_serves_through_caddy_over_https(database_url, tmp_path):
         assert registered.status_code == 200
         assert re.search(r'id="reference">[^<]+<', registered.text), registered.text[:3000]
 
-        metrics = requests.get(f"{origin}/metrics", verify=str(root_ca), timeout=10).text
+        # Accepted at once, registered by the runner's worker (decision 0092) soon after.
+        deadline = time.monotonic() + 60
+        while True:
+            metrics = requests.get(f"{origin}/metrics", verify=str(root_ca), timeout=10).text
+            if 'safepassage_registrations 1.0' in metrics or time.monotonic() > deadline:
+                break
+            time.sleep(1)
         assert 'safepassage_registrations 1.0' in metrics
         assert re.search(r'safepassage_http_requests_total\{[^}]*view="intake:register"', metrics)
         ready = requests.get(f"{origin}/readyz", verify=str(root_ca), timeout=10)

@@ -36,6 +36,12 @@ def good_row(n: int, **overrides: str) -> dict[str, str]:
     return row
 
 
+def register_accepted() -> int:
+    """Run the worker's registration of accepted submissions here, to the end (what the
+    background runner's intake.tasks.register_submissions does)."""
+    return services.register_accepted_submissions()
+
+
 @pytest.fixture
 def partner_org(make_organisation: Callable[..., Organisation]) -> Organisation:
     return make_organisation("Veterans for Afghans")

@@ -1,4 +1,6 @@
-"""Schemathesis generates requests from our OpenAPI schema; none may cause a server error."""
+"""Schemathesis generates requests from our OpenAPI schema, for every operation it documents:
+none may cause a server error, and every answer must be one the schema documents (its status,
+its media type, its body), problem documents (RFC 9457) included."""
 
 from __future__ import annotations
 
@@ -9,12 +11,21 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from safepassage.wsgi import application
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 EXAMPLES_PER_OPERATION = 12
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_headers_conformance, response_schema_conformance]
 
 
 @pytest.fixture
@@ -28,12 +39,15 @@ def keep_the_test_connection_open() -> Any:
         signal.connect(close_old_connections)
 
 
-def test_no_request_generated_from_the_schema_causes_a_server_error(
+def test_no_request_generated_from_the_schema_causes_a_server_error_or_breaks_the_schema(
     api_token: str, keep_the_test_connection_open: None,
 ) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 4
+    assert {f"{o.method.upper()} {o.path}" for o in operations} == {
+        "GET /api/v1/registrations/", "POST /api/v1/registrations/",
+        "POST /api/v1/registrations/batch/", "GET /api/v1/registrations/{reference}/",
+        "GET /api/v1/submissions/{public_id}/"}
     failures: list[str] = []
 
     for operation in operations:
@@ -42,9 +56,13 @@ def test_no_request_generated_from_the_schema_causes_a_server_error(
                   derandomize=True, suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def call(case: Any) -> None:
-            response = case.call(headers={"Authorization": f"Bearer {api_token}"})
-            if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path}: {response.status_code}")
+            headers = {"Authorization": f"Bearer {api_token}"}
+            response = case.call(headers=headers)
+            try:
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            except Exception as failure:  # every kind of failed check is reported
+                failures.append(f"{case.method} {case.formatted_path} {response.status_code}: "
+                                f"{str(failure)[:600]}")
 
         call()
 

@@ -58,7 +58,8 @@ def test_a_body_over_the_size_limit_is_refused_unread_with_a_record_of_the_refus
 
     response = send(api(api_token), BATCH, body)
 
-    assert response.status_code == 400
+    assert response.status_code == 413  # Content Too Large (RFC 9110)
+    assert response["Content-Type"] == "application/problem+json"
     assert response.json()["limit"] == {"name": "SAFEPASSAGE_API_MAX_BODY_BYTES", "value": 5000,
                                          "figure": len(body)}
     submission = RawSubmission.objects.get()
@@ -72,7 +73,7 @@ def test_brackets_inside_strings_do_not_count_as_nesting(api_token: str) -> None
     body = json.dumps({"category": "interpreter", "members": [member]}).encode()
 
     assert nesting_depth(body, stop_above=20) == 3
-    assert send(api(api_token), ONE, body).status_code == 201
+    assert send(api(api_token), ONE, body).status_code == 202
 
 
 BAD_BODIES: list[tuple[str, bytes, str]] = [
@@ -105,10 +106,13 @@ def test_a_barrage_of_bad_bodies_gets_4xx_and_leaves_no_submission_received(
     client = api(api_token)
     bodies = [*BAD_BODIES, (BATCH, b'{"registrations":["' + b"x" * 60_000 + b'"]}',
                             "application/json")]
-    statuses = [send(client, path, body, content_type).status_code
-                for path, body, content_type in bodies]
+    responses = [send(client, path, body, content_type) for path, body, content_type in bodies]
+    statuses = [r.status_code for r in responses]
 
     assert all(400 <= s < 500 for s in statuses), statuses
+    assert {r["Content-Type"] for r in responses} == {"application/problem+json"}
+    assert all({"type", "title", "status", "detail", "instance"} <= set(r.json())
+               for r in responses)
     assert 415 in statuses
     assert RawSubmission.objects.count() == len(bodies)
     assert not RawSubmission.objects.filter(outcome=Outcome.RECEIVED).exists()

@@ -14,6 +14,7 @@ from django.test import Client
 
 from safepassage.intake.models import RawSubmission
 from safepassage.registry.models import Case, Person
+from tests.intake.conftest import register_accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,9 @@ def test_a_family_registers_and_gets_a_reference_and_a_secret(no_wait: None) -> 
 
     assert response.redirect_chain == [("/register/received/?lang=en", 302)]
     reference = re.search(r'id="reference">([^<]+)<', response.content.decode()).group(1)
+    assert RawSubmission.objects.get().outcome == "received"  # answered before registering
+    assert not Case.objects.exists()
+    register_accepted()
     case = Case.objects.get(reference=reference)
     assert case.household.members.count() == 3
     assert case.channel == "web_form"
@@ -61,10 +65,17 @@ def test_the_status_page_opens_only_with_the_secret(no_wait: None) -> None:
     reference = re.search(r'id="reference">([^<]+)<', page).group(1)
     secret = re.search(r'id="secret">([^<]+)<', page).group(1)
 
+    received = client.post("/status/?lang=en", {"reference": reference, "secret": secret})
+    early_wrong = client.post("/status/?lang=en",
+                              {"reference": reference, "secret": "AAAA-BBBB-CCCC"})
+    register_accepted()
     right = client.post("/status/?lang=en", {"reference": reference, "secret": secret})
     wrong = client.post("/status/?lang=en", {"reference": reference, "secret": "AAAA-BBBB-CCCC"})
     unknown = client.post("/status/?lang=en", {"reference": "SP-00000-00000", "secret": secret})
 
+    assert "<strong>Received</strong>" in received.content.decode()
+    assert reference in received.content.decode()
+    assert "We found no registration" in early_wrong.content.decode()
     assert "Registered" in right.content.decode()
     assert "We found no registration" in wrong.content.decode()
     for response in (wrong, unknown):
@@ -97,6 +108,7 @@ def test_a_client_sending_too_many_forms_is_asked_to_wait(no_wait: None, setting
              for i in range(3)]
 
     assert codes == [302, 302, 429]
+    register_accepted()
     assert Case.objects.count() == 2
 
 
@@ -123,6 +135,11 @@ def test_nothing_personal_is_kept_in_clear_in_the_raw_submission(no_wait: None) 
         (stored,) = cursor.fetchone()
     assert "Popalzai" not in stored
     assert "Popalzai" in RawSubmission.objects.get().payload
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT work FROM {RawSubmission._meta.db_table}")  # noqa: S608
+        (work,) = cursor.fetchone()
+    assert "Popalzai" not in work and "Popalzai" in str(RawSubmission.objects.get().work)
+    register_accepted()
     assert Person.objects.count() == 3
 
 
@@ -155,6 +172,7 @@ def test_the_status_page_lists_what_we_told_the_person(no_wait: None) -> None:
     page = client.post("/register/?lang=en", form_data(client), follow=True).content.decode()
     reference = re.search(r'id="reference">([^<]+)<', page).group(1)
     secret = re.search(r'id="secret">([^<]+)<', page).group(1)
+    register_accepted()
 
     right = client.post("/status/?lang=en", {"reference": reference, "secret": secret})
     wrong = client.post("/status/?lang=en", {"reference": reference, "secret": "AAAA-BBBB-CCCC"})

@@ -18,6 +18,7 @@ from safepassage.messaging.models import Kind, Message, State, Via
 from safepassage.messaging.services import receive_inbound_sms
 from safepassage.registry.models import Case, ConfirmationCode, ContactConfirmation
 from tests.conftest import person
+from tests.intake.conftest import register_accepted
 from tests.intake.test_public_form import form_data
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def _register(client: Client, **overrides: str) -> tuple[str, str]:
     reference = re.search(r'id="reference">([^<]+)<', text)
     secret = re.search(r'id="secret">([^<]+)<', text)
     assert reference and secret, text[:2000]
+    register_accepted()  # the runner's worker registers what the form accepted
     return reference.group(1), secret.group(1)
 
 

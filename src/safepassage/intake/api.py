@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.conf import settings
+from django.urls import reverse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.decorators import (
@@ -31,12 +32,14 @@ from safepassage.intake import selectors, services, throttle
 from safepassage.intake.bounded_json import BodyOverLimit, BoundedJSONParser, over_size
 from safepassage.intake.models import ApiToken
 from safepassage.intake.serializers import (
-    BatchResultSerializer,
     BatchSerializer,
+    ProblemDocumentSerializer,
+    ReferralPageSerializer,
     ReferralStatusSerializer,
     RegistrationSerializer,
-    ResultSerializer,
+    SubmissionStatusSerializer,
 )
+from safepassage.service_errors import with_instance
 
 
 class PartnerTokenAuthentication(BaseAuthentication):
@@ -165,24 +168,53 @@ def _registered(request: Request, shape: type[Serializer[Any]], *, batch: bool) 
             actor=actor, organisation=organisation, body=request.body,
             content_type=content_type, idempotency_key=key, read=read, batch=batch,
         )
-    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
-    return Response(answer.body, status=answer.status, headers=headers,
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
+    body = answer.body
+    if answer.status == 202:
+        url = _status_url(request, str(body["id"]))
+        body, headers["Location"] = {**body, "status_url": url}, url
+    if answer.problem:
+        body = with_instance(body, request)
+    return Response(body, status=answer.status, headers=headers,
                     content_type="application/problem+json" if answer.problem else None)
+
+
+def _status_url(request: Request, public_id: str) -> str:
+    return request.build_absolute_uri(reverse("intake:api-submission", args=[public_id]))
 
 
 def _refusal(error: exceptions.APIException, code: str = "unreadable_body",
              ) -> services.ApiRefusal:
     if isinstance(error, BodyOverLimit):
         return services.ApiRefusal(
-            status=400, code="body_over_limit", detail=str(error.detail),
+            status=413 if error.limit_name == "SAFEPASSAGE_API_MAX_BODY_BYTES" else 400,
+            code="body_over_limit", detail=str(error.detail),
             limit={"name": error.limit_name, "value": error.limit, "figure": error.figure})
     return services.ApiRefusal(status=error.status_code, code=code, detail=str(error.detail))
 
 
+# Every operation's errors, as problem documents (RFC 9457): the answers the API can give.
+_ERRORS = (400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 500)
+
+
+def _problems(*codes: int) -> dict[Any, Any]:
+    return {(code, "application/problem+json"): OpenApiResponse(
+        ProblemDocumentSerializer, description="A problem document (RFC 9457).")
+        for code in codes or _ERRORS}
+
+
+_ACCEPTED = OpenApiResponse(
+    SubmissionStatusSerializer,
+    description="Accepted: kept, to be registered in the background. Follow status_url (also in "
+                "Location) until its outcome is no longer \"received\".")
+
+
 @extend_schema(
     methods=["POST"], request=RegistrationSerializer, parameters=[IDEMPOTENCY_HEADER],
-    responses={201: ResultSerializer, 200: ResultSerializer, 422: ResultSerializer},
+    responses={202: _ACCEPTED, **_problems()},
     summary="Register one household",
+    description="The body's shape and the household's values are checked at once (400, 422); "
+                "the household is then registered in the background.",
 )
 @extend_schema(
     methods=["GET"],
@@ -190,8 +222,8 @@ def _refusal(error: exceptions.APIException, code: str = "unreadable_body",
         OpenApiParameter("external_id", str, description="Only the case of this person."),
         OpenApiParameter("limit", int), OpenApiParameter("offset", int),
     ],
-    responses={200: ReferralStatusSerializer(many=True)},
-    summary="Your organisation's referrals and their status",
+    responses={200: ReferralPageSerializer, **_problems()},
+    summary="Your organisation's referrals and their status, a page at a time",
 )
 @api_view(["GET", "POST"])
 @_api
@@ -207,7 +239,9 @@ def _register(request: Request) -> Response:
 
 @extend_schema(
     request=BatchSerializer, parameters=[IDEMPOTENCY_HEADER],
-    responses={200: BatchResultSerializer}, summary="Register up to 1,000 households",
+    responses={202: _ACCEPTED, **_problems()}, summary="Register up to 1,000 households",
+    description="The body's shape is checked at once (400); each household's values are checked "
+                "by the registration in the background, and its result is in the status.",
 )
 @api_view(["POST"])
 @_api
@@ -226,7 +260,8 @@ def _referral_list(request: Request) -> Response:
     return paginator.get_paginated_response(selectors.referral_statuses(page))
 
 
-@extend_schema(responses={200: ReferralStatusSerializer}, summary="One referral's status")
+@extend_schema(responses={200: ReferralStatusSerializer, **_problems()},
+               summary="One referral's status")
 @api_view(["GET"])
 @_api
 def referral_detail(request: Request, reference: str) -> Response:
@@ -234,3 +269,15 @@ def referral_detail(request: Request, reference: str) -> Response:
     if case is None:
         raise exceptions.NotFound("No referral of your organisation has this reference.")
     return Response(selectors.referral_statuses([case])[0])
+
+
+@extend_schema(responses={200: SubmissionStatusSerializer, **_problems()},
+               summary="A submission's status: received, then registered (or why not)")
+@api_view(["GET"])
+@_api
+def submission_detail(request: Request, public_id: Any) -> Response:
+    submission = selectors.accepted_submission(actor=_partner(request), public_id=str(public_id))
+    if submission is None:
+        raise exceptions.NotFound("No submission of your organisation has this id.")
+    return Response({**services.submission_status(submission),
+                     "status_url": _status_url(request, str(submission.public_id))})

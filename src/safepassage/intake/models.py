@@ -10,6 +10,7 @@ import hmac
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,31 @@ class RawSubmission(models.Model):
     # Counts, references and error codes only: no personal values.
     outcome_detail = models.JSONField(default=dict, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Accepted to be registered by the worker (decision 0092): its id in the status URL, the
+    # account it registers as, what the worker needs beyond the raw body (the public form's
+    # checked values, pre-drawn reference and status-secret digest; an API body is read again
+    # from the payload), and the answer of each household once the worker has registered it.
+    public_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    work = EncryptedJSONField(null=True, blank=True)
+    answer = EncryptedJSONField(null=True, blank=True)
+    reference = models.CharField(max_length=16, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            # The same Idempotency-Key is accepted once per organisation, whatever races.
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"], name="accepted_key_once",
+                condition=Q(public_id__isnull=False) & ~Q(idempotency_key="")),
+            models.UniqueConstraint(fields=["reference"], name="accepted_reference_once",
+                                    condition=~Q(reference="")),
+        ]
+        indexes = [
+            # What the worker claims: accepted, not yet registered, oldest first.
+            models.Index(fields=["id"], name="submission_to_register",
+                         condition=Q(public_id__isnull=False, outcome="received")),
+        ]
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.channel})"
@@ -251,6 +277,8 @@ class FormToken(models.Model):
     case = models.ForeignKey("registry.Case", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
     people = models.PositiveSmallIntegerField(default=0)
+    # The reference drawn when the form was accepted: shown at once, the case's once registered.
+    reference = models.CharField(max_length=16, blank=True, default="")
     secret = EncryptedTextField(blank=True, default="")
     secret_until = models.DateTimeField(null=True, blank=True, db_index=True)
 

@@ -19,12 +19,14 @@ from safepassage.intake.models import (
     ExternalReference,
     FormToken,
     ImportBatch,
+    Outcome,
+    RawSubmission,
     StatusSecret,
     keyed_digest,
 )
 from safepassage.intake.records import COLUMNS, normalise_person, parse_category
 from safepassage.intake.spreadsheets import read_sample
-from safepassage.registry.models import Case, Status
+from safepassage.registry.models import Case, Channel, Status
 from safepassage.registry.selectors import cases_visible_to
 
 
@@ -63,11 +65,15 @@ def _compact(text: str) -> str:
     return "".join(c for c in text.upper() if c.isalnum())
 
 
+def _normal_reference(reference: str) -> str:
+    compact = _compact(reference)
+    return f"{compact[:2]}-{compact[2:7]}-{compact[7:]}" if len(compact) == 12 else ""
+
+
 def case_for_status_page(*, reference: str, secret: str) -> Case | None:
     """The case whose reference and secret both match, or None: a wrong secret and an unknown
     reference look exactly alike. A successful check is audited."""
-    compact = _compact(reference)
-    normal = f"{compact[:2]}-{compact[2:7]}-{compact[7:]}" if len(compact) == 12 else ""
+    normal = _normal_reference(reference)
     digest = keyed_digest(_compact(secret), purpose="status")
     stored = (StatusSecret.objects.filter(case__reference=normal).select_related("case")
               .first() if normal else None)
@@ -133,11 +139,12 @@ class FormRegistration:
 def registration_of_form(*, token: str) -> FormRegistration | None:
     """What the public form with this one-time token registered (None if nothing): the page
     after a registration, reloaded or reached after a double click, shows it again."""
-    found = FormToken.objects.filter(token=token, case__isnull=False).select_related("case").first()
-    if found is None or found.case is None:
+    found = FormToken.objects.filter(token=token).select_related("case").first()
+    reference = (found.case.reference if found.case else found.reference) if found else ""
+    if found is None or not reference:
         return None
     fresh = found.secret_until is not None and found.secret_until > timezone.now()
-    return FormRegistration(reference=found.case.reference, secret=found.secret if fresh else "",
+    return FormRegistration(reference=reference, secret=found.secret if fresh else "",
                             people=found.people)
 
 
@@ -198,3 +205,55 @@ def mapping_preview(*, actor: Actor, batch: ImportBatch, mapping: ColumnMapping,
     return MappingPreview(columns=columns, rows=preview,
                           unread_values=unread_values(mapping, headers, sample),
                           value_mappings=value_mappings)
+
+
+@dataclass(frozen=True)
+class AcceptedForm:
+    """A public form accepted and not registered (yet): "received", or "rejected" with the
+    reasons the worker found (each its message and what to do)."""
+
+    reference: str
+    outcome: str
+    reasons: list[str]
+
+
+def accepted_form_for_status_page(*, reference: str, secret: str) -> AcceptedForm | None:
+    """The accepted public form whose reference and secret both match and that has no case
+    yet, or None: as case_for_status_page, a wrong secret and an unknown reference look alike."""
+    normal = _normal_reference(reference)
+    found = (RawSubmission.objects.filter(reference=normal, channel=Channel.WEB_FORM,
+                                          public_id__isnull=False).first() if normal else None)
+    work = cast(dict[str, Any], found.work or {}) if found else {}
+    expected = str(work.get("secret_digest", "")) or keyed_digest("no such case", purpose="status")
+    if found is None or not hmac.compare_digest(expected, keyed_digest(_compact(secret),
+                                                                       purpose="status")):
+        return None
+    if found.outcome == Outcome.RECEIVED:
+        return AcceptedForm(reference=normal, outcome="received", reasons=[])
+    results = cast(list[dict[str, Any]], found.answer or [])
+    if any(r["outcome"] == "registered" for r in results):
+        return None  # registered: the case's own status is shown
+    return AcceptedForm(reference=normal, outcome="rejected", reasons=[
+        f"{p['message']} {p['hint']}" for r in results for p in r["problems"]])
+
+
+def accepted_submission(*, actor: Actor, public_id: str) -> RawSubmission | None:
+    """A submission the actor's organisation sent through the API and that was accepted."""
+    permissions.require(actor, permissions.REFER_CASES)
+    organisation = actor.organisation_id if permissions.is_partner(actor) else None
+    if organisation is None:
+        return None
+    return RawSubmission.objects.filter(public_id=public_id, organisation_id=organisation,
+                                        channel=Channel.PARTNER_API).first()
+
+
+def submissions_not_registered(*, actor: Actor) -> QuerySet[RawSubmission]:
+    """Accepted submissions the worker has not registered whole: still waiting, or held with
+    their reasons. Staff see them all; a partner, its own."""
+    permissions.require(actor, permissions.IMPORT_FILES)
+    held = RawSubmission.objects.filter(public_id__isnull=False).exclude(
+        outcome__in=[Outcome.REGISTERED, Outcome.UNCHANGED]).select_related("organisation")
+    if permissions.is_partner(actor):
+        organisation = actor.organisation_id
+        held = held.filter(organisation_id=organisation) if organisation else held.none()
+    return held.order_by("-received_at", "-pk")

@@ -85,3 +85,45 @@ class ReferralStatusSerializer(serializers.Serializer[Any]):
     status_changed_at = serializers.DateTimeField()
     registered_at = serializers.DateTimeField()
     external_ids = serializers.ListField(child=serializers.CharField())
+
+
+class ReferralPageSerializer(serializers.Serializer[Any]):
+    """GET /registrations/ answers a page (limit and offset), not a bare list."""
+
+    count = serializers.IntegerField(help_text="Referrals in all, over every page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, if any.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, if any.")
+    results = ReferralStatusSerializer(many=True)
+
+
+class SubmissionStatusSerializer(serializers.Serializer[Any]):
+    """An accepted submission: "received" until the worker registers it, then its outcome."""
+
+    id = serializers.UUIDField()
+    outcome = serializers.ChoiceField(
+        choices=["received", "registered", "unchanged", "partly", "rejected"])
+    received_at = serializers.DateTimeField()
+    processed_at = serializers.DateTimeField(allow_null=True)
+    registered = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = ResultSerializer(many=True, help_text="One per household, in the order sent; "
+                               "empty while received.")
+    status_url = serializers.URLField()
+
+
+class ProblemDocumentSerializer(serializers.Serializer[Any]):
+    """RFC 9457 problem details, for every error of the API."""
+
+    type = serializers.CharField(help_text='"about:blank": the status says what kind.')
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField(help_text="What was wrong and what to do.")
+    instance = serializers.CharField(help_text="The path of the request.")
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # `errors` is a Serializer's own attribute: the member is declared here.
+        return {**super().get_fields(), "errors": serializers.DictField(
+            required=False, child=serializers.JSONField(),
+            help_text="Field errors: for each field (a path such as members[1].date_of_birth), "
+                      "its messages.")}

@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import multiprocessing
 import secrets
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -56,6 +58,7 @@ from safepassage.intake.models import (
 )
 from safepassage.intake.records import (
     COLUMNS,
+    PERSON_COLUMNS,
     external_id_of,
     normalise_person,
     parse_category,
@@ -77,6 +80,7 @@ from safepassage.registry.models import (
     Language,
     Person,
     Relationship,
+    new_reference,
 )
 from safepassage.registry.services import HouseholdData, register_households
 from safepassage.runner import background as runner
@@ -92,16 +96,21 @@ def receive_submission(
     idempotency_key: str = "", filename: str = "",
 ) -> RawSubmission:
     """Store what arrived, byte for byte, and commit it before anything else happens."""
-    try:
-        payload, encoding = body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        payload, encoding = base64.b64encode(body).decode("ascii"), "base64"
+    payload, encoding = _as_payload(body)
     with transaction.atomic():
         return RawSubmission.objects.create(
             channel=channel, content_type=content_type[:120], organisation=organisation,
             encoding=encoding, payload=payload, filename=filename[:200],
             idempotency_key=idempotency_key[:200],
         )
+
+
+def _as_payload(body: bytes) -> tuple[str, str]:
+    """The body as it is kept: its text if it is UTF-8, else base64 (not one byte altered)."""
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return base64.b64encode(body).decode("ascii"), "base64"
 
 
 def payload_bytes(submission: RawSubmission) -> bytes:
@@ -130,6 +139,7 @@ class Referral:
     category: str = ""
     member_prefixes: Sequence[str] = ()  # how each member's fields are named in problems
     fingerprints: Sequence[str] = ()  # for spreadsheet rows without external_id
+    reference: str = ""  # drawn when it was accepted (the public form shows it at once)
 
 
 @dataclass
@@ -174,7 +184,8 @@ def _normalise(referral: Referral, language: str) -> Normalised:
         seen.add(external_id)
     if problems:
         return None, external_ids, problems, warnings
-    data = HouseholdData(members=[p for p in people if p is not None], category=category)
+    data = HouseholdData(members=[p for p in people if p is not None], category=category,
+                         reference=referral.reference)
     return data, external_ids, [], warnings
 
 
@@ -360,7 +371,7 @@ class ApiRegistrations:
 @dataclass(frozen=True)
 class ApiAnswer:
     """The partner API's answer: stored with the request's Idempotency-Key, given back to every
-    retry of the same request (replayed)."""
+    retry of the same request (replayed). 202 carries the accepted submission's status."""
 
     status: int
     body: dict[str, Any]
@@ -372,40 +383,101 @@ def register_from_api(
     *, actor: Actor, organisation: Organisation, body: bytes, content_type: str,
     idempotency_key: str, read: Callable[[], ApiRegistrations], batch: bool,
 ) -> ApiAnswer:
-    """Register the households a partner sent, one (batch False) or a list: the body is kept
-    as received and committed first; `read` then gives its households (the API reads JSON).
-    With an Idempotency-Key, the answer is stored in the registration's own transaction and a
-    retry of the same body gets it back, registering nothing twice; another body under a key
-    already used is refused."""
+    """Accept the households a partner sent, one (batch False) or a list, to be registered by
+    the worker (decision 0092): what needs no database is checked here, so that a refusal
+    comes at once (the body's size and depth, its JSON, its shape, and for one household its
+    values); what passes is kept as received, encrypted, in one row with its Idempotency-Key,
+    and answered 202 with the submission's status. A retry of the same body under the same key
+    gets the first answer and is never registered twice; another body under a used key is
+    refused."""
     permissions.require(actor, permissions.REFER_CASES)
+    user = permissions.user_of(actor)
+    if user is None:
+        raise PermissionDenied(_("The partner API registers as a partner's account."))
     digest = hashlib.sha256(body).hexdigest()
     if idempotency_key:
         replay = _replay(organisation, idempotency_key, digest)
         if replay is not None:
             return replay
-    submission = receive_submission(
-        channel=Channel.PARTNER_API, body=body, organisation=organisation,
-        content_type=content_type, idempotency_key=idempotency_key,
-    )
+    found = read()
+    refused = _refused_at_once(found, batch=batch)
+    if refused is not None:
+        answer, detail = refused
+        submission = receive_submission(
+            channel=Channel.PARTNER_API, body=body, organisation=organisation,
+            content_type=content_type, idempotency_key=idempotency_key)
+        with transaction.atomic():
+            close_submission(submission, outcome=Outcome.REJECTED, detail=detail)
+        return answer
+    payload, encoding = _as_payload(body)
     try:
         with transaction.atomic():
-            answer = _api_answer(actor, organisation, submission, read(), batch=batch)
+            submission = RawSubmission.objects.create(
+                channel=Channel.PARTNER_API, content_type=content_type[:120],
+                organisation=organisation, encoding=encoding, payload=payload,
+                idempotency_key=idempotency_key[:200], public_id=uuid.uuid4(),
+                acting_user=user, work={"batch": batch})
+            answer = ApiAnswer(HTTPStatus.ACCEPTED, submission_status(submission))
             if idempotency_key:
                 IdempotencyRecord.objects.create(
                     organisation=organisation, key=idempotency_key, request_digest=digest,
                     status_code=answer.status, response=answer.body)
+            runner.wake(tasks.register_submissions)
     except IntegrityError:
-        # A retry running beside the first request stored its answer first: give that back.
+        # A retry running beside the first request was accepted first: give its answer back.
         replay = _replay(organisation, idempotency_key, digest) if idempotency_key else None
         if replay is None:
-            _close_on_error(submission)
             raise
-        close_submission(submission, outcome=Outcome.REPLAYED, detail={})
+        kept = receive_submission(
+            channel=Channel.PARTNER_API, body=body, organisation=organisation,
+            content_type=content_type, idempotency_key=idempotency_key)
+        with transaction.atomic():
+            close_submission(kept, outcome=Outcome.REPLAYED, detail={})
         return replay
-    except BaseException:
-        _close_on_error(submission)
-        raise
     return answer
+
+
+def _refused_at_once(found: ApiRegistrations, *, batch: bool,
+                     ) -> tuple[ApiAnswer, dict[str, Any]] | None:
+    """The answer to a request refused before it is accepted, and its submission's detail."""
+    if found.refusal is not None:
+        return (ApiAnswer(found.refusal.status, found.refusal.problem(), problem=True),
+                found.refusal.outcome_detail())
+    if found.shape_errors is not None:
+        return ApiAnswer(HTTPStatus.BAD_REQUEST, {
+            "type": "about:blank", "title": "The request does not have the expected shape",
+            "status": HTTPStatus.BAD_REQUEST,
+            "detail": "The request does not have the expected shape: see errors, by field.",
+            "errors": found.shape_errors}, problem=True), {"error": "shape"}
+    if batch:
+        return None  # a batch's values are checked by the worker, household by household
+    [household] = found.households
+    _data, _ids, problems, _warnings = _normalise(_api_referral(household, within=""),
+                                                  Language.DARI)
+    if not problems:
+        return None
+    errors: dict[str, list[str]] = {}
+    for p in problems:
+        errors.setdefault(p["field"], []).append(f"{p['message']} {p['hint']}")
+    return ApiAnswer(HTTPStatus.UNPROCESSABLE_ENTITY, {
+        "type": "about:blank", "title": "The household cannot be registered",
+        "status": HTTPStatus.UNPROCESSABLE_ENTITY,
+        "detail": "Some values cannot be registered: see errors and problems, by field.",
+        "errors": errors, "outcome": "rejected", "reference": "", "problems": problems,
+        "warnings": []}, problem=True), {
+        "error": "values", "problem_codes": sorted({p["code"] for p in problems})}
+
+
+def _api_referral(household: Mapping[str, Any], *, within: str) -> Referral:
+    members = household["members"]
+    return Referral(
+        members=[_member_texts(m) for m in members], category=str(household.get("category", "")),
+        member_prefixes=[f"{within}members[{i}]." for i in range(len(members))])
+
+
+def _member_texts(member: Mapping[str, Any]) -> dict[str, str]:
+    """A member's columns as text, as the API's shape reads them (numbers become text)."""
+    return {c: "" if v is None else str(v) for c, v in member.items() if c in PERSON_COLUMNS}
 
 
 def _close_on_error(submission: RawSubmission) -> None:
@@ -436,46 +508,144 @@ def _replay(organisation: Organisation, key: str, digest: str) -> ApiAnswer | No
         return None
     if record.request_digest != digest:
         return ApiAnswer(HTTPStatus.UNPROCESSABLE_ENTITY, {
+            "type": "about:blank", "title": "Idempotency-Key already used",
+            "status": HTTPStatus.UNPROCESSABLE_ENTITY,
             "detail": "This Idempotency-Key was used for a different request. Use a new key "
-                      "for a new request; resend the same body to retry."})
+                      "for a new request; resend the same body to retry."}, problem=True)
     return ApiAnswer(record.status_code, cast(dict[str, Any], record.response), replayed=True)
 
 
-def _api_answer(actor: Actor, organisation: Organisation, submission: RawSubmission,
-                read: ApiRegistrations, *, batch: bool) -> ApiAnswer:
-    if read.refusal is not None:
-        close_submission(submission, outcome=Outcome.REJECTED,
-                         detail=read.refusal.outcome_detail())
-        return ApiAnswer(read.refusal.status, read.refusal.problem(), problem=True)
-    if read.shape_errors is not None:
-        close_submission(submission, outcome=Outcome.REJECTED, detail={"error": "shape"})
-        return ApiAnswer(HTTPStatus.BAD_REQUEST, {
-            "detail": "The request does not have the expected shape.",
-            "errors": read.shape_errors})
-    referrals = []
-    for n, household in enumerate(read.households):
-        within = f"registrations[{n}]." if batch else ""  # how problems name each member
-        referrals.append(Referral(
-            members=household["members"], category=household.get("category", ""),
-            member_prefixes=[f"{within}members[{i}]." for i in range(len(household["members"]))],
-        ))
-    results = register_referrals(actor=actor, referrals=referrals, channel=Channel.PARTNER_API,
-                                 organisation=organisation, submission=submission)
-    if not batch:
-        [result] = results
-        status = {"registered": HTTPStatus.CREATED, "unchanged": HTTPStatus.OK}.get(
-            result.outcome, HTTPStatus.UNPROCESSABLE_ENTITY)
-        return ApiAnswer(status, _api_result(result))
-    body: dict[str, Any] = {k: sum(r.outcome == k for r in results)
-                            for k in ("registered", "unchanged", "rejected")}
-    body["results"] = [_api_result(r) for r in results]
-    return ApiAnswer(HTTPStatus.OK, body)
+def submission_status(submission: RawSubmission) -> dict[str, Any]:
+    """An accepted submission as its status URL shows it: received, then its outcome with the
+    result of each household (reference, or problems with field, what was wrong, what to do)."""
+    results = cast(list[dict[str, Any]], submission.answer or [])
+    return {
+        "id": str(submission.public_id), "outcome": submission.outcome,
+        "received_at": submission.received_at.isoformat(),
+        "processed_at": submission.processed_at.isoformat() if submission.processed_at else None,
+        **{k: sum(r["outcome"] == k for r in results)
+           for k in ("registered", "unchanged", "rejected")},
+        "results": results,
+    }
 
 
 def _api_result(result: ReferralResult) -> dict[str, Any]:
     return {"outcome": result.outcome, "reference": result.reference,
             "problems": [{**p, "field": p["field"]} for p in result.problems],
             "warnings": [{**w, "field": w["field"]} for w in result.warnings]}
+
+
+# --------------------------------------------------------------------------------------------
+# The worker: accepted submissions registered in batches (decision 0092)
+# --------------------------------------------------------------------------------------------
+
+def register_accepted_submissions(*, limit: int = 0, rounds: int | None = None) -> int:
+    """Register accepted submissions until none is left (or `rounds` transactions): each
+    transaction claims up to `limit` of them (skipping those another worker holds), registers
+    them through the batch path as the account they were accepted from (the public form's
+    actor for the form) and records each one's outcome and answer, all committed together: a
+    worker killed before its commit leaves them received, and the next one registers them,
+    once. The number of submissions processed. `limit` defaults to
+    settings.INTAKE_REGISTER_PER_TRANSACTION: enough to amortise the batch path's fixed costs,
+    few enough that a killed worker loses little work (it is all rolled back)."""
+    limit = limit or settings.INTAKE_REGISTER_PER_TRANSACTION
+    done = 0
+    while rounds is None or rounds > 0:
+        processed = _register_some(limit)
+        done += processed
+        if not processed:
+            break
+        rounds = None if rounds is None else rounds - 1
+    return done
+
+
+def _register_some(limit: int) -> int:
+    with transaction.atomic():
+        claimed = list(
+            RawSubmission.objects.filter(public_id__isnull=False, outcome=Outcome.RECEIVED)
+            .select_related("organisation", "acting_user").order_by("pk")
+            .select_for_update(skip_locked=True, of=("self",))[:limit])
+        groups: dict[tuple[Any, ...], list[tuple[RawSubmission, list[Referral]]]] = {}
+        seen: dict[tuple[Any, ...], set[str]] = {}
+        processed = 0
+        for submission in claimed:
+            referrals = _referrals_of(submission)
+            if referrals is None:
+                _finish(submission, [], unreadable=True)
+                processed += 1
+                continue
+            work = cast(dict[str, Any], submission.work)
+            group = (submission.organisation_id, submission.channel, submission.acting_user_id,
+                     work.get("language", Language.DARI))
+            keys = {f"x:{e}" for r in referrals for m in r.members
+                    if (e := external_id_of(m))}
+            if keys & seen.setdefault(group, set()):
+                continue  # the same person twice: the later one waits for the next round
+            seen[group] |= keys
+            groups.setdefault(group, []).append((submission, referrals))
+        for (_org, channel, _user, language), members in groups.items():
+            processed += _register_group(channel, language, members)
+        return processed
+
+
+def _referrals_of(submission: RawSubmission) -> list[Referral] | None:
+    """The households of an accepted submission, or None if its body cannot be read again."""
+    work = cast(dict[str, Any], submission.work or {})
+    if submission.channel == Channel.WEB_FORM:
+        return [Referral(members=work["members"], category=work["category"],
+                         member_prefixes=[f"m{i}-" for i in range(len(work["members"]))],
+                         reference=submission.reference)]
+    try:
+        data = json.loads(payload_bytes(submission))
+        households = data["registrations"] if work.get("batch") else [data]
+        return [_api_referral(h, within=f"registrations[{n}]." if work.get("batch") else "")
+                for n, h in enumerate(households)]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _register_group(channel: str, language: str,
+                    members: list[tuple[RawSubmission, list[Referral]]]) -> int:
+    first = members[0][0]
+    actor: Actor = first.acting_user if first.acting_user is not None else permissions.PUBLIC_FORM
+    referrals = [r for _s, found in members for r in found]
+    try:
+        with transaction.atomic():
+            results = register_referrals(actor=actor, referrals=referrals, channel=channel,
+                                         organisation=first.organisation, language=language)
+    except PermissionDenied:
+        # The account may no longer refer (its role changed since): kept, rejected, with why.
+        for submission, _found in members:
+            _finish(submission, [], refused=True)
+        return len(members)
+    at = 0
+    for submission, found in members:
+        _finish(submission, results[at:at + len(found)])
+        at += len(found)
+    return len(members)
+
+
+def _finish(submission: RawSubmission, results: Sequence[ReferralResult], *,
+            unreadable: bool = False, refused: bool = False) -> None:
+    if unreadable or refused:
+        code = "unreadable" if unreadable else "not_permitted"
+        submission.answer = [{"outcome": "rejected", "reference": "", "warnings": [],
+                              "problems": [problem(
+                                  "", code, _("This submission could not be registered."),
+                                  _("Send it again, or ask the registration team."))]}]
+        close_submission(submission, outcome=Outcome.REJECTED, detail={"error": code})
+        submission.save(update_fields=["answer"])
+        return
+    submission.answer = [_api_result(r) for r in results]
+    submission.outcome, submission.outcome_detail = _overall(results), _detail(results)
+    submission.processed_at = timezone.now()
+    submission.save(update_fields=["answer", "outcome", "outcome_detail", "processed_at"])
+    if submission.channel == Channel.WEB_FORM and results and results[0].case is not None:
+        work = cast(dict[str, Any], submission.work)
+        StatusSecret.objects.update_or_create(case=results[0].case,
+                                              defaults={"digest": work["secret_digest"]})
+        if work.get("token"):
+            FormToken.objects.filter(token=work["token"]).update(case=results[0].case)
 
 
 # --------------------------------------------------------------------------------------------
@@ -521,51 +691,73 @@ def register_from_public_form(
     *, actor: Actor, registrant: Mapping[str, Any], others: Sequence[Mapping[str, Any]],
     category: str, language: str, submission: RawSubmission, form_token: str = "",
 ) -> tuple[ReferralResult, str]:
-    """Register a household from the public form (the registrant heads it; everyone is written
-    to in the form's language) and issue its status secret, together.
+    """Accept a household from the public form, to be registered by the worker (decision
+    0092): its values are checked here (a problem is shown on the form at once), then its
+    reference and status secret are drawn and kept with the submission, which the worker
+    registers (the registrant heads the household; everyone is written to in the form's
+    language). The answer is "received" with the reference and the secret, or "rejected" with
+    the problems.
 
-    `form_token` is the form's one-time token: the first registration made with it is the only
+    `form_token` is the form's one-time token: the first acceptance made with it is the only
     one. The same form sent again (a reload, a double click, a replay) is answered "resent"
-    with the earlier registration's reference and registers no one; a form sent at the same
-    moment waits for the first to commit (the token's unique row) and is answered the same way.
+    with the earlier reference and accepts nothing; a form sent at the same moment waits for
+    the first to commit (the token's unique row) and is answered the same way.
     """
     permissions.require(actor, permissions.REGISTER_FROM_PUBLIC_FORM)
     try:
-        return _register_from_public_form(
-            actor=actor, registrant=registrant, others=others, category=category,
+        return _accept_public_form(
+            registrant=registrant, others=others, category=category,
             language=language, submission=submission, form_token=form_token)
     except BaseException:
         _close_on_error(submission)  # as for the API: never left "received" for ever
         raise
 
 
-def _register_from_public_form(
-    *, actor: Actor, registrant: Mapping[str, Any], others: Sequence[Mapping[str, Any]],
+def _accept_public_form(
+    *, registrant: Mapping[str, Any], others: Sequence[Mapping[str, Any]],
     category: str, language: str, submission: RawSubmission, form_token: str,
 ) -> tuple[ReferralResult, str]:
-    members = [{**registrant, "relationship_to_head": Relationship.HEAD,
+    members = [{**_member_texts(registrant), "relationship_to_head": Relationship.HEAD,
                 "preferred_language": language},
-               *({**other, "preferred_language": language} for other in others)]
+               *({**_member_texts(other), "preferred_language": language} for other in others)]
+    referral = Referral(members=members, category=category,
+                        member_prefixes=[f"m{i}-" for i in range(len(members))])
+    _data, _ids, problems, _warnings = _normalise(referral, language)
+    if problems:
+        close_submission(submission, outcome=Outcome.REJECTED, detail={
+            "error": "values", "problem_codes": sorted({p["code"] for p in problems})})
+        return ReferralResult("rejected", problems=problems), ""
     with transaction.atomic():
         claim = _claim_form_token(form_token) if form_token else None
         if claim is False:
             earlier = FormToken.objects.filter(token=form_token).select_related("case").first()
-            reference = earlier.case.reference if earlier and earlier.case else ""
+            reference = (earlier.case.reference if earlier and earlier.case
+                         else earlier.reference if earlier else "")
             close_submission(submission, outcome=Outcome.RESENT,
                              detail={"reference": reference})
             return ReferralResult("resent", reference=reference,
                                   case=earlier.case if earlier else None), ""
-        result = register_referrals(
-            actor=actor, referrals=[Referral(members=members, category=category,
-                                            member_prefixes=[f"m{i}-" for i in
-                                                             range(len(members))])],
-            channel=Channel.WEB_FORM, organisation=None, language=language,
-            submission=submission,
-        )[0]
-        secret = issue_status_secret(case=result.case) if result.case else ""
+        secret, reference = new_status_secret(), _unused_reference()
+        submission.public_id, submission.reference = uuid.uuid4(), reference
+        submission.work = {
+            "members": members, "category": category, "language": language,
+            "secret_digest": keyed_digest(_compact(secret), purpose="status"),
+            "token": form_token[:64]}
+        submission.save(update_fields=["public_id", "reference", "work"])
         if isinstance(claim, FormToken):
-            _keep_form_result(claim, result=result, secret=secret, people=len(members))
-    return result, secret
+            _keep_form_result(claim, reference=reference, secret=secret, people=len(members))
+        runner.wake(tasks.register_submissions)
+    return ReferralResult("received", reference=reference), secret
+
+
+def _unused_reference() -> str:
+    """A case reference drawn now, so that the person sees it at once: not a case's, not
+    another accepted submission's (the unique constraint settles a race)."""
+    while True:
+        reference = new_reference()
+        if not (Case.objects.filter(reference=reference).exists()
+                or RawSubmission.objects.filter(reference=reference).exists()):
+            return reference
 
 
 def _claim_form_token(token: str) -> FormToken | bool:
@@ -577,16 +769,12 @@ def _claim_form_token(token: str) -> FormToken | bool:
         return False
 
 
-def _keep_form_result(claim: FormToken, *, result: ReferralResult, secret: str,
-                      people: int) -> None:
-    if result.case is None:
-        claim.delete()  # nothing registered: the person corrects the form and sends it again
-        return
+def _keep_form_result(claim: FormToken, *, reference: str, secret: str, people: int) -> None:
     now = timezone.now()
     FormToken.objects.filter(secret_until__lt=now).update(secret="", secret_until=None)
-    claim.case, claim.people, claim.secret = result.case, people, secret
+    claim.reference, claim.people, claim.secret = reference, people, secret
     claim.secret_until = now + SECRET_SHOWN_FOR
-    claim.save(update_fields=["case", "people", "secret", "secret_until"])
+    claim.save(update_fields=["reference", "people", "secret", "secret_until"])
 
 
 def public_form_problems(result: ReferralResult) -> list[FormProblem]:

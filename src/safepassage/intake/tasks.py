@@ -25,3 +25,12 @@ def import_spreadsheet(batch_id: int, started_by: int) -> dict[str, object]:
     again after its worker died, it resumes after the last chunk committed."""
     batch = ImportBatch.objects.select_related("organisation", "submission").get(pk=batch_id)
     return services.run_import(actor=User.objects.get(pk=started_by), batch=batch).summary()
+
+
+@background_task(queue_name="intake", retries=5, backoff_seconds=5.0)
+def register_submissions() -> int:
+    """Register the accepted submissions, in batches, until none is left (decision 0092).
+    Woken by each acceptance, and every few seconds by the runner's schedule for any wake-up
+    that was lost. Safe to run twice, and beside itself: each batch is claimed with its rows
+    locked and committed with its registrations."""
+    return services.register_accepted_submissions()

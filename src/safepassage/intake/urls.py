@@ -16,12 +16,14 @@ urlpatterns = [
     path("register/received/", views.registered, name="registered"),
     path("status/", views.status, name="status"),
     path("intake/imports/", views.import_list, name="import-list"),
+    path("intake/submissions/", views.submissions, name="submissions"),
     path("intake/imports/<int:batch_id>/", views.import_detail, name="import-detail"),
     path("intake/imports/<int:batch_id>/mapping/", views.import_mapping, name="import-mapping"),
     path("intake/imports/<int:batch_id>/report.csv", views.import_report, name="import-report"),
     path("api/v1/registrations/", api.referral_list_or_register, name="api-registrations"),
     path("api/v1/registrations/batch/", api.register_batch, name="api-batch"),
     path("api/v1/registrations/<str:reference>/", api.referral_detail, name="api-referral"),
+    path("api/v1/submissions/<uuid:public_id>/", api.submission_detail, name="api-submission"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI with its start-up script served apart, as the Content-Security-Policy wants.
     # Both documentation pages style themselves inline (scripts stay our own files only), and

@@ -124,7 +124,7 @@ def register(request: HttpRequest) -> HttpResponse:
         others=[m.cleaned_data for m in filled], category=form.cleaned_data["category"],
         language=language, submission=submission, form_token=token,
     )
-    if result.outcome not in {"registered", "resent"}:
+    if result.outcome not in {"received", "resent"}:
         in_order = [form, *filled]
         for problem in services.public_form_problems(result):
             target = in_order[problem.member] if problem.member < len(in_order) else form
@@ -222,6 +222,10 @@ def status(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             case = selectors.case_for_status_page(reference=form.cleaned_data["reference"],
                                                   secret=form.cleaned_data["secret"])
+            # Accepted and not registered yet (or held with reasons): said so, in its words.
+            context["accepted"] = None if case is not None else \
+                selectors.accepted_form_for_status_page(
+                    reference=form.cleaned_data["reference"], secret=form.cleaned_data["secret"])
             if case is not None and form.cleaned_data.get("code"):
                 context["number_confirmed"] = registry.confirm_contact_by_code(
                     actor=permissions.STATUS_PAGE, case=case, code=form.cleaned_data["code"])
@@ -289,6 +293,22 @@ def import_list(request: StaffRequest) -> HttpResponse:
     batches = selectors.imports_visible_to(user)[:50]
     return render(request, "intake/import_list.html",
                   {"batches": batches, "organisations": organisations})
+
+
+@staff_required
+def submissions(request: StaffRequest) -> HttpResponse:
+    """Accepted submissions not registered whole (decision 0092): waiting, or held with the
+    reasons the worker found, so that staff see what nobody must lose."""
+    user = request.user
+    if not permissions.can(user, permissions.IMPORT_FILES):
+        raise PermissionDenied
+    held = list(selectors.submissions_not_registered(actor=user)[:200])
+    for submission in held:
+        results = submission.answer or []
+        submission.reasons = [  # type: ignore[attr-defined]
+            f"{p['field']}: {p['message']} {p['hint']}".strip(": ")
+            for r in results for p in r.get("problems", [])]
+    return render(request, "intake/submissions.html", {"submissions": held})
 
 
 def _batch(request: StaffRequest, batch_id: int) -> ImportBatch:

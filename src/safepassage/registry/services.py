@@ -107,6 +107,7 @@ class HouseholdData:
     category: str
     audit_details: dict[str, Any] = field(default_factory=dict)
     registered_at: dt.datetime | None = None  # when it was received, if not now
+    reference: str = ""  # drawn when it was received (intake's public form), if not now
 
 
 def register_household(
@@ -224,7 +225,8 @@ def _create_cases(
     cases = [
         Case(household=row, category=data.category, referring_organisation=organisation,
              channel=channel, created_at=data.registered_at or now,
-             status_changed_at=data.registered_at or now)
+             status_changed_at=data.registered_at or now,
+             **({"reference": data.reference} if data.reference else {}))
         for row, data in zip(rows, households, strict=True)
     ]
     # References are random: in the rare event one is taken already, draw the batch again.
