@@ -480,34 +480,34 @@ def link(
     predictions = linker.inference.predict(threshold_match_probability=review_probability)
     pairs = predictions.as_pandas_dataframe()
     pairs = pairs[pairs["household_l"] != pairs["household_r"]]
+    households = dict(zip(features["unique_id"], features["household"], strict=True))
+    if backend == "duckdb":  # the other members of two registrations of one family
+        pairs = _with_family_pairs(pairs, features=features, model=trained,
+                                   households=households, certain=auto_merge_probability)
+    pairs = pairs.reset_index(drop=True)
     if explain:
         pairs = with_reasons(pairs, trained)
-    given_names_agree, brothers = _given_name_evidence(pairs, trained)
-    same_generation = ~_born_far_apart(
-        pairs, trained, features.set_index("unique_id")["dob_year"])
-    same_document = _same_document(pairs, trained)
+    by_id = features.set_index("unique_id")
+    evidence = pair_evidence(pairs, trained, by_id["dob_year"], by_id["given_key"].notna())
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    households = dict(zip(features["unique_id"], features["household"], strict=True))
     pairs = corroborated_by_household(
         pairs, households=households, prior=float(trained["probability_two_random_records_match"]),
-        certain=auto_merge_probability, eligible=given_names_agree & same_generation,
+        certain=auto_merge_probability,
+        eligible=evidence.given_names_agree & evidence.same_generation & ~evidence.documents_differ,
     )
-    # Brothers are two people often enough (twins too: one birth date, one phone, one father)
-    # that a person decides: never an automatic merge. Nor a pair born far apart unless one
-    # tazkira or passport number is theirs: a son of his father's name shares his names and the
-    # family phone, not his documents (and a birth date typed wrong is common: Febrl).
-    pairs["automatic"] = (
-        (pairs["match_probability"] >= auto_merge_probability).to_numpy() & ~brothers
-        & (same_generation | same_document)
-    )
+    pairs, settled = decide(pairs, evidence, households=households,
+                            auto_merge_probability=auto_merge_probability)
+    documents = documents_of(features)
     strong = pairs[pairs["automatic"]]
-    accepted = accepted_edges(households=households, pairs=strong)
+    accepted = accepted_edges(households=households, pairs=strong, documents=documents)
     cluster_of = components(features["unique_id"].tolist(), accepted)
     clusters = pd.DataFrame(
         {"unique_id": list(cluster_of), "cluster_id": list(cluster_of.values())}
     )
+    pairs = with_queue(pairs, settled=settled, cluster_of=cluster_of,
+                       review_probability=review_probability)
     timings["cluster_s"] = time.perf_counter() - started
     trained.pop("retain_intermediate_calculation_columns", None)
     trained["retain_matching_columns"] = False  # Splink's default is True
@@ -515,6 +515,243 @@ def link(
 
 
 _PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+
+
+# --------------------------------------------------------------------------------------------
+# Family-aware decisions and hard evidence rules (issue 21, docs/linkage.md "Families")
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Boolean arrays over the pairs: what the rules read from the levels each field reached."""
+
+    given_names_agree: Any  # positive weight on the given name
+    brothers: Any  # given names far apart, one father
+    same_generation: Any  # not born far apart nor a generation apart
+    same_document: Any  # the same tazkira or passport number
+    documents_differ: Any  # two different numbers of one kind, more than a typing error apart
+    document_typo: Any  # a tazkira one character apart
+    household_signs: Any  # the same phone or the same father: what members of a family share
+    name_close: Any  # the given names are one name (key, swap, close spelling, skeleton)
+    date_compatible: Any  # no birth dates, or dates one person could have been given
+
+
+def pair_evidence(
+    pairs: pd.DataFrame, model: dict[str, Any], years: pd.Series,
+    latin_given: pd.Series | None = None,
+) -> PairEvidence:
+    """The evidence the decisions read, from the pairs' per-field weights (`years`: the birth
+    year of each unique_id; `latin_given`: whether its given name is written in Latin letters).
+
+    One name: the same key, swapped, a close spelling, or the same consonants when one of the
+    two is written in Arabic script only (two Latin spellings of one skeleton can be two names:
+    Mahmood and Mohammad). A compatible date: not far apart; within two years only with the very
+    same name (a birth year one off is common; siblings of one name are not)."""
+    given_names_agree, brothers = _given_name_evidence(pairs, model)
+    none = np.zeros(len(pairs), dtype=bool)
+    tazkira_else = _at_level(pairs, model, "tazkira", -1)
+    passport_else = _at_level(pairs, model, "passport", -1)
+    typo = _at_level(pairs, model, "tazkira",
+                     _level_index(model, "tazkira", "one character typed wrong"))
+    if _level_index(model, "tazkira", "one character typed wrong") == -1:
+        typo = none
+    phone_same = (_at_level(pairs, model, "phone", 0) | _at_level(pairs, model, "phone", 1))
+    father = pairs["mw_father_name"].fillna(0).to_numpy() > 0 if "mw_father_name" in pairs \
+        else none
+    same_name = (_at_level(pairs, model, "given_name", 0)
+                 | _at_level(pairs, model, "given_name", 1))
+    script_apart = none
+    if latin_given is not None:
+        script_apart = ~(pairs["unique_id_l"].map(latin_given).fillna(False).to_numpy(dtype=bool)
+                         & pairs["unique_id_r"].map(latin_given).fillna(False)
+                         .to_numpy(dtype=bool))
+    same_name = same_name | (_at_level(pairs, model, "given_name", 3) & script_apart)
+    name_close = (same_name | _at_level(pairs, model, "given_name", 2)
+                  | _at_level(pairs, model, "given_name", 3))
+    within_two = _at_level(pairs, model, "date_of_birth",
+                           _level_index(model, "date_of_birth", "within two years"))
+    far = _at_level(pairs, model, "date_of_birth", -1) | (within_two & ~same_name)
+    return PairEvidence(
+        given_names_agree=given_names_agree, brothers=brothers,
+        same_generation=~_born_far_apart(pairs, model, years),
+        same_document=_same_document(pairs, model),
+        documents_differ=tazkira_else | passport_else, document_typo=typo,
+        household_signs=phone_same | father, name_close=name_close, date_compatible=~far,
+    )
+
+
+def decide(
+    pairs: pd.DataFrame, evidence: PairEvidence, *, households: dict[Any, Any],
+    auto_merge_probability: float,
+) -> tuple[pd.DataFrame, Any]:
+    """The `automatic` column (merged without a person, if clustering accepts it), and the pairs
+    the rules settle apart (never queued): two different document numbers of one kind, and two
+    members of two registrations of one family that the one-to-one pairing gave to others.
+
+    * Brothers (given names far apart, one father) and pairs born far apart without a document
+      in common are never merged automatically.
+    * Two different valid numbers of one document kind veto a merge; one character apart is a
+      typing error to review.
+    * Records that share a family's signs (its phone, its father) are presumed two people unless
+      they have one name and a compatible birth date, or one document.
+    * Between two registrations of one family, members are paired one to one (never two members
+      of one family onto one person).
+    """
+    ev = evidence
+    probable = (pairs["match_probability"] >= auto_merge_probability).to_numpy()
+    automatic = (
+        probable & ~ev.brothers & (ev.same_generation | ev.same_document)
+        & ~ev.documents_differ & ~ev.document_typo
+        & (~ev.household_signs | (ev.name_close & ev.date_compatible) | ev.same_document)
+    )
+    assigned, settled_family = one_to_one(pairs, automatic, households=households)
+    pairs = pairs.copy()
+    pairs["automatic"] = automatic & assigned
+    return pairs, ev.documents_differ | settled_family
+
+
+def _family_key(left: pd.Series, right: pd.Series) -> list[str]:
+    return [f"{a}\x1f{b}" if a <= b else f"{b}\x1f{a}"
+            for a, b in zip(left.astype(str), right.astype(str), strict=True)]
+
+
+def one_to_one(
+    pairs: pd.DataFrame, candidates: Any, *, households: dict[Any, Any]
+) -> tuple[Any, Any]:
+    """Pair the members of two registrations one to one: among the `candidates` between two
+    households, the assignment of greatest total weight (scipy's linear_sum_assignment) where a
+    member appears in more than one. Returns (assigned: the candidates kept, settled: the pairs
+    between those two registrations whose two members were both given to someone else)."""
+    from scipy.optimize import linear_sum_assignment
+
+    n = len(pairs)
+    assigned = np.ones(n, dtype=bool)
+    settled = np.zeros(n, dtype=bool)
+    if n == 0 or not np.any(candidates):
+        return assigned, settled
+    ids_l = pairs["unique_id_l"].to_numpy()
+    ids_r = pairs["unique_id_r"].to_numpy()
+    key = np.array(_family_key(pairs["unique_id_l"].map(households),
+                               pairs["unique_id_r"].map(households)), dtype=object)
+    cand = np.flatnonzero(candidates)
+    frame = pd.DataFrame({"k": key[cand], "l": ids_l[cand], "r": ids_r[cand], "i": cand,
+                          "w": pairs["match_weight"].to_numpy()[cand]})
+    # A member twice among one family pair's candidates: those family pairs need an assignment.
+    crowded = set(frame.loc[frame.duplicated(["k", "l"], keep=False), "k"]) | set(
+        frame.loc[frame.duplicated(["k", "r"], keep=False), "k"])
+    for _k, group in frame[frame["k"].isin(crowded)].groupby("k", sort=False):
+        # Both sides of a household pair: left ids one side, right the other (ids of one
+        # household may appear as _l or _r, so sides are the households).
+        rows = group.to_dict("list")
+        side: dict[Any, set[Any]] = {}
+        for a, b in zip(rows["l"], rows["r"], strict=True):
+            side.setdefault(households.get(a), set()).add(a)
+            side.setdefault(households.get(b), set()).add(b)
+        (_ha, left_ids), (_hb, right_ids) = [*side.items(), (None, set())][:2]
+        li = {x: j for j, x in enumerate(sorted(left_ids))}
+        ri = {x: j for j, x in enumerate(sorted(right_ids))}
+        weight = np.full((len(li), len(ri)), -1e6)
+        where = {}
+        for a, b, i, w in zip(rows["l"], rows["r"], rows["i"], rows["w"], strict=True):
+            x, y = (a, b) if a in li else (b, a)
+            weight[li[x], ri[y]] = w
+            where[(li[x], ri[y])] = i
+        chosen = set(zip(*linear_sum_assignment(weight, maximize=True), strict=True))
+        for cell, i in where.items():
+            if cell not in chosen:
+                assigned[i] = False
+    # The pairs whose members were both paired with others between the same two registrations.
+    kept = cand[assigned[cand]]
+    taken = set(zip(key[kept], ids_l[kept], strict=True)) | set(
+        zip(key[kept], ids_r[kept], strict=True))
+    if taken:
+        is_kept = np.zeros(n, dtype=bool)
+        is_kept[kept] = True
+        settled = np.array(
+            [not own and (k, a) in taken and (k, b) in taken
+             for k, a, b, own in zip(key, ids_l, ids_r, is_kept, strict=True)], dtype=bool)
+    return assigned, settled
+
+
+def documents_of(features: pd.DataFrame) -> dict[int, frozenset[tuple[str, str]]]:
+    """Each record's document numbers, by kind: what clustering must not join apart."""
+    documents: dict[int, frozenset[tuple[str, str]]] = {}
+    for kind in ("tazkira", "passport"):
+        known = features[features[kind].notna()]
+        for uid, number in zip(known["unique_id"].tolist(), known[kind].tolist(), strict=True):
+            documents[int(uid)] = documents.get(int(uid), frozenset()) | {(kind, str(number))}
+    return documents
+
+
+def with_queue(
+    pairs: pd.DataFrame, *, settled: Any, cluster_of: dict[int, int], review_probability: float,
+) -> pd.DataFrame:
+    """The `queued` column (a person should decide) and `priority` (what a decision changes).
+
+    Queued: at or above the review threshold, not settled by the rules, and not already in one
+    cluster (merged, directly or through others). Priority: how uncertain the pair is
+    (p(1-p), largest at 0.5) times the records whose person a decision changes (the sizes of
+    the two clusters)."""
+    pairs = pairs.copy()
+    left = pairs["unique_id_l"].astype("int64").map(cluster_of)
+    right = pairs["unique_id_r"].astype("int64").map(cluster_of)
+    same_cluster = (left == right).to_numpy()
+    p = pairs["match_probability"].to_numpy(dtype=float)
+    pairs["queued"] = (p >= review_probability) & ~np.asarray(settled, dtype=bool) & ~same_cluster
+    size = Counter(cluster_of.values())
+    records = left.map(size).fillna(1).to_numpy() + right.map(size).fillna(1).to_numpy()
+    pairs["priority"] = np.round(4 * p * (1 - p) * records, 6)
+    return pairs
+
+
+def _with_family_pairs(
+    pairs: pd.DataFrame, *, features: pd.DataFrame, model: dict[str, Any],
+    households: dict[Any, Any], certain: float,
+) -> pd.DataFrame:
+    """Two registrations matched with certainty through one member (given names agreeing) are
+    most likely one family registered twice: every other member of one is compared with every
+    member of the other, whatever the blocking found, so that a member whose own record is thin
+    (a given name and a year) is weighed as a member of that family (SAME_FAMILY_PRIOR)."""
+    if pairs.empty or "mw_given_name" not in pairs:
+        return pairs
+    size = Counter(households.values())
+    hl = pairs["unique_id_l"].map(households)
+    hr = pairs["unique_id_r"].map(households)
+    anchor = ((pairs["match_probability"] >= certain) & (pairs["mw_given_name"] > 0)
+              & hl.map(size).le(LARGEST_FAMILY) & hr.map(size).le(LARGEST_FAMILY))
+    if not anchor.any():
+        return pairs
+    family_pairs = pd.DataFrame({"h1": hl[anchor].astype(str), "h2": hr[anchor].astype(str)})
+    swap = family_pairs["h1"] > family_pairs["h2"]
+    family_pairs.loc[swap, ["h1", "h2"]] = family_pairs.loc[swap, ["h2", "h1"]].to_numpy()
+    family_pairs = family_pairs.drop_duplicates().reset_index(drop=True)
+    family_pairs["check_group"] = np.arange(len(family_pairs), dtype="int64")
+    members = features.copy()
+    members["household"] = members["household"].astype(str)
+    for column in TERM_FREQUENCY_COLUMNS:  # the frequencies of the records being linked
+        share = members[column].value_counts(normalize=True)
+        members[f"tf_{column}"] = members[column].map(share).astype("float64")
+    left = family_pairs.merge(members, left_on="h1", right_on="household").drop(
+        columns=["h1", "h2"])
+    right = family_pairs.merge(members, left_on="h2", right_on="household").drop(
+        columns=["h1", "h2"])
+    from splink import DuckDBAPI
+    from splink.internals.realtime import compare_records
+
+    scored = compare_records(left, right, model, DuckDBAPI(),
+                             join_condition="l.check_group = r.check_group").as_pandas_dataframe()
+    swap = scored["unique_id_l"] > scored["unique_id_r"]
+    scored.loc[swap, ["unique_id_l", "unique_id_r"]] = scored.loc[
+        swap, ["unique_id_r", "unique_id_l"]].to_numpy()
+    seen = set(zip(pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True))
+    new = scored[[(a, b) not in seen for a, b in zip(
+        scored["unique_id_l"].tolist(), scored["unique_id_r"].tolist(), strict=True)]]
+    new = new.drop_duplicates(["unique_id_l", "unique_id_r"])
+    if new.empty:
+        return pairs
+    columns = [c for c in pairs.columns if c in new.columns]
+    return pd.concat([pairs, new[columns]], ignore_index=True)
 
 
 def field_weight(pairs: pd.DataFrame, name: str) -> pd.Series | None:
@@ -774,19 +1011,36 @@ def accepted_edges(
     pairs: pd.DataFrame,
     cannot_link: Iterable[tuple[int, int]] = (),
     must_link: Sequence[tuple[int, int]] = (),
+    documents: dict[int, frozenset[tuple[str, str]]] | None = None,
 ) -> list[tuple[int, int]]:
     """The pairs that clustering keeps, strongest first (confirmed pairs before any): a pair is
     refused when it would put two records of one household registration, or two records decided
     apart, in one cluster. Connected components alone chain a household into one cluster through
     one wrong edge; the cannot-link rule stops the chain at its first link into a second member.
+
+    With `documents` (each record's (kind, number) pairs), no pair other than a confirmed one
+    joins two clusters that hold different numbers of one document kind: two tazkiras that
+    each passed one pair's test do not become one person through a third record.
     """
     parent: dict[int, int] = {}
     tags: dict[int, set[Any]] = {}
+    papers: dict[int, frozenset[tuple[str, str]]] = {}
+    documents = documents or {}
+
+    def conflict(a: int, b: int) -> bool:
+        mine, theirs = papers.get(a, frozenset()), papers.get(b, frozenset())
+        if not mine or not theirs or mine == theirs:
+            return False
+        kinds = {k for k, _n in mine} & {k for k, _n in theirs}
+        return any({n for k, n in mine if k == kind} != {n for k, n in theirs if k == kind}
+                   for kind in kinds)
 
     def find(x: int) -> int:
         if x not in parent:
             parent[x] = x
             tags[x] = {("h", households.get(x, ("own", x)))}
+            if x in documents:
+                papers[x] = documents[x]
             return x
         root = x
         while parent[root] != root:
@@ -804,15 +1058,19 @@ def accepted_edges(
             ordered["unique_id_r"].astype("int64").tolist(), strict=True)
     )
     accepted = []
-    for left, right in edges:
+    decided = len(must_link)
+    for n, (left, right) in enumerate(edges):
         a, b = find(left), find(right)
         if a != b:
-            if tags[a] & tags[b]:
+            if tags[a] & tags[b] or (n >= decided and conflict(a, b)):
                 continue
             if len(tags[a]) < len(tags[b]):
                 a, b = b, a
             parent[b] = a
             tags[a] |= tags.pop(b)
+            joined = papers.pop(a, frozenset()) | papers.pop(b, frozenset())
+            if joined:
+                papers[a] = joined
         accepted.append((left, right))
     return accepted
 

@@ -36,8 +36,15 @@ COMPOUND_REWRITES: tuple[tuple[str, str], ...] = (
 )
 
 # Letter groups folded on the Latin key after compounds are joined (longest first).
+# German and French habits come first: "Schamsi" and "Chamsi" are Shamsi, "Madschid" and
+# "Madjid" are Majid, "Tschinar" and "Tchinar" are Chinar.
 LATIN_FOLDS: tuple[tuple[str, str], ...] = (
+    ("tsch", "C"),
+    ("dsch", "j"),
     ("ough", "u"),
+    ("sch", "S"),
+    ("tch", "C"),
+    ("dj", "j"),
     ("kh", "x"),
     ("gh", "g"),
     ("sh", "S"),
@@ -81,3 +88,7 @@ ARABIC_TO_LATIN: dict[str, str] = {
 # In the skeleton, these classes are dropped: they are vowels in one script or the other
 # (Latin i/u and Arabic و/ی), or silent (a final h).
 SKELETON_DROPPED = frozenset("aeiouw")
+
+# In the skeleton, these consonant classes are one: "ch" is sh to a French writer (Chamsi), kh
+# to a German one (Charotay), ch to an English one. The Latin key keeps them apart.
+SKELETON_FOLDS: dict[str, str] = {"C": "S", "x": "S"}
