@@ -488,7 +488,8 @@ def link(
     if explain:
         pairs = with_reasons(pairs, trained)
     by_id = features.set_index("unique_id")
-    evidence = pair_evidence(pairs, trained, by_id["dob_year"], by_id["given_key"].notna())
+    evidence = pair_evidence(pairs, trained, by_id["dob_year"], by_id["given_key"].notna(),
+                             by_id[["tazkira", "passport"]])
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -537,9 +538,47 @@ class PairEvidence:
     date_compatible: Any  # no birth dates, or dates one person could have been given
 
 
+def one_edit_apart(a: str, b: str) -> bool:
+    """Two strings one character apart: one substituted, missing or added (Levenshtein 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y),
+             len(short))
+    return short[i:] == long[i + 1:]
+
+
+def document_evidence(
+    pairs: pd.DataFrame, documents: pd.DataFrame
+) -> tuple[Any, Any, Any]:
+    """(same, differ, typo) over the pairs from the records' document numbers (`documents`:
+    tazkira and passport columns indexed by unique_id): the same number of one kind; two numbers
+    of one kind more than one character apart; one character apart (a typing error to review).
+    Read from the values, not from the model's weights (a level no sampled pair reached has no
+    weight to read)."""
+    n = len(pairs)
+    same, differ, typo = (np.zeros(n, dtype=bool) for _ in range(3))
+    for kind in ("tazkira", "passport"):
+        if kind not in documents:
+            continue
+        left = pairs["unique_id_l"].map(documents[kind]).to_numpy(dtype=object)
+        right = pairs["unique_id_r"].map(documents[kind]).to_numpy(dtype=object)
+        known = pd.notna(left) & pd.notna(right)
+        equal = known & (left == right)
+        same |= equal
+        for i in np.flatnonzero(known & ~equal):
+            if one_edit_apart(str(left[i]), str(right[i])):
+                typo[i] = True
+            else:
+                differ[i] = True
+    return same, differ, typo
+
+
 def pair_evidence(
     pairs: pd.DataFrame, model: dict[str, Any], years: pd.Series,
-    latin_given: pd.Series | None = None,
+    latin_given: pd.Series | None = None, documents: pd.DataFrame | None = None,
 ) -> PairEvidence:
     """The evidence the decisions read, from the pairs' per-field weights (`years`: the birth
     year of each unique_id; `latin_given`: whether its given name is written in Latin letters).
@@ -550,11 +589,12 @@ def pair_evidence(
     same name (a birth year one off is common; siblings of one name are not)."""
     given_names_agree, brothers = _given_name_evidence(pairs, model)
     none = np.zeros(len(pairs), dtype=bool)
-    tazkira_else = _at_level(pairs, model, "tazkira", -1)
-    passport_else = _at_level(pairs, model, "passport", -1)
-    typo = _at_level(pairs, model, "tazkira",
-                     _level_index(model, "tazkira", "one character typed wrong"))
-    if _level_index(model, "tazkira", "one character typed wrong") == -1:
+    if documents is not None:
+        same_document, documents_differ, typo = document_evidence(pairs, documents)
+    else:
+        same_document = _same_document(pairs, model)
+        documents_differ = (_at_level(pairs, model, "tazkira", -1)
+                            | _at_level(pairs, model, "passport", -1))
         typo = none
     phone_same = (_at_level(pairs, model, "phone", 0) | _at_level(pairs, model, "phone", 1))
     father = pairs["mw_father_name"].fillna(0).to_numpy() > 0 if "mw_father_name" in pairs \
@@ -567,16 +607,20 @@ def pair_evidence(
                          & pairs["unique_id_r"].map(latin_given).fillna(False)
                          .to_numpy(dtype=bool))
     same_name = same_name | (_at_level(pairs, model, "given_name", 3) & script_apart)
-    name_close = (same_name | _at_level(pairs, model, "given_name", 2)
-                  | _at_level(pairs, model, "given_name", 3))
     within_two = _at_level(pairs, model, "date_of_birth",
                            _level_index(model, "date_of_birth", "within two years"))
     far = _at_level(pairs, model, "date_of_birth", -1) | (within_two & ~same_name)
+    # A looser spelling (Jaro-Winkler 0.8: Mirwajs and Mirways, Sajnab and Zaynab) counts as one
+    # name only beside a birth date that agrees (known on both sides, not merely near).
+    dated = (pairs["mw_date_of_birth"].notna() & (pairs["mw_date_of_birth"] != 0)).to_numpy() \
+        if "mw_date_of_birth" in pairs else none
+    name_close = (same_name | _at_level(pairs, model, "given_name", 2)
+                  | _at_level(pairs, model, "given_name", 3)
+                  | (_at_level(pairs, model, "given_name", 4) & dated & ~far & ~within_two))
     return PairEvidence(
         given_names_agree=given_names_agree, brothers=brothers,
         same_generation=~_born_far_apart(pairs, model, years),
-        same_document=_same_document(pairs, model),
-        documents_differ=tazkira_else | passport_else, document_typo=typo,
+        same_document=same_document, documents_differ=documents_differ, document_typo=typo,
         household_signs=phone_same | father, name_close=name_close, date_compatible=~far,
     )
 

@@ -21,6 +21,12 @@ ABBREVIATIONS: dict[str, str] = {
 # "Abdur Rahman", "Abdurrahman", "Abdul-Rahman", "Abd al-Rahman": the article of "Abd al-" is
 # assimilated to the next letter in speech (sun letters) and spelt that way; one key for all.
 COMPOUND_REWRITES: tuple[tuple[str, str], ...] = (
+    # German and French habits, inside a word (before the words of a name are joined: "Ahmad
+    # Schah" is not "Ahmadsch-"): "Schamsi" is Shamsi, "Madschid" and "Madjid" are Majid,
+    # "Tschinar" and "Tchinar" are Chinar.
+    (r"tsch|tch", "ch"),
+    (r"dsch|dj", "j"),
+    (r"sch", "sh"),
     (r"\babd[\s\-]*(?:al|el|ul|ol)?[\s\-]+", "abdul"),
     (r"\babd(?:u|o|e|a)?(?:l|r|s|z|d|n|t)[\s\-]*(?=[a-z])", "abdul"),
     # Joining particles between two names: Amin-ul-Haq, Zia ur Rahman, Nasir ud Din.
@@ -36,15 +42,8 @@ COMPOUND_REWRITES: tuple[tuple[str, str], ...] = (
 )
 
 # Letter groups folded on the Latin key after compounds are joined (longest first).
-# German and French habits come first: "Schamsi" and "Chamsi" are Shamsi, "Madschid" and
-# "Madjid" are Majid, "Tschinar" and "Tchinar" are Chinar.
 LATIN_FOLDS: tuple[tuple[str, str], ...] = (
-    ("tsch", "C"),
-    ("dsch", "j"),
     ("ough", "u"),
-    ("sch", "S"),
-    ("tch", "C"),
-    ("dj", "j"),
     ("kh", "x"),
     ("gh", "g"),
     ("sh", "S"),
@@ -91,4 +90,5 @@ SKELETON_DROPPED = frozenset("aeiouw")
 
 # In the skeleton, these consonant classes are one: "ch" is sh to a French writer (Chamsi), kh
 # to a German one (Charotay), ch to an English one. The Latin key keeps them apart.
-SKELETON_FOLDS: dict[str, str] = {"C": "S", "x": "S"}
+# German writes z as s (Sahra for Zahra, Hamsa for Hamza): z and s are one class too.
+SKELETON_FOLDS: dict[str, str] = {"C": "S", "x": "S", "z": "s"}
