@@ -364,6 +364,7 @@ def train(linker: Linker, *, records: int, features: pd.DataFrame | None = None)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(5e6, max(1e5, records * 5.0)), seed=1
     )
+    _documents_are_rare(linker, records=records)
     proportion = min(1.0, 200_000 / max(records, 1))
     trained = 0
     for columns in EM_BLOCKINGS:
@@ -380,6 +381,22 @@ def train(linker: Linker, *, records: int, features: pd.DataFrame | None = None)
         trained += 1
         if trained == 2:
             break
+
+
+DOCUMENT_COMPARISONS = ("tazkira", "passport", "email")
+
+
+def _documents_are_rare(linker: Linker, *, records: int) -> None:
+    """A document number (or e-mail) is one person's: two records taken at random share it with
+    a chance of about one in the number of records. Random sampling seldom sees such a pair, and
+    a level it never saw is left untrained (Splink then falls back to a default far weaker than
+    the evidence): its u is set to 1 / records."""
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name not in DOCUMENT_COMPARISONS:
+            continue
+        levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
+        if levels and not levels[0]._u_is_trained:
+            levels[0].u_probability = 1 / max(records, 2)
 
 
 def _pairs_on(features: pd.DataFrame, columns: Sequence[str]) -> bool:
@@ -493,13 +510,16 @@ def link(
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
+    before = pairs["match_weight"].to_numpy(dtype=float, copy=True)
     pairs = corroborated_by_household(
         pairs, households=households, prior=float(trained["probability_two_random_records_match"]),
         certain=auto_merge_probability,
         eligible=evidence.given_names_agree & evidence.same_generation & ~evidence.documents_differ,
     )
+    in_family = pairs["match_weight"].to_numpy(dtype=float) > before + 1e-9
     pairs, settled = decide(pairs, evidence, households=households,
-                            auto_merge_probability=auto_merge_probability)
+                            auto_merge_probability=auto_merge_probability,
+                            in_family=in_family, review_probability=review_probability)
     documents = documents_of(features)
     strong = pairs[pairs["automatic"]]
     accepted = accepted_edges(households=households, pairs=strong, documents=documents)
@@ -536,6 +556,7 @@ class PairEvidence:
     household_signs: Any  # the same phone or the same father: what members of a family share
     name_close: Any  # the given names are one name (key, swap, close spelling, skeleton)
     date_compatible: Any  # no birth dates, or dates one person could have been given
+    sex_differ: Any  # both sexes known, different
 
 
 def one_edit_apart(a: str, b: str) -> bool:
@@ -622,12 +643,14 @@ def pair_evidence(
         same_generation=~_born_far_apart(pairs, model, years),
         same_document=same_document, documents_differ=documents_differ, document_typo=typo,
         household_signs=phone_same | father, name_close=name_close, date_compatible=~far,
+        sex_differ=_at_level(pairs, model, "sex", -1),
     )
 
 
 def decide(
     pairs: pd.DataFrame, evidence: PairEvidence, *, households: dict[Any, Any],
-    auto_merge_probability: float,
+    auto_merge_probability: float, in_family: Any = None,
+    review_probability: float = REVIEW_PROBABILITY,
 ) -> tuple[pd.DataFrame, Any]:
     """The `automatic` column (merged without a person, if clustering accepts it), and the pairs
     the rules settle apart (never queued): two different document numbers of one kind, and two
@@ -640,10 +663,20 @@ def decide(
     * Records that share a family's signs (its phone, its father) are presumed two people unless
       they have one name and a compatible birth date, or one document.
     * Between two registrations of one family, members are paired one to one (never two members
-      of one family onto one person).
+      of one family onto one person). Inside such a pair of registrations (`in_family`: another
+      member matched with certainty), a member is merged on the family's rule: one name, a
+      compatible birth date, the same sex, no conflicting document, and a probability (with the
+      family's prior) at least the review threshold. That recovers a member whose own record is
+      thin (a given name and a year); the one-to-one pairing keeps a sibling off it.
     """
     ev = evidence
-    probable = (pairs["match_probability"] >= auto_merge_probability).to_numpy()
+    p = pairs["match_probability"].to_numpy()
+    probable = p >= auto_merge_probability
+    if in_family is not None:
+        probable = probable | (
+            np.asarray(in_family, dtype=bool) & (p >= review_probability) & ev.name_close
+            & ev.date_compatible & ~ev.sex_differ
+        )
     automatic = (
         probable & ~ev.brothers & (ev.same_generation | ev.same_document)
         & ~ev.documents_differ & ~ev.document_typo
@@ -762,8 +795,13 @@ def _with_family_pairs(
     size = Counter(households.values())
     hl = pairs["unique_id_l"].map(households)
     hr = pairs["unique_id_r"].map(households)
-    anchor = ((pairs["match_probability"] >= certain) & (pairs["mw_given_name"] > 0)
-              & hl.map(size).le(LARGEST_FAMILY) & hr.map(size).le(LARGEST_FAMILY))
+    named = ((pairs["mw_given_name"] > 0) & hl.map(size).le(LARGEST_FAMILY)
+             & hr.map(size).le(LARGEST_FAMILY))
+    anchor = named & (pairs["match_probability"] >= certain)
+    # or two members probably matched between the same two registrations
+    likely = pd.Series(_family_key(hl, hr), index=pairs.index)[named]
+    twice = likely[likely.duplicated(keep=False)].index
+    anchor = anchor | pairs.index.isin(twice)
     if not anchor.any():
         return pairs
     family_pairs = pd.DataFrame({"h1": hl[anchor].astype(str), "h2": hr[anchor].astype(str)})
@@ -917,9 +955,16 @@ def corroborated_by_household(
     certain_pairs = Counter(
         frozenset((a, b)) for a, b in zip(left[sure], right[sure], strict=True)
     )
-    corroborated = pd.Series(  # another certain pair joins the two registrations: not itself
-        [ok and certain_pairs[frozenset((a, b))] > int(s)
-         for a, b, s, ok in zip(left, right, sure, eligible, strict=True)],
+    # Two members each probably matched (at least the review threshold, given names agreeing)
+    # between the same two registrations corroborate each other as much as one certain pair.
+    likely = (pairs["match_probability"] >= REVIEW_PROBABILITY) & eligible
+    likely_pairs = Counter(
+        frozenset((a, b)) for a, b in zip(left[likely], right[likely], strict=True)
+    )
+    corroborated = pd.Series(  # another pair joins the two registrations: not itself
+        [ok and (certain_pairs[frozenset((a, b))] > int(s)
+                 or (lk and likely_pairs[frozenset((a, b))] >= 2))
+         for a, b, s, lk, ok in zip(left, right, sure, likely, eligible, strict=True)],
         index=pairs.index,
     )
     gain = math.log2(SAME_FAMILY_PRIOR / (1 - SAME_FAMILY_PRIOR)) - math.log2(prior / (1 - prior))
