@@ -653,8 +653,9 @@ def decide(
     review_probability: float = REVIEW_PROBABILITY,
 ) -> tuple[pd.DataFrame, Any]:
     """The `automatic` column (merged without a person, if clustering accepts it), and the pairs
-    the rules settle apart (never queued): two different document numbers of one kind, and two
-    members of two registrations of one family that the one-to-one pairing gave to others.
+    the rules settle apart (never queued): two different document numbers of one kind without
+    one name and a compatible date, and two members of two registrations of one family that the
+    one-to-one pairing gave to others.
 
     * Brothers (given names far apart, one father) and pairs born far apart without a document
       in common are never merged automatically.
@@ -685,7 +686,10 @@ def decide(
     assigned, settled_family = one_to_one(pairs, automatic, households=households)
     pairs = pairs.copy()
     pairs["automatic"] = automatic & assigned
-    return pairs, ev.documents_differ | settled_family
+    # Two numbers of one document are settled apart unless everything else says one person
+    # (one name, a compatible date): then it may be an old and a new tazkira, for a person.
+    documents_apart = ev.documents_differ & ~(ev.name_close & ev.date_compatible)
+    return pairs, documents_apart | settled_family
 
 
 def _family_key(left: pd.Series, right: pd.Series) -> list[str]:
