@@ -242,8 +242,11 @@ def main(argv: list[str] | None = None) -> int:
             rows += _child(case, plain=True)
             print(rows[-2:], file=sys.stderr)
     load_before = os.getloadavg()[0]
-    cases = [(f"hard{people}", False) for people in args.hard.split(",") if people]
+    hard = [int(people) for people in args.hard.split(",") if people]
+    # The largest case last: each case's row is written as soon as it ends.
+    cases = [(f"hard{people}", False) for people in hard if people < 1_000_000]
     cases += [(size, int(size) <= args.plain_up_to) for size in args.sizes.split(",") if size]
+    cases += [(f"hard{people}", False) for people in hard if people >= 1_000_000]
     for case, plain in cases:
         rows += _child(case, plain=plain)
         print(rows[-2:], file=sys.stderr)
