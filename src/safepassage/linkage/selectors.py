@@ -87,6 +87,19 @@ def held_reasons(pair: CandidatePair, birth_years: tuple[int | None, int | None]
         held.append(_("Born on the same day of the year, a generation apart (the years differ "
                       "in one digit): a typing error, or a father and a son of one name, so such "
                       "a pair is never merged automatically."))
+    documents = {r["field"]: r["level"] for r in pair.reasons
+                 if r["field"] in ("tazkira", "passport")}
+    if any(level == "one character typed wrong" for level in documents.values()):
+        held.append(_("The document numbers differ by one character: a typing error, or two "
+                      "people; a person reads the numbers."))
+    elif any(level == ELSE_LEVEL for level in documents.values()):
+        held.append(_("Two different numbers of one document: never merged automatically (an "
+                      "old and a new tazkira of one person, or two people)."))
+    if (weights.get("phone", 0) > 0 or weights.get("father_name", 0) > 0) and (
+            levels.get("given_name") not in (None, ELSE_LEVEL) and pair.match_probability
+            >= engine.AUTO_MERGE_PROBABILITY and not held):
+        held.append(_("They share a family's phone or father: members of one family are two "
+                      "people unless the name and the birth date agree."))
     if pair.source == CandidatePair.Source.INTAKE:
         held.append(_("Found by the check at registration, which proposes pairs and never merges "
                       "them: the next linkage run merges it if it is certain."))
