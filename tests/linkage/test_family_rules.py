@@ -100,9 +100,10 @@ def test_a_member_with_a_thin_record_is_merged_as_a_member_of_the_family() -> No
     assert cluster[ids["A-mother"]] != cluster[ids["B-gulnar"]]
 
 
-def test_two_different_tazkira_numbers_veto_the_merge_and_settle_the_pair() -> None:
-    """Everything agrees but the tazkira numbers, which are not a typing error apart: two
-    people (namesakes, or one of them a fraud a caseworker meets elsewhere); no queue either."""
+def test_two_different_tazkira_numbers_veto_the_merge() -> None:
+    """Everything agrees but the tazkira numbers, which are not a typing error apart: never an
+    automatic merge. With one name and one birth date it may be an old and a new tazkira of one
+    person: a caseworker reads it."""
     person = dict(given_name="Farid", family_name="Stanikzai", father_name="Nasir",
                   sex="male", date_of_birth="04/04/1980", phone="+93700111222")
     result, ids = _link([
@@ -111,9 +112,22 @@ def test_two_different_tazkira_numbers_veto_the_merge_and_settle_the_pair() -> N
     ])
     pair = _pair(result, ids["A"], ids["B"])
     assert pair is not None and pair["match_probability"] >= engine.AUTO_MERGE_PROBABILITY
-    assert not pair["automatic"] and not pair["queued"]
+    assert not pair["automatic"] and pair["queued"]
     cluster = _cluster(result)
     assert cluster[ids["A"]] != cluster[ids["B"]]
+
+
+def test_brothers_with_two_tazkiras_are_settled_apart_and_not_queued() -> None:
+    """Two brothers of one birth year, their own tazkiras, the family's phone and father: the
+    rules settle them, nobody needs to read the pair."""
+    brother = dict(family_name="Stanikzai", father_name="Nasir", sex="male",
+                   date_of_birth="1980", phone="+93700111222")
+    result, ids = _link([
+        ("A", "A", {**brother, "given_name": "Farid", "tazkira_number": "1397-1111-22222"}),
+        ("B", "B", {**brother, "given_name": "Fahim", "tazkira_number": "1402-5555-77777"}),
+    ])
+    pair = _pair(result, ids["A"], ids["B"])
+    assert pair is None or (not pair["automatic"] and not pair["queued"])
 
 
 def test_a_tazkira_one_character_apart_goes_to_review_not_to_a_merge() -> None:

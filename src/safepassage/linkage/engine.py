@@ -805,7 +805,8 @@ def _with_family_pairs(
     # or two members probably matched between the same two registrations
     likely = pd.Series(_family_key(hl, hr), index=pairs.index)[named]
     twice = likely[likely.duplicated(keep=False)].index
-    anchor = anchor | pairs.index.isin(twice)
+    if TWO_PROBABLE_CORROBORATE:
+        anchor = anchor | pairs.index.isin(twice)
     if not anchor.any():
         return pairs
     family_pairs = pd.DataFrame({"h1": hl[anchor].astype(str), "h2": hr[anchor].astype(str)})
@@ -931,6 +932,7 @@ def _level_weight(model: dict[str, Any], field: str, index: int) -> float | None
 # of the whole population's. Splink's prior is the latter; at a million records it costs 20 bits.
 SAME_FAMILY_PRIOR = 0.1
 HOUSEHOLD_REASON = "household"
+TWO_PROBABLE_CORROBORATE = True
 # Only a registration of a family is one: a partner's whole file given as one "household"
 # (Febrl4's two files) is not corroborated by one of its members.
 LARGEST_FAMILY = 30
@@ -967,7 +969,8 @@ def corroborated_by_household(
     )
     corroborated = pd.Series(  # another pair joins the two registrations: not itself
         [ok and (certain_pairs[frozenset((a, b))] > int(s)
-                 or (lk and likely_pairs[frozenset((a, b))] >= 2))
+                 or (TWO_PROBABLE_CORROBORATE and lk
+                     and likely_pairs[frozenset((a, b))] >= 2))
          for a, b, s, lk, ok in zip(left, right, sure, likely, eligible, strict=True)],
         index=pairs.index,
     )
