@@ -11,6 +11,7 @@ import copy
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -307,6 +308,9 @@ def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
             return sql
         text = str(sqlglot.transpile(sql, read=source, write=dialect)[0])
         # Splink's Spark UDF is jaro_winkler; DuckDB's built-in is jaro_winkler_similarity.
+        if dialect == "duckdb":
+            return re.sub(r"\bjaro_?winkler\(", "jaro_winkler_similarity(", text,
+                          flags=re.IGNORECASE)
         return text.replace("JAROWINKLER_SIMILARITY(", "jaro_winkler(")
 
     converted = copy.deepcopy(model)
@@ -498,9 +502,11 @@ def link(
     pairs = predictions.as_pandas_dataframe()
     pairs = pairs[pairs["household_l"] != pairs["household_r"]]
     households = dict(zip(features["unique_id"], features["household"], strict=True))
-    if backend == "duckdb":  # the other members of two registrations of one family
-        pairs = _with_family_pairs(pairs, features=features, model=trained,
-                                   households=households, certain=auto_merge_probability)
+    # The other members of two registrations of one family, scored on DuckDB in this process
+    # whatever the backend: a few members per family, in the features already at hand.
+    pairs = _with_family_pairs(pairs, features=features,
+                               model=model_for_dialect(trained, "duckdb"),
+                               households=households, certain=auto_merge_probability)
     pairs = pairs.reset_index(drop=True)
     if explain:
         pairs = with_reasons(pairs, trained)
