@@ -499,7 +499,7 @@ def link(
     timings["train_s"] = time.perf_counter() - started
     started = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=review_probability)
-    pairs = predictions.as_pandas_dataframe()
+    pairs = _pairs_frame(predictions, db_api=db_api, backend=backend, explain=explain)
     pairs = pairs[pairs["household_l"] != pairs["household_r"]]
     households = dict(zip(features["unique_id"], features["household"], strict=True))
     # The other members of two registrations of one family, scored on DuckDB in this process
@@ -542,6 +542,27 @@ def link(
 
 
 _PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+
+
+def _pairs_frame(predictions: Any, *, db_api: Any, backend: str, explain: bool) -> pd.DataFrame:
+    """The scored pairs with only the columns the decisions read (ids, weights, households,
+    each field's weight, and the levels for the reasons): at a million records the Bayes
+    factors and term frequencies Splink keeps beside them double the memory. On DuckDB the
+    columns are chosen in SQL, and pairs inside one registration are left there."""
+    if backend != "duckdb":
+        return pd.DataFrame(predictions.as_pandas_dataframe())
+    # The table is Splink's and the columns are read from its schema: no outside text reaches
+    # these statements.
+    table = predictions.physical_name
+    names = [row[0] for row in db_api._execute_sql_against_backend(
+        "SELECT column_name FROM information_schema.columns "  # noqa: S608
+        f"WHERE table_name = '{table}'").fetchall()]
+    kept = [n for n in names if n in _PAIR_COLUMNS or n in ("household_l", "household_r")
+            or n.startswith("mw_") or (explain and n.startswith(("gamma_", "bf_")))]
+    columns = ", ".join(f'"{n}"' for n in kept)
+    return pd.DataFrame(db_api._execute_sql_against_backend(
+        f'SELECT {columns} FROM {table} WHERE "household_l" <> "household_r"'  # noqa: S608
+    ).to_df())
 
 
 # --------------------------------------------------------------------------------------------
