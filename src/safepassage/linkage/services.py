@@ -108,6 +108,30 @@ def refresh_features(persons: Sequence[Person]) -> int:
     return record_features(persons)
 
 
+def recompute_all_features(*, batch: int = 1000) -> int:
+    """Every person's features and blocking keys computed again from the registry, a batch of
+    persons per transaction, without duplicate checks: for when the name keys change (the
+    German and French spellings and the sh/ch/kh skeleton class of issue 21, migration
+    linkage.0006). Returns the number of persons."""
+    done, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            persons = list(Person.objects.filter(pk__gt=last_pk).order_by("pk")[:batch])
+            if not persons:
+                return done
+            ids = [p.pk for p in persons]
+            features = {p.pk: features_of_person(p) for p in persons}
+            PersonFeatures.objects.filter(person_id__in=ids).delete()
+            BlockKey.objects.filter(person_id__in=ids).delete()
+            now = timezone.now()
+            insert_rows(PersonFeatures, ("person", "data", "computed_at"),
+                        ((pk, data, now) for pk, data in features.items()))
+            insert_rows(BlockKey, ("person", "digest"),
+                        ((pk, _digest(v)) for pk, data in features.items()
+                         for v in blocking_key_values(data)))
+        last_pk, done = persons[-1].pk, done + len(persons)
+
+
 def pending_checks() -> int:
     return PendingCheck.objects.count()
 
