@@ -1,7 +1,10 @@
-"""Linkage benchmark: accuracy, wall time and peak memory at 10k, 100k and 1M synthetic
-registrations with Afghan-name hazards, beside a plain Splink configuration, and on Febrl.
+"""Linkage benchmark: accuracy, the review queue, wall and CPU time and peak memory on the
+harder registrations of bench.linkage.hard (20k, 100k and 1M people, a generator written apart
+from the model), on the project's synthetic registrations beside a plain Splink configuration,
+and on Febrl.
 
-    PYTHONPATH=src:. .venv/bin/python -m bench.linkage [--sizes 10000,100000,1000000]
+    PYTHONPATH=src:. .venv/bin/python -m bench.linkage [--hard 20000,100000,1000000]
+        [--sizes 10000,100000]
 
 Each case runs in its own process so that its peak memory is its own.
 """
@@ -30,6 +33,16 @@ RECORDS_PER_HOUSEHOLD = 9.5  # synthetic registrations per generated household (
 
 def _peak_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+COLUMNS = ("data", "config", "precision", "recall", "f1", "queue_share", "queue_true",
+           "reviewed_recall", "import_s", "link_s", "link_cpu_s", "peak_mib", "load",
+           "train/predict/cluster_s")
+
+
+def _full(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with every column of the table, in order."""
+    return {c: row.get(c, "") for c in COLUMNS}
 
 
 def _score(clusters: pd.DataFrame, frame: pd.DataFrame, truth: pd.Series) -> dict[str, Any]:
@@ -79,13 +92,17 @@ def run_synthetic(records: int, *, plain: bool) -> dict[str, Any]:
             rows = list(csv.DictReader(handle))
         frame, truth, _ids = frame_of_rows(rows)
         import_s = time.perf_counter() - started
-    started = time.perf_counter()
+    from bench.linkage.hard_run import queue_stats, reviewed_score
+
+    started, cpu = time.perf_counter(), time.process_time()
     result = engine.link(frame)
     link_s = time.perf_counter() - started
     row = {
         "data": f"synthetic {len(frame):,}", "config": "ours", **_score(result.clusters, frame,
                                                                         truth),
+        **queue_stats(result, truth, len(frame)), **reviewed_score(result, frame, truth),
         "import_s": round(import_s, 1), "link_s": round(link_s, 1),
+        "link_cpu_s": round(time.process_time() - cpu, 1), "load": round(os.getloadavg()[0], 1),
         "peak_mib": _peak_mib(),
         "train/predict/cluster_s": "/".join(
             str(round(result.timings[k], 1)) for k in ("train_s", "predict_s", "cluster_s")),
@@ -102,7 +119,7 @@ def run_synthetic(records: int, *, plain: bool) -> dict[str, Any]:
             "link_s": round(time.perf_counter() - started, 1), "peak_mib": _peak_mib(),
             "train/predict/cluster_s": "",
         })
-    return {"rows": rows_out}
+    return {"rows": [_full(r) for r in rows_out]}
 
 
 def _febrl_features(frame: pd.DataFrame, household: pd.Series) -> pd.DataFrame:
@@ -157,12 +174,18 @@ def run_febrl(which: str) -> dict[str, Any]:
         frame = pd.concat([a, b])
         household = pd.Series(["A"] * len(a) + ["B"] * len(b))  # each file is duplicate-free
     truth = pd.Series([rid.split("-")[1] for rid in frame.index])
+    from bench.linkage.hard_run import queue_stats, reviewed_score
+
     rows = []
     ours = _febrl_features(frame, household)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = engine.link(ours)
     rows.append({"data": which, "config": "ours", **_score(result.clusters, ours, truth),
+                 **queue_stats(result, truth, len(ours)),
+                 **reviewed_score(result, ours, truth.reset_index(drop=True)),
                  "import_s": "", "link_s": round(time.perf_counter() - started, 1),
+                 "link_cpu_s": round(time.process_time() - cpu, 1),
+                 "load": round(os.getloadavg()[0], 1),
                  "peak_mib": _peak_mib(), "train/predict/cluster_s": ""})
     plain = _febrl_plain(frame, household)
     started = time.perf_counter()
@@ -171,7 +194,7 @@ def run_febrl(which: str) -> dict[str, Any]:
                  **_score(plain_result.clusters, plain, truth), "import_s": "",
                  "link_s": round(time.perf_counter() - started, 1), "peak_mib": _peak_mib(),
                  "train/predict/cluster_s": ""})
-    return {"rows": rows}
+    return {"rows": [_full(r) for r in rows]}
 
 
 def _child(case: str, plain: bool) -> list[dict[str, Any]]:
@@ -181,15 +204,17 @@ def _child(case: str, plain: bool) -> list[dict[str, Any]]:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         print(done.stderr[-3000:], file=sys.stderr)
-        return [{"data": case, "config": "failed", "precision": "", "recall": "", "f1": "",
-                 "import_s": "", "link_s": "", "peak_mib": "", "train/predict/cluster_s": ""}]
+        return [_full({"data": case, "config": "failed"})]
     result: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])["rows"]
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--hard", default="20000,100000,1000000",
+                        help="people of the harder registrations (bench.linkage.hard)")
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="records of the project's synthetic registrations")
     parser.add_argument("--plain-up-to", type=int, default=1_000_000,
                         help="run the plain configuration up to this size")
     parser.add_argument("--add", action="store_true",
@@ -198,8 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plain", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
-        out = run_febrl(args.case) if args.case.startswith("febrl") else run_synthetic(
-            int(args.case), plain=args.plain)
+        if args.case.startswith("hard"):
+            from bench.linkage.hard_run import run as run_hard
+
+            out = {"rows": [_full(run_hard(int(args.case[4:])))]}
+        elif args.case.startswith("febrl"):
+            out = run_febrl(args.case)
+        else:
+            out = run_synthetic(int(args.case), plain=args.plain)
         print(json.dumps(out))
         return 0
     rows: list[dict[str, Any]] = []
@@ -211,8 +242,13 @@ def main(argv: list[str] | None = None) -> int:
             rows += _child(case, plain=True)
             print(rows[-2:], file=sys.stderr)
     load_before = os.getloadavg()[0]
-    for size in (int(s) for s in args.sizes.split(",")):
-        rows += _child(str(size), plain=size <= args.plain_up_to)
+    hard = [int(people) for people in args.hard.split(",") if people]
+    # The largest case last: each case's row is written as soon as it ends.
+    cases = [(f"hard{people}", False) for people in hard if people < 1_000_000]
+    cases += [(size, int(size) <= args.plain_up_to) for size in args.sizes.split(",") if size]
+    cases += [(f"hard{people}", False) for people in hard if people >= 1_000_000]
+    for case, plain in cases:
+        rows += _child(case, plain=plain)
         print(rows[-2:], file=sys.stderr)
         write_results("linkage", rows, notes=NOTES + (
             f"1-minute load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} "
@@ -222,6 +258,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 NOTES = """\
+"hard N people" is bench.linkage.hard: a generator written apart from the model (its own name
+pools, English, French, German and Arabic-style transliterations, Arabic script only, families
+sharing phone and father's name, twins, namesakes, several organisations with different fields,
+tazkiras missing, mistyped or conflicting, Solar Hijri, year-only, 1 January, swapped and +-1
+year dates). `queue_share` is the review queue as a share of records and `queue_true` the share
+of its pairs that are one person; `reviewed_recall` the recall once the queue is decided rightly.
+`link_cpu_s` is the CPU time of the linking process (all its threads), `load` the 1-minute load
+average when the case ended: the machine is shared, wall times rise with it.
 Pairwise precision, recall and F1 of the clusters against the known truth. `import_s` reads the
 generated CSV and normalises it into features (dates incl. Solar Hijri, E.164 phones, name keys),
 in one process: it is not the database import of `safepassage import`. `link_s` is Splink on

@@ -97,6 +97,9 @@ WITHOUT_ACTOR = {
         "rotate-index-key (the operator's command) rewrites digests, deciding nothing",
     "safepassage.linkage.services.rebuild_block_keys":
         "rotate-index-key (the operator's command) rewrites digests, deciding nothing",
+    "safepassage.linkage.services.recompute_all_features":
+        "migration linkage.0006 computes stored features again when name keys change, "
+        "deciding nothing",
     "safepassage.messaging.services.rebuild_sender_digests":
         "rotate-index-key (the operator's command) rewrites digests, deciding nothing",
     "safepassage.registry.services.rebuild_contact_digests":

@@ -11,6 +11,7 @@ import copy
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -307,6 +308,9 @@ def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
             return sql
         text = str(sqlglot.transpile(sql, read=source, write=dialect)[0])
         # Splink's Spark UDF is jaro_winkler; DuckDB's built-in is jaro_winkler_similarity.
+        if dialect == "duckdb":
+            return re.sub(r"\bjaro_?winkler\(", "jaro_winkler_similarity(", text,
+                          flags=re.IGNORECASE)
         return text.replace("JAROWINKLER_SIMILARITY(", "jaro_winkler(")
 
     converted = copy.deepcopy(model)
@@ -364,6 +368,7 @@ def train(linker: Linker, *, records: int, features: pd.DataFrame | None = None)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(5e6, max(1e5, records * 5.0)), seed=1
     )
+    _documents_are_rare(linker, records=records)
     proportion = min(1.0, 200_000 / max(records, 1))
     trained = 0
     for columns in EM_BLOCKINGS:
@@ -380,6 +385,22 @@ def train(linker: Linker, *, records: int, features: pd.DataFrame | None = None)
         trained += 1
         if trained == 2:
             break
+
+
+DOCUMENT_COMPARISONS = ("tazkira", "passport", "email")
+
+
+def _documents_are_rare(linker: Linker, *, records: int) -> None:
+    """A document number (or e-mail) is one person's: two records taken at random share it with
+    a chance of about one in the number of records. Random sampling seldom sees such a pair, and
+    a level it never saw is left untrained (Splink then falls back to a default far weaker than
+    the evidence): its u is set to 1 / records."""
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name not in DOCUMENT_COMPARISONS:
+            continue
+        levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
+        if levels and not levels[0]._u_is_trained:
+            levels[0].u_probability = 1 / max(records, 2)
 
 
 def _pairs_on(features: pd.DataFrame, columns: Sequence[str]) -> bool:
@@ -478,36 +499,42 @@ def link(
     timings["train_s"] = time.perf_counter() - started
     started = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=review_probability)
-    pairs = predictions.as_pandas_dataframe()
+    pairs = _pairs_frame(predictions, db_api=db_api, backend=backend, explain=explain)
     pairs = pairs[pairs["household_l"] != pairs["household_r"]]
+    households = dict(zip(features["unique_id"], features["household"], strict=True))
+    # The other members of two registrations of one family, scored on DuckDB in this process
+    # whatever the backend: a few members per family, in the features already at hand.
+    pairs = _with_family_pairs(pairs, features=features,
+                               model=model_for_dialect(trained, "duckdb"),
+                               households=households, certain=auto_merge_probability)
+    pairs = pairs.reset_index(drop=True)
     if explain:
         pairs = with_reasons(pairs, trained)
-    given_names_agree, brothers = _given_name_evidence(pairs, trained)
-    same_generation = ~_born_far_apart(
-        pairs, trained, features.set_index("unique_id")["dob_year"])
-    same_document = _same_document(pairs, trained)
+    by_id = features.set_index("unique_id")
+    evidence = pair_evidence(pairs, trained, by_id["dob_year"], by_id["given_key"].notna(),
+                             by_id[["tazkira", "passport"]])
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    households = dict(zip(features["unique_id"], features["household"], strict=True))
+    before = pairs["match_weight"].to_numpy(dtype=float, copy=True)
     pairs = corroborated_by_household(
         pairs, households=households, prior=float(trained["probability_two_random_records_match"]),
-        certain=auto_merge_probability, eligible=given_names_agree & same_generation,
+        certain=auto_merge_probability,
+        eligible=evidence.given_names_agree & evidence.same_generation & ~evidence.documents_differ,
     )
-    # Brothers are two people often enough (twins too: one birth date, one phone, one father)
-    # that a person decides: never an automatic merge. Nor a pair born far apart unless one
-    # tazkira or passport number is theirs: a son of his father's name shares his names and the
-    # family phone, not his documents (and a birth date typed wrong is common: Febrl).
-    pairs["automatic"] = (
-        (pairs["match_probability"] >= auto_merge_probability).to_numpy() & ~brothers
-        & (same_generation | same_document)
-    )
+    in_family = pairs["match_weight"].to_numpy(dtype=float) > before + 1e-9
+    pairs, settled = decide(pairs, evidence, households=households,
+                            auto_merge_probability=auto_merge_probability,
+                            in_family=in_family, review_probability=review_probability)
+    documents = documents_of(features)
     strong = pairs[pairs["automatic"]]
-    accepted = accepted_edges(households=households, pairs=strong)
+    accepted = accepted_edges(households=households, pairs=strong, documents=documents)
     cluster_of = components(features["unique_id"].tolist(), accepted)
     clusters = pd.DataFrame(
         {"unique_id": list(cluster_of), "cluster_id": list(cluster_of.values())}
     )
+    pairs = with_queue(pairs, settled=settled, cluster_of=cluster_of,
+                       review_probability=review_probability)
     timings["cluster_s"] = time.perf_counter() - started
     trained.pop("retain_intermediate_calculation_columns", None)
     trained["retain_matching_columns"] = False  # Splink's default is True
@@ -515,6 +542,330 @@ def link(
 
 
 _PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+
+
+def _pairs_frame(predictions: Any, *, db_api: Any, backend: str, explain: bool) -> pd.DataFrame:
+    """The scored pairs with only the columns the decisions read (ids, weights, households,
+    each field's weight, and the levels for the reasons): at a million records the Bayes
+    factors and term frequencies Splink keeps beside them double the memory. On DuckDB the
+    columns are chosen in SQL, and pairs inside one registration are left there."""
+    if backend != "duckdb":
+        return pd.DataFrame(predictions.as_pandas_dataframe())
+    # The table is Splink's and the columns are read from its schema: no outside text reaches
+    # these statements.
+    table = predictions.physical_name
+    names = [row[0] for row in db_api._execute_sql_against_backend(
+        "SELECT column_name FROM information_schema.columns "  # noqa: S608
+        f"WHERE table_name = '{table}'").fetchall()]
+    kept = [n for n in names if n in _PAIR_COLUMNS or n in ("household_l", "household_r")
+            or n.startswith("mw_") or (explain and n.startswith(("gamma_", "bf_")))]
+    columns = ", ".join(f'"{n}"' for n in kept)
+    return pd.DataFrame(db_api._execute_sql_against_backend(
+        f'SELECT {columns} FROM {table} WHERE "household_l" <> "household_r"'  # noqa: S608
+    ).to_df())
+
+
+# --------------------------------------------------------------------------------------------
+# Family-aware decisions and hard evidence rules (issue 21, docs/linkage.md "Families")
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Boolean arrays over the pairs: what the rules read from the levels each field reached."""
+
+    given_names_agree: Any  # positive weight on the given name
+    brothers: Any  # given names far apart, one father
+    same_generation: Any  # not born far apart nor a generation apart
+    same_document: Any  # the same tazkira or passport number
+    documents_differ: Any  # two different numbers of one kind, more than a typing error apart
+    document_typo: Any  # a tazkira one character apart
+    household_signs: Any  # the same phone or the same father: what members of a family share
+    name_close: Any  # the given names are one name (key, swap, close spelling, skeleton)
+    date_compatible: Any  # no birth dates, or dates one person could have been given
+    sex_differ: Any  # both sexes known, different
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Two strings one character apart: one substituted, missing or added (Levenshtein 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y),
+             len(short))
+    return short[i:] == long[i + 1:]
+
+
+def document_evidence(
+    pairs: pd.DataFrame, documents: pd.DataFrame
+) -> tuple[Any, Any, Any]:
+    """(same, differ, typo) over the pairs from the records' document numbers (`documents`:
+    tazkira and passport columns indexed by unique_id): the same number of one kind; two numbers
+    of one kind more than one character apart; one character apart (a typing error to review).
+    Read from the values, not from the model's weights (a level no sampled pair reached has no
+    weight to read)."""
+    n = len(pairs)
+    same, differ, typo = (np.zeros(n, dtype=bool) for _ in range(3))
+    for kind in ("tazkira", "passport"):
+        if kind not in documents:
+            continue
+        left = pairs["unique_id_l"].map(documents[kind]).to_numpy(dtype=object)
+        right = pairs["unique_id_r"].map(documents[kind]).to_numpy(dtype=object)
+        known = pd.notna(left) & pd.notna(right)
+        equal = known & (left == right)
+        same |= equal
+        for i in np.flatnonzero(known & ~equal):
+            if one_edit_apart(str(left[i]), str(right[i])):
+                typo[i] = True
+            else:
+                differ[i] = True
+    return same, differ, typo
+
+
+def pair_evidence(
+    pairs: pd.DataFrame, model: dict[str, Any], years: pd.Series,
+    latin_given: pd.Series | None = None, documents: pd.DataFrame | None = None,
+) -> PairEvidence:
+    """The evidence the decisions read, from the pairs' per-field weights (`years`: the birth
+    year of each unique_id; `latin_given`: whether its given name is written in Latin letters).
+
+    One name: the same key, swapped, a close spelling, or the same consonants when one of the
+    two is written in Arabic script only (two Latin spellings of one skeleton can be two names:
+    Mahmood and Mohammad). A compatible date: not far apart; within two years only with the very
+    same name (a birth year one off is common; siblings of one name are not)."""
+    given_names_agree, brothers = _given_name_evidence(pairs, model)
+    none = np.zeros(len(pairs), dtype=bool)
+    if documents is not None:
+        same_document, documents_differ, typo = document_evidence(pairs, documents)
+    else:
+        same_document = _same_document(pairs, model)
+        documents_differ = (_at_level(pairs, model, "tazkira", -1)
+                            | _at_level(pairs, model, "passport", -1))
+        typo = none
+    phone_same = (_at_level(pairs, model, "phone", 0) | _at_level(pairs, model, "phone", 1))
+    father = pairs["mw_father_name"].fillna(0).to_numpy() > 0 if "mw_father_name" in pairs \
+        else none
+    same_name = (_at_level(pairs, model, "given_name", 0)
+                 | _at_level(pairs, model, "given_name", 1))
+    script_apart = none
+    if latin_given is not None:
+        script_apart = ~(pairs["unique_id_l"].map(latin_given).fillna(False).to_numpy(dtype=bool)
+                         & pairs["unique_id_r"].map(latin_given).fillna(False)
+                         .to_numpy(dtype=bool))
+    same_name = same_name | (_at_level(pairs, model, "given_name", 3) & script_apart)
+    within_two = _at_level(pairs, model, "date_of_birth",
+                           _level_index(model, "date_of_birth", "within two years"))
+    far = _at_level(pairs, model, "date_of_birth", -1) | (within_two & ~same_name)
+    # A looser spelling (Jaro-Winkler 0.8: Mirwajs and Mirways, Sajnab and Zaynab) counts as one
+    # name only beside a birth date that agrees (known on both sides, not merely near).
+    dated = (pairs["mw_date_of_birth"].notna() & (pairs["mw_date_of_birth"] != 0)).to_numpy() \
+        if "mw_date_of_birth" in pairs else none
+    name_close = (same_name | _at_level(pairs, model, "given_name", 2)
+                  | _at_level(pairs, model, "given_name", 3)
+                  | (_at_level(pairs, model, "given_name", 4) & dated & ~far & ~within_two))
+    return PairEvidence(
+        given_names_agree=given_names_agree, brothers=brothers,
+        same_generation=~_born_far_apart(pairs, model, years),
+        same_document=same_document, documents_differ=documents_differ, document_typo=typo,
+        household_signs=phone_same | father, name_close=name_close, date_compatible=~far,
+        sex_differ=_at_level(pairs, model, "sex", -1),
+    )
+
+
+def decide(
+    pairs: pd.DataFrame, evidence: PairEvidence, *, households: dict[Any, Any],
+    auto_merge_probability: float, in_family: Any = None,
+    review_probability: float = REVIEW_PROBABILITY,
+) -> tuple[pd.DataFrame, Any]:
+    """The `automatic` column (merged without a person, if clustering accepts it), and the pairs
+    the rules settle apart (never queued): two different document numbers of one kind without
+    one name and a compatible date, and two members of two registrations of one family that the
+    one-to-one pairing gave to others.
+
+    * Brothers (given names far apart, one father) and pairs born far apart without a document
+      in common are never merged automatically.
+    * Two different valid numbers of one document kind veto a merge; one character apart is a
+      typing error to review.
+    * Records that share a family's signs (its phone, its father) are presumed two people unless
+      they have one name and a compatible birth date, or one document.
+    * Between two registrations of one family, members are paired one to one (never two members
+      of one family onto one person). Inside such a pair of registrations (`in_family`: another
+      member matched with certainty), a member is merged on the family's rule: one name, a
+      compatible birth date, the same sex, no conflicting document, and a probability (with the
+      family's prior) at least the review threshold. That recovers a member whose own record is
+      thin (a given name and a year); the one-to-one pairing keeps a sibling off it.
+    """
+    ev = evidence
+    p = pairs["match_probability"].to_numpy()
+    probable = p >= auto_merge_probability
+    if in_family is not None:
+        probable = probable | (
+            np.asarray(in_family, dtype=bool) & (p >= review_probability) & ev.name_close
+            & ev.date_compatible & ~ev.sex_differ
+        )
+    automatic = (
+        probable & ~ev.brothers & (ev.same_generation | ev.same_document)
+        & ~ev.documents_differ & ~ev.document_typo
+        & (~ev.household_signs | (ev.name_close & ev.date_compatible) | ev.same_document)
+    )
+    assigned, settled_family = one_to_one(pairs, automatic, households=households)
+    pairs = pairs.copy()
+    pairs["automatic"] = automatic & assigned
+    # Two numbers of one document are settled apart unless everything else says one person
+    # (one name, a compatible date): then it may be an old and a new tazkira, for a person.
+    documents_apart = ev.documents_differ & ~(ev.name_close & ev.date_compatible)
+    return pairs, documents_apart | settled_family
+
+
+def _family_key(left: pd.Series, right: pd.Series) -> list[str]:
+    return [f"{a}\x1f{b}" if a <= b else f"{b}\x1f{a}"
+            for a, b in zip(left.astype(str), right.astype(str), strict=True)]
+
+
+def one_to_one(
+    pairs: pd.DataFrame, candidates: Any, *, households: dict[Any, Any]
+) -> tuple[Any, Any]:
+    """Pair the members of two registrations one to one: among the `candidates` between two
+    households, the assignment of greatest total weight (scipy's linear_sum_assignment) where a
+    member appears in more than one. Returns (assigned: the candidates kept, settled: the pairs
+    between those two registrations whose two members were both given to someone else)."""
+    from scipy.optimize import linear_sum_assignment
+
+    n = len(pairs)
+    assigned = np.ones(n, dtype=bool)
+    settled = np.zeros(n, dtype=bool)
+    if n == 0 or not np.any(candidates):
+        return assigned, settled
+    ids_l = pairs["unique_id_l"].to_numpy()
+    ids_r = pairs["unique_id_r"].to_numpy()
+    key = np.array(_family_key(pairs["unique_id_l"].map(households),
+                               pairs["unique_id_r"].map(households)), dtype=object)
+    cand = np.flatnonzero(candidates)
+    frame = pd.DataFrame({"k": key[cand], "l": ids_l[cand], "r": ids_r[cand], "i": cand,
+                          "w": pairs["match_weight"].to_numpy()[cand]})
+    # A member twice among one family pair's candidates: those family pairs need an assignment.
+    crowded = set(frame.loc[frame.duplicated(["k", "l"], keep=False), "k"]) | set(
+        frame.loc[frame.duplicated(["k", "r"], keep=False), "k"])
+    for _k, group in frame[frame["k"].isin(crowded)].groupby("k", sort=False):
+        # Both sides of a household pair: left ids one side, right the other (ids of one
+        # household may appear as _l or _r, so sides are the households).
+        rows = group.to_dict("list")
+        side: dict[Any, set[Any]] = {}
+        for a, b in zip(rows["l"], rows["r"], strict=True):
+            side.setdefault(households.get(a), set()).add(a)
+            side.setdefault(households.get(b), set()).add(b)
+        (_ha, left_ids), (_hb, right_ids) = [*side.items(), (None, set())][:2]
+        li = {x: j for j, x in enumerate(sorted(left_ids))}
+        ri = {x: j for j, x in enumerate(sorted(right_ids))}
+        weight = np.full((len(li), len(ri)), -1e6)
+        where = {}
+        for a, b, i, w in zip(rows["l"], rows["r"], rows["i"], rows["w"], strict=True):
+            x, y = (a, b) if a in li else (b, a)
+            weight[li[x], ri[y]] = w
+            where[(li[x], ri[y])] = i
+        chosen = set(zip(*linear_sum_assignment(weight, maximize=True), strict=True))
+        for cell, i in where.items():
+            if cell not in chosen:
+                assigned[i] = False
+    # The pairs whose members were both paired with others between the same two registrations.
+    kept = cand[assigned[cand]]
+    taken = set(zip(key[kept], ids_l[kept], strict=True)) | set(
+        zip(key[kept], ids_r[kept], strict=True))
+    if taken:
+        is_kept = np.zeros(n, dtype=bool)
+        is_kept[kept] = True
+        settled = np.array(
+            [not own and (k, a) in taken and (k, b) in taken
+             for k, a, b, own in zip(key, ids_l, ids_r, is_kept, strict=True)], dtype=bool)
+    return assigned, settled
+
+
+def documents_of(features: pd.DataFrame) -> dict[int, frozenset[tuple[str, str]]]:
+    """Each record's document numbers, by kind: what clustering must not join apart."""
+    documents: dict[int, frozenset[tuple[str, str]]] = {}
+    for kind in ("tazkira", "passport"):
+        known = features[features[kind].notna()]
+        for uid, number in zip(known["unique_id"].tolist(), known[kind].tolist(), strict=True):
+            documents[int(uid)] = documents.get(int(uid), frozenset()) | {(kind, str(number))}
+    return documents
+
+
+def with_queue(
+    pairs: pd.DataFrame, *, settled: Any, cluster_of: dict[int, int], review_probability: float,
+) -> pd.DataFrame:
+    """The `queued` column (a person should decide) and `priority` (what a decision changes).
+
+    Queued: at or above the review threshold, not settled by the rules, and not already in one
+    cluster (merged, directly or through others). Priority: how uncertain the pair is
+    (p(1-p), largest at 0.5) times the records whose person a decision changes (the sizes of
+    the two clusters)."""
+    pairs = pairs.copy()
+    left = pairs["unique_id_l"].astype("int64").map(cluster_of)
+    right = pairs["unique_id_r"].astype("int64").map(cluster_of)
+    same_cluster = (left == right).to_numpy()
+    p = pairs["match_probability"].to_numpy(dtype=float)
+    pairs["queued"] = (p >= review_probability) & ~np.asarray(settled, dtype=bool) & ~same_cluster
+    size = Counter(cluster_of.values())
+    records = left.map(size).fillna(1).to_numpy() + right.map(size).fillna(1).to_numpy()
+    pairs["priority"] = np.round(4 * p * (1 - p) * records, 6)
+    return pairs
+
+
+def _with_family_pairs(
+    pairs: pd.DataFrame, *, features: pd.DataFrame, model: dict[str, Any],
+    households: dict[Any, Any], certain: float,
+) -> pd.DataFrame:
+    """Two registrations matched with certainty through one member (given names agreeing) are
+    most likely one family registered twice: every other member of one is compared with every
+    member of the other, whatever the blocking found, so that a member whose own record is thin
+    (a given name and a year) is weighed as a member of that family (SAME_FAMILY_PRIOR)."""
+    if pairs.empty or "mw_given_name" not in pairs:
+        return pairs
+    size = Counter(households.values())
+    hl = pairs["unique_id_l"].map(households)
+    hr = pairs["unique_id_r"].map(households)
+    named = ((pairs["mw_given_name"] > 0) & hl.map(size).le(LARGEST_FAMILY)
+             & hr.map(size).le(LARGEST_FAMILY))
+    anchor = named & (pairs["match_probability"] >= certain)
+    # or two members probably matched between the same two registrations
+    likely = pd.Series(_family_key(hl, hr), index=pairs.index)[named]
+    twice = likely[likely.duplicated(keep=False)].index
+    if TWO_PROBABLE_CORROBORATE:
+        anchor = anchor | pairs.index.isin(twice)
+    if not anchor.any():
+        return pairs
+    family_pairs = pd.DataFrame({"h1": hl[anchor].astype(str), "h2": hr[anchor].astype(str)})
+    swap = family_pairs["h1"] > family_pairs["h2"]
+    family_pairs.loc[swap, ["h1", "h2"]] = family_pairs.loc[swap, ["h2", "h1"]].to_numpy()
+    family_pairs = family_pairs.drop_duplicates().reset_index(drop=True)
+    family_pairs["check_group"] = np.arange(len(family_pairs), dtype="int64")
+    members = features.copy()
+    members["household"] = members["household"].astype(str)
+    for column in TERM_FREQUENCY_COLUMNS:  # the frequencies of the records being linked
+        share = members[column].value_counts(normalize=True)
+        members[f"tf_{column}"] = members[column].map(share).astype("float64")
+    left = family_pairs.merge(members, left_on="h1", right_on="household").drop(
+        columns=["h1", "h2"])
+    right = family_pairs.merge(members, left_on="h2", right_on="household").drop(
+        columns=["h1", "h2"])
+    from splink import DuckDBAPI
+    from splink.internals.realtime import compare_records
+
+    scored = compare_records(left, right, model, DuckDBAPI(),
+                             join_condition="l.check_group = r.check_group").as_pandas_dataframe()
+    swap = scored["unique_id_l"] > scored["unique_id_r"]
+    scored.loc[swap, ["unique_id_l", "unique_id_r"]] = scored.loc[
+        swap, ["unique_id_r", "unique_id_l"]].to_numpy()
+    seen = set(zip(pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True))
+    new = scored[[(a, b) not in seen for a, b in zip(
+        scored["unique_id_l"].tolist(), scored["unique_id_r"].tolist(), strict=True)]]
+    new = new.drop_duplicates(["unique_id_l", "unique_id_r"])
+    if new.empty:
+        return pairs
+    columns = [c for c in pairs.columns if c in new.columns]
+    return pd.concat([pairs, new[columns]], ignore_index=True)
 
 
 def field_weight(pairs: pd.DataFrame, name: str) -> pd.Series | None:
@@ -608,6 +959,7 @@ def _level_weight(model: dict[str, Any], field: str, index: int) -> float | None
 # of the whole population's. Splink's prior is the latter; at a million records it costs 20 bits.
 SAME_FAMILY_PRIOR = 0.1
 HOUSEHOLD_REASON = "household"
+TWO_PROBABLE_CORROBORATE = True
 # Only a registration of a family is one: a partner's whole file given as one "household"
 # (Febrl4's two files) is not corroborated by one of its members.
 LARGEST_FAMILY = 30
@@ -636,9 +988,17 @@ def corroborated_by_household(
     certain_pairs = Counter(
         frozenset((a, b)) for a, b in zip(left[sure], right[sure], strict=True)
     )
-    corroborated = pd.Series(  # another certain pair joins the two registrations: not itself
-        [ok and certain_pairs[frozenset((a, b))] > int(s)
-         for a, b, s, ok in zip(left, right, sure, eligible, strict=True)],
+    # Two members each probably matched (at least the review threshold, given names agreeing)
+    # between the same two registrations corroborate each other as much as one certain pair.
+    likely = (pairs["match_probability"] >= REVIEW_PROBABILITY) & eligible
+    likely_pairs = Counter(
+        frozenset((a, b)) for a, b in zip(left[likely], right[likely], strict=True)
+    )
+    corroborated = pd.Series(  # another pair joins the two registrations: not itself
+        [ok and (certain_pairs[frozenset((a, b))] > int(s)
+                 or (TWO_PROBABLE_CORROBORATE and lk
+                     and likely_pairs[frozenset((a, b))] >= 2))
+         for a, b, s, lk, ok in zip(left, right, sure, likely, eligible, strict=True)],
         index=pairs.index,
     )
     gain = math.log2(SAME_FAMILY_PRIOR / (1 - SAME_FAMILY_PRIOR)) - math.log2(prior / (1 - prior))
@@ -774,19 +1134,36 @@ def accepted_edges(
     pairs: pd.DataFrame,
     cannot_link: Iterable[tuple[int, int]] = (),
     must_link: Sequence[tuple[int, int]] = (),
+    documents: dict[int, frozenset[tuple[str, str]]] | None = None,
 ) -> list[tuple[int, int]]:
     """The pairs that clustering keeps, strongest first (confirmed pairs before any): a pair is
     refused when it would put two records of one household registration, or two records decided
     apart, in one cluster. Connected components alone chain a household into one cluster through
     one wrong edge; the cannot-link rule stops the chain at its first link into a second member.
+
+    With `documents` (each record's (kind, number) pairs), no pair other than a confirmed one
+    joins two clusters that hold different numbers of one document kind: two tazkiras that
+    each passed one pair's test do not become one person through a third record.
     """
     parent: dict[int, int] = {}
     tags: dict[int, set[Any]] = {}
+    papers: dict[int, frozenset[tuple[str, str]]] = {}
+    documents = documents or {}
+
+    def conflict(a: int, b: int) -> bool:
+        mine, theirs = papers.get(a, frozenset()), papers.get(b, frozenset())
+        if not mine or not theirs or mine == theirs:
+            return False
+        kinds = {k for k, _n in mine} & {k for k, _n in theirs}
+        return any({n for k, n in mine if k == kind} != {n for k, n in theirs if k == kind}
+                   for kind in kinds)
 
     def find(x: int) -> int:
         if x not in parent:
             parent[x] = x
             tags[x] = {("h", households.get(x, ("own", x)))}
+            if x in documents:
+                papers[x] = documents[x]
             return x
         root = x
         while parent[root] != root:
@@ -804,15 +1181,19 @@ def accepted_edges(
             ordered["unique_id_r"].astype("int64").tolist(), strict=True)
     )
     accepted = []
-    for left, right in edges:
+    decided = len(must_link)
+    for n, (left, right) in enumerate(edges):
         a, b = find(left), find(right)
         if a != b:
-            if tags[a] & tags[b]:
+            if tags[a] & tags[b] or (n >= decided and conflict(a, b)):
                 continue
             if len(tags[a]) < len(tags[b]):
                 a, b = b, a
             parent[b] = a
             tags[a] |= tags.pop(b)
+            joined = papers.pop(a, frozenset()) | papers.pop(b, frozenset())
+            if joined:
+                papers[a] = joined
         accepted.append((left, right))
     return accepted
 

@@ -117,6 +117,9 @@ class CandidatePair(models.Model):
         max_length=12, choices=PairStatus.choices, default=PairStatus.PENDING, db_index=True
     )
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.RUN)
+    # What a decision changes (engine.with_queue): how uncertain the pair is times the records
+    # whose person it decides. The queue is read highest first.
+    priority = models.FloatField(default=0.0)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -21,6 +21,12 @@ ABBREVIATIONS: dict[str, str] = {
 # "Abdur Rahman", "Abdurrahman", "Abdul-Rahman", "Abd al-Rahman": the article of "Abd al-" is
 # assimilated to the next letter in speech (sun letters) and spelt that way; one key for all.
 COMPOUND_REWRITES: tuple[tuple[str, str], ...] = (
+    # German and French habits, inside a word (before the words of a name are joined: "Ahmad
+    # Schah" is not "Ahmadsch-"): "Schamsi" is Shamsi, "Madschid" and "Madjid" are Majid,
+    # "Tschinar" and "Tchinar" are Chinar.
+    (r"tsch|tch", "ch"),
+    (r"dsch|dj", "j"),
+    (r"sch", "sh"),
     (r"\babd[\s\-]*(?:al|el|ul|ol)?[\s\-]+", "abdul"),
     (r"\babd(?:u|o|e|a)?(?:l|r|s|z|d|n|t)[\s\-]*(?=[a-z])", "abdul"),
     # Joining particles between two names: Amin-ul-Haq, Zia ur Rahman, Nasir ud Din.
@@ -81,3 +87,9 @@ ARABIC_TO_LATIN: dict[str, str] = {
 # In the skeleton, these classes are dropped: they are vowels in one script or the other
 # (Latin i/u and Arabic و/ی), or silent (a final h).
 SKELETON_DROPPED = frozenset("aeiouw")
+
+# In the skeleton, these consonant classes are one: "ch" is sh to a French writer (Chamsi), kh
+# to a German one (Charotay), ch to an English one. The Latin key keeps them apart.
+# (German writes z as s, Sahra for Zahra: folding z into s was measured and not taken: Sahar
+# and Zohra of one family met, precision on the project's synthetic 10k fell 0.9991 -> 0.9952.)
+SKELETON_FOLDS: dict[str, str] = {"C": "S", "x": "S"}

@@ -13,6 +13,7 @@ from safepassage.linkage.name_rules import (
     COMPOUND_REWRITES,
     LATIN_FOLDS,
     SKELETON_DROPPED,
+    SKELETON_FOLDS,
 )
 
 _COMPOUND = tuple((re.compile(pattern), repl) for pattern, repl in COMPOUND_REWRITES)
@@ -54,7 +55,7 @@ def latin_key(name: str) -> str:
 
 
 def _skeleton_of_key(key: str) -> str:
-    consonants = "".join(c for c in key if c not in SKELETON_DROPPED)
+    consonants = "".join(SKELETON_FOLDS.get(c, c) for c in key if c not in SKELETON_DROPPED)
     consonants = _DOUBLES.sub(r"\1", consonants)
     return consonants[:-1] if len(consonants) > 1 and consonants.endswith("h") else consonants
 

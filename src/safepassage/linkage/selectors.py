@@ -37,6 +37,12 @@ def review_queue(*, actor: Actor, status: str = PairStatus.PENDING) -> QuerySet[
         case_a=F("person_a__household__case__reference"),
         case_b=F("person_b__household__case__reference"),
     )
+    if status == PairStatus.PENDING:
+        # A pair whose two persons are one already (merged through other pairs) has nothing
+        # left to decide; what a decision changes most comes first.
+        pairs = pairs.exclude(
+            person_a__linkage_cluster__cluster_id=F("person_b__linkage_cluster__cluster_id"))
+        return pairs.order_by("-priority", "-match_probability", "pk")
     return pairs.order_by("-match_probability", "pk")
 
 
@@ -81,6 +87,19 @@ def held_reasons(pair: CandidatePair, birth_years: tuple[int | None, int | None]
         held.append(_("Born on the same day of the year, a generation apart (the years differ "
                       "in one digit): a typing error, or a father and a son of one name, so such "
                       "a pair is never merged automatically."))
+    documents = {r["field"]: r["level"] for r in pair.reasons
+                 if r["field"] in ("tazkira", "passport")}
+    if any(level == "one character typed wrong" for level in documents.values()):
+        held.append(_("The document numbers differ by one character: a typing error, or two "
+                      "people; a person reads the numbers."))
+    elif any(level == ELSE_LEVEL for level in documents.values()):
+        held.append(_("Two different numbers of one document: never merged automatically (an "
+                      "old and a new tazkira of one person, or two people)."))
+    if (weights.get("phone", 0) > 0 or weights.get("father_name", 0) > 0) and (
+            levels.get("given_name") not in (None, ELSE_LEVEL) and pair.match_probability
+            >= engine.AUTO_MERGE_PROBABILITY and not held):
+        held.append(_("They share a family's phone or father: members of one family are two "
+                      "people unless the name and the birth date agree."))
     if pair.source == CandidatePair.Source.INTAKE:
         held.append(_("Found by the check at registration, which proposes pairs and never merges "
                       "them: the next linkage run merges it if it is certain."))
@@ -274,3 +293,109 @@ def model_weights(*, actor: Actor) -> ModelWeights:
             levels.append((comparison["output_column_name"], level.get("label_for_charts", ""),
                            m, u, weight))
     return ModelWeights(name=name, records=records, created_at=created, levels=levels)
+
+
+# --------------------------------------------------------------------------------------------
+# A family reviewed at once, and what the thresholds cost
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FamilyMemberPair:
+    pair: CandidatePair
+    left: Person
+    right: Person
+    rows: list[tuple[str, str, str]]  # (field label, left value, right value)
+    reasons: list[dict[str, Any]]  # field, level and weight, in words
+
+
+@dataclass
+class FamilyFile:
+    """Two registrations of what may be one family, with every pending pair between them."""
+
+    pair: CandidatePair  # the pair the caseworker opened
+    left_case: Case
+    right_case: Case
+    members: list[FamilyMemberPair]
+    left_in_queue: int  # pairs still waiting in the whole queue
+
+
+def get_family_file(*, actor: Actor, pair_id: int) -> FamilyFile:
+    """The pending pairs between the two registrations of one pair (a household registered
+    twice), each side by side with its reasons, and how many pairs the queue still holds.
+    Reading them is audited, one event per pair."""
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    pair = CandidatePair.objects.get(pk=pair_id)
+    first = Person.objects.select_related("household__case").get(pk=pair.person_a_id)
+    second = Person.objects.select_related("household__case").get(pk=pair.person_b_id)
+    households = {first.household_id, second.household_id}
+    between = (
+        CandidatePair.objects.filter(
+            Q(pk=pair.pk) | Q(status=PairStatus.PENDING,
+                              person_a__household_id__in=households,
+                              person_b__household_id__in=households))
+        .exclude(person_a__household_id=F("person_b__household_id"))
+        .order_by("-match_probability", "pk")
+    )
+    members = []
+    for member_pair in between:
+        a = Person.objects.get(pk=member_pair.person_a_id)
+        b = Person.objects.get(pk=member_pair.person_b_id)
+        left, right = (a, b) if a.household_id == first.household_id else (b, a)
+        members.append(FamilyMemberPair(
+            pair=member_pair, left=left, right=right, rows=_rows(left, right)[:10],
+            reasons=[{**r, "field": field_label(r["field"]), "level": level_label(r["level"])}
+                     for r in member_pair.reasons if r.get("level") != "missing"],
+        ))
+        audit.record(
+            actor=actor, action="linkage.pair_read", object_type="pair",
+            object_id=member_pair.pk,
+            details={"cases": [first.household.case.reference,
+                               second.household.case.reference], "family": True},
+        )
+    return FamilyFile(
+        pair=pair, left_case=first.household.case, right_case=second.household.case,
+        members=members,
+        left_in_queue=review_queue(actor=actor).count(),
+    )
+
+
+@dataclass(frozen=True)
+class ThresholdCost:
+    """What one threshold costs, estimated from the pairs caseworkers decided."""
+
+    name: str  # "merge" or "review"
+    threshold: float
+    precision: float | None  # of the labelled pairs at or above: the share that are one person
+    recall: float | None  # of the labelled pairs that are one person: the share at or above
+    labelled_above: int
+    labelled_same: int
+
+
+def threshold_costs(*, actor: Actor) -> list[ThresholdCost]:
+    """The estimated precision and recall at the merge and review thresholds, from the labelled
+    decisions: a confirmed pair is one person; a rejected pair, and a merge undone, are two.
+    The labels come from the pairs people looked at (mostly between the two thresholds), so the
+    estimates say most about that range; the counts say how much they rest on. For those who
+    review pairs, and for the operator's `link --report`."""
+    if not permissions.can(actor, permissions.APPROVE_MERGES):
+        permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    from safepassage.linkage.engine import AUTO_MERGE_PROBABILITY, REVIEW_PROBABILITY
+
+    labelled = list(
+        CandidatePair.objects.filter(
+            status__in=[PairStatus.CONFIRMED, PairStatus.REJECTED, PairStatus.UNDONE])
+        .values_list("match_probability", "status")
+    )
+    same_total = sum(1 for _p, status in labelled if status == PairStatus.CONFIRMED)
+    costs = []
+    for name, threshold in (("merge", AUTO_MERGE_PROBABILITY), ("review", REVIEW_PROBABILITY)):
+        above = [status for p, status in labelled if p >= threshold]
+        same = sum(1 for status in above if status == PairStatus.CONFIRMED)
+        costs.append(ThresholdCost(
+            name=name, threshold=threshold,
+            precision=round(same / len(above), 3) if above else None,
+            recall=round(same / same_total, 3) if same_total else None,
+            labelled_above=len(above), labelled_same=same_total,
+        ))
+    return costs

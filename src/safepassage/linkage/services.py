@@ -108,6 +108,30 @@ def refresh_features(persons: Sequence[Person]) -> int:
     return record_features(persons)
 
 
+def recompute_all_features(*, batch: int = 1000) -> int:
+    """Every person's features and blocking keys computed again from the registry, a batch of
+    persons per transaction, without duplicate checks: for when the name keys change (the
+    German and French spellings and the sh/ch/kh skeleton class of issue 21, migration
+    linkage.0006). Returns the number of persons."""
+    done, last_pk = 0, 0
+    while True:
+        with transaction.atomic():
+            persons = list(Person.objects.filter(pk__gt=last_pk).order_by("pk")[:batch])
+            if not persons:
+                return done
+            ids = [p.pk for p in persons]
+            features = {p.pk: features_of_person(p) for p in persons}
+            PersonFeatures.objects.filter(person_id__in=ids).delete()
+            BlockKey.objects.filter(person_id__in=ids).delete()
+            now = timezone.now()
+            insert_rows(PersonFeatures, ("person", "data", "computed_at"),
+                        ((pk, data, now) for pk, data in features.items()))
+            insert_rows(BlockKey, ("person", "digest"),
+                        ((pk, _digest(v)) for pk, data in features.items()
+                         for v in blocking_key_values(data)))
+        last_pk, done = persons[-1].pk, done + len(persons)
+
+
 def pending_checks() -> int:
     return PendingCheck.objects.count()
 
@@ -263,6 +287,11 @@ def _candidates(persons: Sequence[Person], features: dict[int, dict[str, Any]]) 
     )
 
 
+def _priority(probability: float, records: int = 2) -> float:
+    """What deciding a pair changes (as engine.with_queue): uncertainty times records."""
+    return round(4 * probability * (1 - probability) * records, 6)
+
+
 def _propose(scored: pd.DataFrame, *, source: str, background: bool = False) -> list[CandidatePair]:
     """Record pending pairs, the strongest PAIRS_PER_PERSON of each new person at most (nobody
     reviews two hundred "possible duplicates" of one person; the full run weighs the rest),
@@ -283,7 +312,7 @@ def _propose(scored: pd.DataFrame, *, source: str, background: bool = False) -> 
     fresh = [
         CandidatePair(person_a_id=a, person_b_id=b, match_probability=float(row.match_probability),
                       match_weight=float(row.match_weight), reasons=list(row.reasons),
-                      source=source)
+                      source=source, priority=_priority(float(row.match_probability)))
         for (a, b), row in wanted.items() if (a, b) not in known
     ]
     try:
@@ -364,7 +393,7 @@ def run_linkage(
         )
         assert model is not None
         run = LinkageRun.objects.create(model=model, records=len(frame), created_by=actor_name)
-        auto, queued = _apply_run(result.pairs)
+        auto, queued = _apply_run(result.pairs, documents=_documents(features))
         clusters = recluster(person_ids=None)
         run.persons = len(set(clusters.values()))
         run.auto_merged, run.queued = auto, queued
@@ -380,11 +409,29 @@ def run_linkage(
     return run
 
 
-def _apply_run(pairs: pd.DataFrame) -> tuple[int, int]:
+def _documents(features: dict[int, dict[str, Any]]) -> dict[int, frozenset[tuple[str, str]]]:
+    """Each person's document numbers by kind, for the cluster-level veto."""
+    return {
+        pk: frozenset((kind, str(data[kind])) for kind in ("tazkira", "passport")
+                      if data.get(kind))
+        for pk, data in features.items()
+        if data.get("tazkira") or data.get("passport")
+    }
+
+
+def _apply_run(
+    pairs: pd.DataFrame, *, documents: dict[int, frozenset[tuple[str, str]]] | None = None,
+) -> tuple[int, int]:
     """Store this run's pairs: those the clustering accepts above the threshold as automatic
-    merges, the others as pending review. Decided pairs keep their decision; a pending pair (from
-    the instant check) can be merged by a run."""
+    merges, and the uncertain ones (`queued`: not settled by the rules) as pending review,
+    unless the merges made put their two persons in one cluster already. Decided pairs keep
+    their decision; a pending pair (from the instant check) can be merged by a run."""
     from safepassage.linkage import engine
+
+    if "queued" not in pairs:
+        pairs = pairs.assign(queued=True)
+    if "priority" not in pairs:
+        pairs = pairs.assign(priority=0.0)
 
     known = {
         (a, b): (pk, status)
@@ -399,9 +446,12 @@ def _apply_run(pairs: pd.DataFrame) -> tuple[int, int]:
     accepted = {
         tuple(sorted(edge))
         for edge in engine.accepted_edges(
-            households=households, pairs=strong, cannot_link=apart, must_link=together
+            households=households, pairs=strong, cannot_link=apart, must_link=together,
+            documents=documents,
         )
     }
+    cluster_of = engine.components([i for edge in accepted for i in edge],
+                                   [(int(a), int(b)) for a, b in accepted])
     now = timezone.now()
     new_pairs, promoted = [], []
     for row in pairs.itertuples(index=False):
@@ -412,13 +462,16 @@ def _apply_run(pairs: pd.DataFrame) -> tuple[int, int]:
             if status == PairStatus.PENDING and merge:
                 promoted.append(pk)
             continue
+        one_already = key[0] in cluster_of and cluster_of[key[0]] == cluster_of.get(key[1])
+        if not merge and (not row.queued or one_already):
+            continue  # settled by the rules, or one person through other pairs: nobody reads it
         new_pairs.append(
             CandidatePair(
                 person_a_id=key[0], person_b_id=key[1],
                 match_probability=float(row.match_probability),
                 match_weight=float(row.match_weight), reasons=list(row.reasons),
                 status=PairStatus.AUTO_MERGED if merge else PairStatus.PENDING,
-                decided_at=now if merge else None,
+                decided_at=now if merge else None, priority=float(row.priority),
             )
         )
     CandidatePair.objects.bulk_create(new_pairs, batch_size=2000)
@@ -483,11 +536,16 @@ def recluster(*, person_ids: Iterable[int] | None) -> dict[int, int]:
         .values_list("person_a_id", "person_b_id")
     )
     households = dict(Person.objects.filter(pk__in=scope).values_list("pk", "household_id"))
+    # After a decision, the automatic merges around it are weighed again with the cluster-level
+    # document veto (a full run applied it when it stored them).
+    documents = None if person_ids is None else _documents(
+        {f.person_id: _data(f) for f in PersonFeatures.objects.filter(person_id__in=scope)})
     accepted = engine.accepted_edges(
         households=households,
         pairs=edges[edges["status"] != PairStatus.CONFIRMED],
         cannot_link=apart,
         must_link=list(zip(confirmed["unique_id_l"], confirmed["unique_id_r"], strict=True)),
+        documents=documents,
     )
     result = engine.components(list(households), accepted)
     PersonCluster.objects.filter(person_id__in=scope).delete()
@@ -540,6 +598,36 @@ def confirm_pair(*, actor: Actor, pair: CandidatePair) -> CandidatePair:
                      if merge.withdrawn_case else ""},
         )
     return locked
+
+
+def decide_family(*, actor: Actor, decisions: dict[int, bool]) -> tuple[int, int]:
+    """A caseworker decides the pairs between two registrations of one family at once: each
+    pending pair id with True (same person) or False (different people). One person is never
+    confirmed as two members of the other registration: such a set of decisions is refused as a
+    whole, as is a pair decided meanwhile. Returns (merged, kept apart)."""
+    permissions.require(actor, permissions.RESOLVE_DUPLICATES)
+    with transaction.atomic():
+        pairs = list(CandidatePair.objects.select_for_update().filter(pk__in=list(decisions)))
+        if len(pairs) != len(decisions) or any(p.status != PairStatus.PENDING for p in pairs):
+            raise PairDecisionError(
+                _("A pair of this family was decided meanwhile; reload the family."))
+        seen: set[int] = set()
+        for pair in pairs:
+            if decisions[pair.pk]:
+                if pair.person_a_id in seen or pair.person_b_id in seen:
+                    raise PairDecisionError(
+                        _("One person cannot be two members of the other registration: "
+                          "mark only one of their pairs as the same person."))
+                seen |= {pair.person_a_id, pair.person_b_id}
+        merged = apart = 0
+        for pair in pairs:
+            if decisions[pair.pk]:
+                confirm_pair(actor=actor, pair=pair)
+                merged += 1
+            else:
+                reject_pair(actor=actor, pair=pair)
+                apart += 1
+    return merged, apart
 
 
 def _withdraw_if_duplicate_household(

@@ -10,4 +10,5 @@ urlpatterns = [
     path("review/<int:pair_id>/confirm/", views.confirm, name="confirm"),
     path("review/<int:pair_id>/reject/", views.reject, name="reject"),
     path("review/<int:pair_id>/undo/", views.undo, name="undo"),
+    path("review/<int:pair_id>/family/", views.review_family, name="review-family"),
 ]

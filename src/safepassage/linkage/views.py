@@ -26,7 +26,8 @@ def review_queue(request: StaffRequest) -> HttpResponse:
     rows = [(pair, selectors.strongest_reasons(pair)) for pair in page.object_list]
     return render(
         request, "linkage/review_queue.html",
-        {"page": page, "rows": rows, "status": status, "statuses": PairStatus.choices},
+        {"page": page, "rows": rows, "status": status, "statuses": PairStatus.choices,
+         "costs": selectors.threshold_costs(actor=request.user)},
     )
 
 
@@ -94,3 +95,34 @@ def undo(request: StaffRequest, pair_id: int) -> HttpResponse:
 def model_weights(request: StaffRequest) -> HttpResponse:
     return render(request, "linkage/model.html",
                   {"model": selectors.model_weights(actor=request.user)})
+
+
+@staff_required
+def review_family(request: StaffRequest, pair_id: int) -> HttpResponse:
+    """Two registrations of one family: one decision for all their pending pairs, with a
+    choice per member pair that overrides it."""
+    if request.method == "POST":
+        family = request.POST.get("family", "")
+        decisions: dict[int, bool] = {}
+        for key, value in request.POST.items():
+            if key.startswith("member-") and key[7:].isdigit():
+                choice = value if value in ("same", "different") else family
+                if choice not in ("same", "different"):
+                    messages.error(request, _(
+                        "Choose for the whole family, or for each pair: same person or "
+                        "different people."))
+                    return redirect("linkage:review-family", pair_id=pair_id)
+                decisions[int(key[7:])] = choice == "same"
+        try:
+            merged, apart = services.decide_family(actor=request.user, decisions=decisions)
+        except ValidationError as error:
+            tell(request, error)
+            return redirect("linkage:review-family", pair_id=pair_id)
+        messages.success(request, _("Family decided: %(merged)d merged, %(apart)d kept apart.")
+                         % {"merged": merged, "apart": apart})
+        return redirect("linkage:review-queue")
+    try:
+        family_file = selectors.get_family_file(actor=request.user, pair_id=pair_id)
+    except CandidatePair.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "linkage/review_family.html", {"file": family_file})

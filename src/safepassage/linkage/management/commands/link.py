@@ -30,11 +30,19 @@ class Command(BaseCommand):
             help="score with the latest saved model instead of training a new one",
         )
         parser.add_argument(
+            "--report", action="store_true",
+            help="print what the merge and review thresholds cost (estimated precision and "
+                 "recall from the pairs caseworkers decided) instead of linking",
+        )
+        parser.add_argument(
             "--if-never-run", action="store_true",
             help="do nothing if a linkage run was made before (make run)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"]:
+            self._report()
+            return
         if options["if_never_run"] and LinkageRun.objects.exists():
             self.stdout.write("A linkage run was made before; not run again.")
             return
@@ -60,4 +68,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"records: {run.records}\npersons: {run.persons}\nauto-merged: {run.auto_merged}\n"
             f"queued for review: {run.queued}\nmodel: {run.model.version} #{run.model.pk}"
+        )
+
+    def _report(self) -> None:
+        from safepassage.linkage.selectors import threshold_costs
+
+        self.stdout.write("threshold  likelihood  est. precision  est. recall  decided pairs")
+        for cost in threshold_costs(actor=permissions.LINKAGE):
+            precision = "-" if cost.precision is None else f"{cost.precision:.3f}"
+            recall = "-" if cost.recall is None else f"{cost.recall:.3f}"
+            self.stdout.write(
+                f"{cost.name:<9}  {cost.threshold:>10.2f}  {precision:>14}  {recall:>11}  "
+                f"{cost.labelled_above} at or above, {cost.labelled_same} one person in all"
+            )
+        self.stdout.write(
+            "Estimated from confirmed (one person), rejected and undone (two) pairs."
         )
