@@ -599,36 +599,65 @@ def _reasons(case_file: CaseFile, place: Place, score: float) -> dict[str, Any]:
 def run_batch(*, actor: Actor, week_of: dt.date | None = None) -> Batch:
     """This week's placement: every waiting household against the capacity still free in the
     places whose period covers the week. Each family placed is offered to its place, with its
-    reasons; each left unplaced says why."""
+    reasons; each left unplaced says why.
+
+    The instance is built and solved with no lock held (the optimiser may take half a minute
+    on a large week, and staff keep offering and holding meanwhile); the offers are written
+    under the places' locks, each checked again against the capacity left then and against
+    an offer made for the household meanwhile (decision 0065)."""
     permissions.require(actor, permissions.RESETTLE_CASES)
     week_of = week_of or timezone.localdate()
+    places = list(Place.objects.filter(
+        period_start__lte=week_of, period_end__gte=week_of).prefetch_related("hosts"))
+    case_files = _families_waiting()
+    instance = _build_instance(case_files=case_files, places=places, on=week_of)
+    placer = placing.optimiser()
+    result = placer(instance)
+    by_case = {cf.case_id: cf for cf in case_files}
+    members = {f["id"]: f["members"] for f in instance["families"]}
+    score_of = {(s["family"], s["place"]): s["score"] for s in instance["scores"]}
+    unplaced = [{"case": by_case[u["family"]].case.reference, "reason": u["reason"]}
+                for u in result.get("unplaced", [])]
     with transaction.atomic():
-        places = list(Place.objects.select_for_update().filter(
-            period_start__lte=week_of, period_end__gte=week_of).prefetch_related("hosts"))
-        case_files = _families_waiting()
-        instance = _build_instance(case_files=case_files, places=places, on=week_of)
-        placer = placing.optimiser()
-        result = placer(instance)
-        by_case = {cf.case_id: cf for cf in case_files}
-        by_place = {p.pk: p for p in places}
-        members = {f["id"]: f["members"] for f in instance["families"]}
-        score_of = {(s["family"], s["place"]): s["score"] for s in instance["scores"]}
+        # The capacity and the live offers as they are now, the places locked (in one order,
+        # so that two batches, or a batch and an override, never wait on each other).
+        by_place = {p.pk: p for p in Place.objects.select_for_update().filter(
+            pk__in=[p.pk for p in places]).order_by("pk")}
+        left = {pk: remaining_capacity(place) for pk, place in by_place.items()}
+        offered_meanwhile = set(Offer.objects.filter(
+            case__in=list(by_case), state__in=LIVE_OFFER_STATES).values_list("case_id",
+                                                                               flat=True))
         batch = Batch.objects.create(
             week_of=week_of, run_by=permissions.user_of(actor),
             objective=float(result.get("objective", 0.0)), bound=float(result.get("bound", 0.0)),
             method=str(result.get("method", getattr(placer, "__module__", ""))),
-            unplaced=[{"case": by_case[u["family"]].case.reference, "reason": u["reason"]}
-                      for u in result.get("unplaced", [])])
+            unplaced=list(unplaced))
         offers = []
         for a in result.get("assignments", []):
-            cf, place = by_case[a["family"]], by_place[a["place"]]
+            cf = by_case[a["family"]]
+            if cf.case_id in offered_meanwhile:
+                continue  # staff offered or a sponsor held it while the batch ran: theirs holds
+            place = by_place.get(a["place"])
             m = members[cf.case_id]
+            need = {**m, "units_" + unit_size(sum(m.values())): 1}
+            room = left.get(a["place"], {})
+            if place is None or any(n > room.get(k, 0) for k, n in need.items()):
+                unplaced.append({"case": cf.case.reference, "reason": _(
+                    "capacity changed while the batch ran: %(p)s has no room left for this "
+                    "household now; it waits for the next batch") % {
+                        "p": place.name if place is not None else a["place"]}})
+                continue
+            for k, n in need.items():
+                room[k] -= n
             score = score_of[(cf.case_id, place.pk)]
             offers.append(Offer(case=cf.case, place=place, batch=batch, score=score,
                                 reasons=_reasons(cf, place, score),
                                 created_by=permissions.user_of(actor), children=m["children"],
                                 adults=m["adults"], seniors=m["seniors"]))
         Offer.objects.bulk_create(offers)
+        if len(unplaced) != len(batch.unplaced):
+            batch.unplaced = unplaced
+            batch.save(update_fields=["unplaced"])
         audit.record(actor=actor, action="resettlement.batch_run", object_type="batch",
                      object_id=batch.pk,
                      details={"offered": len(offers), "unplaced": len(batch.unplaced),
