@@ -153,6 +153,9 @@ RESETTLEMENT = _declare("resettlement", REVIEW_CASES)
 # the seat follows the new size (the pass naming the old members revoked), or goes when the
 # flight has no room for it.
 SEAT_RECHECK = _declare("seat-recheck", MANAGE_FLIGHTS, ISSUE_CREDENTIALS, VIEW_CASES)
+# Runs the week's placement batch on the runner's schedule when staff have not run one that week
+# (resettlement.tasks.run_weekly_batch, decision 0066).
+WEEKLY_PLACEMENT = _declare("weekly-placement", RESETTLE_CASES)
 
 Actor: TypeAlias = User | SystemActor
 

@@ -178,18 +178,18 @@ class _Problem:
     def _needs_mask(self) -> np.ndarray:
         mask = np.ones((self.n, self.m), dtype=bool)
         for need in sorted({x for f in self.families for x in f.needs}):
-            wants = np.array([need in f.needs for f in self.families])
-            offers = np.array([need in p.services for p in self.places])
+            wants = np.array([need in f.needs for f in self.families], dtype=bool)
+            offers = np.array([need in p.services for p in self.places], dtype=bool)
             mask &= ~(wants[:, None] & ~offers[None, :])
         return mask
 
     def _language_mask(self) -> np.ndarray:
-        family_any = np.array([bool(f.languages) for f in self.families])
-        place_any = np.array([bool(p.languages) for p in self.places])
+        family_any = np.array([bool(f.languages) for f in self.families], dtype=bool)
+        place_any = np.array([bool(p.languages) for p in self.places], dtype=bool)
         shared = np.zeros((self.n, self.m), dtype=bool)
         for language in sorted({x for f in self.families for x in f.languages}):
-            speaks = np.array([language in f.languages for f in self.families])
-            spoken = np.array([language in p.languages for p in self.places])
+            speaks = np.array([language in f.languages for f in self.families], dtype=bool)
+            spoken = np.array([language in p.languages for p in self.places], dtype=bool)
             shared |= speaks[:, None] & spoken[None, :]
         mask: np.ndarray = shared | ~family_any[:, None] | ~place_any[None, :]
         return mask

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -596,6 +597,39 @@ def _reasons(case_file: CaseFile, place: Place, score: float) -> dict[str, Any]:
             "languages": spoken, "tie": place.pk in {p.pk for p in case_file.ties.all()}}
 
 
+def weeks_waited(case_file: CaseFile, on: dt.date) -> int:
+    """Whole weeks since the household arrived (0 before it has)."""
+    if case_file.arrived_on is None:
+        return 0
+    return max(0, (on - case_file.arrived_on).days // 7)
+
+
+def wait_priority(weeks: int) -> float:
+    """What a family's scores gain in a batch for waiting: RESETTLEMENT_WAIT_PRIORITY for every
+    week past RESETTLEMENT_WAIT_CAP_WEEKS (nothing up to the cap)."""
+    past = weeks - settings.RESETTLEMENT_WAIT_CAP_WEEKS
+    return settings.RESETTLEMENT_WAIT_PRIORITY * past if past > 0 else 0.0
+
+
+def _with_wait(reason: str, weeks: int) -> str:
+    return reason + "; " + (_("it has waited %(n)s weeks since it arrived") % {"n": weeks})
+
+
+def run_scheduled_batch(*, actor: Actor, today: dt.date | None = None) -> Batch | None:
+    """The runner's weekly batch: run for this week on or after RESETTLEMENT_BATCH_WEEKDAY,
+    unless a batch (staff's or the runner's) has already been run for a day of this week.
+    The batch run, or None when none was due."""
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    if today.weekday() < settings.RESETTLEMENT_BATCH_WEEKDAY:
+        return None
+    if Batch.objects.filter(week_of__gte=monday,
+                            week_of__lt=monday + dt.timedelta(days=7)).exists():
+        return None
+    return run_batch(actor=actor, week_of=today)
+
+
 def run_batch(*, actor: Actor, week_of: dt.date | None = None) -> Batch:
     """This week's placement: every waiting household against the capacity still free in the
     places whose period covers the week. Each family placed is offered to its place, with its
@@ -611,12 +645,18 @@ def run_batch(*, actor: Actor, week_of: dt.date | None = None) -> Batch:
         period_start__lte=week_of, period_end__gte=week_of).prefetch_related("hosts"))
     case_files = _families_waiting()
     instance = _build_instance(case_files=case_files, places=places, on=week_of)
+    score_of = {(s["family"], s["place"]): s["score"] for s in instance["scores"]}
+    waited = {cf.case_id: weeks_waited(cf, week_of) for cf in case_files}
+    priority = {case_id: wait_priority(weeks) for case_id, weeks in waited.items()}
+    for s in instance["scores"]:
+        # Families waiting past the cap go first (decision 0066).
+        s["score"] += priority[s["family"]]
     placer = placing.optimiser()
     result = placer(instance)
     by_case = {cf.case_id: cf for cf in case_files}
     members = {f["id"]: f["members"] for f in instance["families"]}
-    score_of = {(s["family"], s["place"]): s["score"] for s in instance["scores"]}
-    unplaced = [{"case": by_case[u["family"]].case.reference, "reason": u["reason"]}
+    unplaced = [{"case": by_case[u["family"]].case.reference, "weeks_waited": waited[u["family"]],
+                 "reason": _with_wait(u["reason"], waited[u["family"]])}
                 for u in result.get("unplaced", [])]
     with transaction.atomic():
         # The capacity and the live offers as they are now, the places locked (in one order,
@@ -642,16 +682,23 @@ def run_batch(*, actor: Actor, week_of: dt.date | None = None) -> Batch:
             need = {**m, "units_" + unit_size(sum(m.values())): 1}
             room = left.get(a["place"], {})
             if place is None or any(n > room.get(k, 0) for k, n in need.items()):
-                unplaced.append({"case": cf.case.reference, "reason": _(
-                    "capacity changed while the batch ran: %(p)s has no room left for this "
-                    "household now; it waits for the next batch") % {
-                        "p": place.name if place is not None else a["place"]}})
+                unplaced.append({
+                    "case": cf.case.reference, "weeks_waited": waited[cf.case_id],
+                    "reason": _with_wait(_(
+                        "capacity changed while the batch ran: %(p)s has no room left for "
+                        "this household now; it waits for the next batch") % {
+                            "p": place.name if place is not None else a["place"]},
+                        waited[cf.case_id])})
                 continue
             for k, n in need.items():
                 room[k] -= n
             score = score_of[(cf.case_id, place.pk)]
+            reasons = _reasons(cf, place, score)
+            if priority[cf.case_id]:
+                reasons["weeks_waited"] = waited[cf.case_id]
+                reasons["wait_priority"] = priority[cf.case_id]
             offers.append(Offer(case=cf.case, place=place, batch=batch, score=score,
-                                reasons=_reasons(cf, place, score),
+                                reasons=reasons,
                                 created_by=permissions.user_of(actor), children=m["children"],
                                 adults=m["adults"], seniors=m["seniors"]))
         Offer.objects.bulk_create(offers)
