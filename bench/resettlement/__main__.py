@@ -83,12 +83,16 @@ def run_case(n: int, m: int) -> dict[str, Any]:
 def _in_a_fresh_process(n: int, m: int) -> dict[str, Any]:
     """Each case in a process of its own, as a placement would run in production: nothing left
     over from the cases before it (their memory, their solvers' threads) weighs on its time."""
+    import importlib
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    # By its module's importable name (this file runs as __main__, which a child cannot import).
+    case: Any = importlib.import_module("bench.resettlement.__main__").run_case
     with ProcessPoolExecutor(max_workers=1,
                              mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(run_case, n, m).result()
+        row: dict[str, Any] = pool.submit(case, n, m).result()
+        return row
 
 
 def run_year_case(n: int, m: int) -> list[dict[str, Any]]:
