@@ -9,10 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from safepassage.resettlement import outcomes
+from safepassage.resettlement import outcomes, services
+from safepassage.resettlement.models import OutcomeModel
+from tests.resettlement.conftest import ARRIVAL_DAY
 
 
 def _generated_csv(rows: int = 1500, seed: int = 5) -> str:
@@ -85,3 +88,52 @@ def test_the_command_fits_a_file_and_refuses_one_it_cannot_learn_from(tmp_path: 
                    encoding="utf-8")
     with pytest.raises(CommandError, match="At least 20 usable rows"):
         call_command("fit_outcome_model", str(few), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_fitted_model_is_kept_as_the_next_version_with_who_and_its_figures(
+        resettler) -> None:
+    first = services.fit_outcome_model(actor=resettler, text=_generated_csv(300),
+                                       source_name="past.csv")
+    second = services.fit_outcome_model(
+        actor=resettler, text=_generated_csv(300, seed=6) + "1,2,0,prs,,Lyon,perhaps\n")
+    assert (first.version, second.version) == (1, 2)
+    assert (second.fitted_by, second.rows, second.rejected_count) == (resettler, 300, 1)
+    assert second.rejected == [{"line": 302, "field": "outcome",
+                                "reason": "expected yes or no (the outcome at 90 days)"}]
+    assert second.held_out_auc is not None and 0 < second.held_out_accuracy <= 1
+    assert second.coefficients["place: Lyon"] > second.coefficients["place: Brest"]
+    with pytest.raises(ValidationError, match="At least 20 usable lines"):
+        services.fit_outcome_model(actor=resettler, text="children,adults\n1,2\n")
+
+
+@pytest.mark.django_db
+def test_a_batch_scores_households_staff_did_not_score_by_the_model(
+        arrived_case, resettler, make_place) -> None:
+    lyon, brest = make_place(name="Lyon", adults=3), make_place(name="Brest", adults=3)
+    services.fit_outcome_model(actor=resettler, text=_generated_csv())
+    modelled, scored = arrived_case(name="Ahmadzai", size=3), arrived_case(name="Safi", size=3)
+    services.record_score(actor=resettler, case=scored, place=brest, score=0.99)
+    services.record_score(actor=resettler, case=scored, place=lyon, score=0.01)
+
+    batch = services.run_batch(actor=resettler, week_of=ARRIVAL_DAY)
+
+    offers = {o.case: o for o in batch.offers.all()}
+    assert offers[modelled].place == lyon  # the model's better place
+    assert 0 < offers[modelled].score < 1
+    version, *terms = offers[modelled].reasons["outcome_model"]
+    assert version == ["model v1", pytest.approx(offers[modelled].score)]
+    assert "place: Lyon" in [name for name, _ in terms]
+    # Staff's scores are kept where given: no model term in those reasons.
+    assert offers[scored].place == brest and "outcome_model" not in offers[scored].reasons
+
+
+@pytest.mark.django_db
+def test_the_command_keeps_the_model_for_a_staff_member(tmp_path: Path, resettler) -> None:
+    good = tmp_path / "past.csv"
+    good.write_text(_generated_csv(400), encoding="utf-8")
+    out = io.StringIO()
+    call_command("fit_outcome_model", str(good), "--user", resettler.username, stdout=out,
+                 stderr=io.StringIO())
+    assert "Outcome model version 1 kept: 400 rows" in out.getvalue()
+    assert OutcomeModel.objects.get().source_name == "past.csv"

@@ -29,7 +29,7 @@ from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
 from safepassage.registry.models import Case, Person, Status
 from safepassage.registry.services import earn_case_status
-from safepassage.resettlement import evidence, placing
+from safepassage.resettlement import evidence, outcomes, placing
 from safepassage.resettlement.models import (
     LIVE_OFFER_STATES,
     ArrivalRecord,
@@ -39,6 +39,7 @@ from safepassage.resettlement.models import (
     FlightArrival,
     Milestone,
     Offer,
+    OutcomeModel,
     Place,
     Programme,
     Score,
@@ -569,12 +570,76 @@ def _capacity_for_instance(place: Place) -> dict[str, Any]:
                               for size in UNIT_PERSONS}}
 
 
-def _build_instance(*, case_files: Sequence[CaseFile], places: Sequence[Place], on: dt.date
-                   ) -> dict[str, Any]:
+def fit_outcome_model(*, actor: Actor, text: str, source_name: str = "") -> OutcomeModel:
+    """Fit the outcome model on a CSV of past arrivals (decision 0067) and keep it as the next
+    version, with who fitted it, on how many rows, its held-out figures and the lines rejected
+    (line, field, reason). ValidationError (field "file") when nothing can be learnt."""
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    read = outcomes.read_csv(text)
+    rejected = [{"line": r.line, "field": r.field, "reason": r.reason} for r in read.rejected]
+    try:
+        fitted = outcomes.fit(read.arrivals, place_languages={
+            p.name: frozenset(p.languages) for p in Place.objects.all()})
+    except outcomes.NotEnoughRows:
+        raise _bad("file", _("At least 20 usable lines with both outcomes (yes and no) are "
+                             "needed to fit a model; %(n)s usable, %(r)s rejected.")
+                   % {"n": len(read.arrivals), "r": read.rejected_count}) from None
+    with transaction.atomic():
+        last = OutcomeModel.objects.select_for_update().order_by("-version").first()
+        model = OutcomeModel.objects.create(
+            version=(last.version + 1) if last else 1, fitted_by=permissions.user_of(actor),
+            source_name=source_name[:200], rows=fitted.rows,
+            rejected_count=read.rejected_count, rejected=rejected,
+            held_out_rows=fitted.held_out_rows, held_out_accuracy=fitted.held_out_accuracy,
+            held_out_auc=fitted.held_out_auc, intercept=fitted.intercept,
+            coefficients=fitted.coefficients)
+        audit.record(actor=actor, action="resettlement.outcome_model_fitted",
+                     object_type="outcome_model", object_id=model.version,
+                     details={"rows": model.rows, "rejected": model.rejected_count,
+                              "held_out_auc": model.held_out_auc})
+    return model
+
+
+def _fitted(model: OutcomeModel) -> outcomes.OutcomeModel:
+    return outcomes.OutcomeModel(
+        intercept=model.intercept, coefficients=dict(model.coefficients), rows=model.rows,
+        held_out_rows=model.held_out_rows, held_out_accuracy=model.held_out_accuracy,
+        held_out_auc=model.held_out_auc)
+
+
+def _modelled(model: outcomes.OutcomeModel, members: dict[str, int], case_file: CaseFile,
+              place: Place) -> tuple[float, list[list[Any]]]:
+    """The model's score of a household at a place, and its main terms."""
+    family: dict[str, Any] = {
+        "children": members["children"], "adults": members["adults"],
+        "seniors": members["seniors"], "needs": frozenset(case_file.needs), "place": place.name,
+        "speaks_language": bool(set(case_file.languages) & set(place.languages))}
+    terms = [[name, round(value, 3)] for name, value in model.main_terms(**family)]
+    return round(model.score(**family), 4), terms
+
+
+def _build_instance(*, case_files: Sequence[CaseFile], places: Sequence[Place], on: dt.date,
+                    explained: dict[tuple[int, int], list[list[Any]]] | None = None
+                    ) -> dict[str, Any]:
+    """The optimiser's instance. Scores: staff's where given; for a household with none, the
+    latest outcome model's (its main terms into `explained`), else DEFAULT_SCORE everywhere."""
     members = _members(case_files, on)
     scores = {(s.case_id, s.place_id): s.score for s in Score.objects.filter(
         case__in=[cf.case_id for cf in case_files], place__in=places)}
     scored_cases = {c for c, _p in scores}
+    latest = OutcomeModel.objects.order_by("-version").first()
+    if latest is not None:
+        model = _fitted(latest)
+        for cf in case_files:
+            if cf.case_id in scored_cases:
+                continue
+            for p in places:
+                score, terms = _modelled(model, members[cf.case_id], cf, p)
+                scores[(cf.case_id, p.pk)] = score
+                if explained is not None:
+                    explained[(cf.case_id, p.pk)] = [[f"model v{latest.version}", score],
+                                                     *terms]
+        scored_cases = {c for c, _p in scores}
     return {
         "families": [
             {"id": cf.case_id, "members": members[cf.case_id], "needs": list(cf.needs),
@@ -644,7 +709,9 @@ def run_batch(*, actor: Actor, week_of: dt.date | None = None) -> Batch:
     places = list(Place.objects.filter(
         period_start__lte=week_of, period_end__gte=week_of).prefetch_related("hosts"))
     case_files = _families_waiting()
-    instance = _build_instance(case_files=case_files, places=places, on=week_of)
+    explained: dict[tuple[int, int], list[list[Any]]] = {}
+    instance = _build_instance(case_files=case_files, places=places, on=week_of,
+                               explained=explained)
     score_of = {(s["family"], s["place"]): s["score"] for s in instance["scores"]}
     waited = {cf.case_id: weeks_waited(cf, week_of) for cf in case_files}
     priority = {case_id: wait_priority(weeks) for case_id, weeks in waited.items()}
@@ -694,6 +761,9 @@ def run_batch(*, actor: Actor, week_of: dt.date | None = None) -> Batch:
                 room[k] -= n
             score = score_of[(cf.case_id, place.pk)]
             reasons = _reasons(cf, place, score)
+            if (cf.case_id, place.pk) in explained:
+                # The model's score: its version and the terms that weigh most (decision 0067).
+                reasons["outcome_model"] = explained[(cf.case_id, place.pk)]
             if priority[cf.case_id]:
                 reasons["weeks_waited"] = waited[cf.case_id]
                 reasons["wait_priority"] = priority[cf.case_id]
