@@ -392,7 +392,10 @@ def _solve_relaxation(problem: _Problem, deadline: float, *, exact: bool = False
             value = _lagrangian(problem, adjusted, prices)
         return _Relaxation(value, exact, x, master.active[master.col_local], master.col_place,
                            prices, adjusted)
-    prices = _sample_prices(problem, deadline)
+    # The sample's LP gets a fifth of the time at most: under load it must not eat the time
+    # the refinement needs (its prices are only a start).
+    prices = _sample_prices(problem, min(deadline, time.monotonic() + 0.2 * (
+        deadline - time.monotonic())) if not exact else deadline)
     if not exact:
         # Most of the time to the prices, the rest to the LP on the margin.
         return _lagrangian_relaxation(
@@ -886,6 +889,22 @@ def place_families(
     price-adjusted value and HiGHS branch and bound on the rest give the placement. The plain
     greedy is computed too and kept if it is better.
     """
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread (decision 0064): its idle workers spin, and on a shared 2-core machine
+    # they took the core the price refinement needed.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _place_families(families, places, scores, time_limit=time_limit, prices=prices)
+
+
+def _place_families(
+    families: Sequence[Family],
+    places: Sequence[Place],
+    scores: Scores,
+    *,
+    time_limit: float,
+    prices: np.ndarray | None,
+) -> Placement:
     started = time.monotonic()
     deadline = started + time_limit
     problem = _Problem(families, places, scores)
