@@ -10,11 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from safepassage.resettlement import outcomes, services
 from safepassage.resettlement.models import OutcomeModel
+from tests.conftest import sign_in
 from tests.resettlement.conftest import ARRIVAL_DAY
 
 
@@ -137,3 +139,24 @@ def test_the_command_keeps_the_model_for_a_staff_member(tmp_path: Path, resettle
                  stderr=io.StringIO())
     assert "Outcome model version 1 kept: 400 rows" in out.getvalue()
     assert OutcomeModel.objects.get().source_name == "past.csv"
+
+
+@pytest.mark.django_db
+def test_staff_fit_the_model_from_a_page_and_see_its_figures_and_rejected_lines(
+        client, resettler) -> None:
+    sign_in(client, resettler)
+    text = _generated_csv(300) + "x,2,0,prs,,Lyon,yes\n"
+    response = client.post("/resettlement/outcome-model/",
+                           {"file": SimpleUploadedFile("past.csv", text.encode())}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Outcome model version 1 fitted on 300 rows (1 lines rejected)." in page
+    assert "place: Lyon" in page and "<td>302</td><td>children</td>" in page
+    # A file that is not UTF-8, or one nothing can be learnt from: the reason, never a 500.
+    bad = client.post("/resettlement/outcome-model/",
+                      {"file": SimpleUploadedFile("past.csv", "é".encode("latin-1") * 50)})
+    assert bad.status_code == 200 and "not UTF-8 text" in bad.content.decode()
+    few = client.post("/resettlement/outcome-model/",
+                      {"file": SimpleUploadedFile("few.csv", b"children,adults\n1,2\n")})
+    assert few.status_code == 200 and "At least 20 usable lines" in few.content.decode()
+    assert OutcomeModel.objects.count() == 1
