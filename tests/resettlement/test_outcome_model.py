@@ -131,6 +131,18 @@ def test_a_batch_scores_households_staff_did_not_score_by_the_model(
 
 
 @pytest.mark.django_db
+def test_the_overview_shows_the_models_main_terms_beside_an_offer(
+        client, arrived_case, resettler, make_place) -> None:
+    make_place(name="Lyon", adults=3)
+    services.fit_outcome_model(actor=resettler, text=_generated_csv())
+    arrived_case(name="Ahmadzai", size=3)
+    services.run_batch(actor=resettler, week_of=ARRIVAL_DAY)
+    sign_in(client, resettler)
+    page = client.get("/resettlement/").content.decode()
+    assert "model v1" in page and "place: Lyon" in page
+
+
+@pytest.mark.django_db
 def test_the_command_keeps_the_model_for_a_staff_member(tmp_path: Path, resettler) -> None:
     good = tmp_path / "past.csv"
     good.write_text(_generated_csv(400), encoding="utf-8")
