@@ -150,7 +150,8 @@ def test_the_command_keeps_the_model_for_a_staff_member(tmp_path: Path, resettle
     call_command("fit_outcome_model", str(good), "--user", resettler.username, stdout=out,
                  stderr=io.StringIO())
     assert "Outcome model version 1 kept: 400 rows" in out.getvalue()
-    assert OutcomeModel.objects.get().source_name == "past.csv"
+    kept = OutcomeModel.objects.get()
+    assert (kept.source_name, kept.source_text) == ("past.csv", good.read_text())
 
 
 @pytest.mark.django_db

@@ -297,6 +297,8 @@ class OutcomeModel(models.Model):
     held_out_auc = models.FloatField(null=True, blank=True)
     intercept = models.FloatField()
     coefficients = models.JSONField(default=dict)  # {term: coefficient}
+    # The file as uploaded (the raw submission, kept): past arrivals without names.
+    source_text = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-version"]

@@ -592,7 +592,7 @@ def fit_outcome_model(*, actor: Actor, text: str, source_name: str = "") -> Outc
             rejected_count=read.rejected_count, rejected=rejected,
             held_out_rows=fitted.held_out_rows, held_out_accuracy=fitted.held_out_accuracy,
             held_out_auc=fitted.held_out_auc, intercept=fitted.intercept,
-            coefficients=fitted.coefficients)
+            coefficients=fitted.coefficients, source_text=text)
         audit.record(actor=actor, action="resettlement.outcome_model_fitted",
                      object_type="outcome_model", object_id=model.version,
                      details={"rows": model.rows, "rejected": model.rejected_count,
