@@ -662,14 +662,14 @@ def _reasons(case_file: CaseFile, place: Place, score: float) -> dict[str, Any]:
             "languages": spoken, "tie": place.pk in {p.pk for p in case_file.ties.all()}}
 
 
-def weeks_waited(case_file: CaseFile, on: dt.date) -> int:
+def _weeks_waited(case_file: CaseFile, on: dt.date) -> int:
     """Whole weeks since the household arrived (0 before it has)."""
     if case_file.arrived_on is None:
         return 0
     return max(0, (on - case_file.arrived_on).days // 7)
 
 
-def wait_priority(weeks: int) -> float:
+def _wait_priority(weeks: int) -> float:
     """What a family's scores gain in a batch for waiting: RESETTLEMENT_WAIT_PRIORITY for every
     week past RESETTLEMENT_WAIT_CAP_WEEKS (nothing up to the cap)."""
     past = weeks - settings.RESETTLEMENT_WAIT_CAP_WEEKS
@@ -713,8 +713,8 @@ def run_batch(*, actor: Actor, week_of: dt.date | None = None) -> Batch:
     instance = _build_instance(case_files=case_files, places=places, on=week_of,
                                explained=explained)
     score_of = {(s["family"], s["place"]): s["score"] for s in instance["scores"]}
-    waited = {cf.case_id: weeks_waited(cf, week_of) for cf in case_files}
-    priority = {case_id: wait_priority(weeks) for case_id, weeks in waited.items()}
+    waited = {cf.case_id: _weeks_waited(cf, week_of) for cf in case_files}
+    priority = {case_id: _wait_priority(weeks) for case_id, weeks in waited.items()}
     for s in instance["scores"]:
         # Families waiting past the cap go first (decision 0066).
         s["score"] += priority[s["family"]]
