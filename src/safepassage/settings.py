@@ -382,8 +382,20 @@ RUNNER_SCHEDULE = {
     # and messages not delivered in time moved to the next channel.
     "safepassage.messaging.tasks.process_webhooks": 5.0,
     "safepassage.messaging.tasks.fall_back_undelivered": 30.0,
+    # The week's placement batch, run when due (resettlement.services.run_scheduled_batch):
+    # checked hourly, run once a week on RESETTLEMENT_BATCH_WEEKDAY unless staff ran one.
+    "safepassage.resettlement.tasks.run_weekly_batch": 3600.0,
 }
 RUNNER_KEEP_SUCCEEDED_DAYS = 7
+# --- resettlement: weekly placement batches (docs/decisions/0066-waiting-families-first.md) ---
+# The day of the week (0 = Monday) from which the runner places the week's families when no batch
+# has been run that week.
+RESETTLEMENT_BATCH_WEEKDAY = int(os.environ.get("SAFEPASSAGE_RESETTLEMENT_BATCH_WEEKDAY", "0"))
+# A family that has waited more than this many weeks since it arrived is placed first: each of
+# its scores gains RESETTLEMENT_WAIT_PRIORITY for every week past the cap (scores are 0 to 1).
+RESETTLEMENT_WAIT_CAP_WEEKS = int(os.environ.get("SAFEPASSAGE_RESETTLEMENT_WAIT_CAP_WEEKS", "4"))
+RESETTLEMENT_WAIT_PRIORITY = float(
+    os.environ.get("SAFEPASSAGE_RESETTLEMENT_WAIT_PRIORITY", "1.0"))
 RUNNER_KEEP_FAILED_DAYS = 30
 
 # --- credentials: signed facilitation letters and boarding passes ---------------------------------

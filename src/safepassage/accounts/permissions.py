@@ -159,6 +159,9 @@ SEAT_RECHECK = _declare("seat-recheck", MANAGE_FLIGHTS, ISSUE_CREDENTIALS, VIEW_
 # A correction changed what a household's documents print (who is in it, a name, a birth
 # date): each document in force is issued again and the old one revoked as replaced.
 DOCUMENT_REISSUE = _declare("document-reissue", ISSUE_CREDENTIALS, VIEW_CASES)
+# Runs the week's placement batch on the runner's schedule when staff have not run one that week
+# (resettlement.tasks.run_weekly_batch, decision 0066).
+WEEKLY_PLACEMENT = _declare("weekly-placement", RESETTLE_CASES)
 
 Actor: TypeAlias = User | SystemActor
 

@@ -69,3 +69,7 @@ class ProgrammeForm(forms.Form):
             steps.append({"name": parts[0], "due_days": int(parts[1]), "done_by": parts[2],
                           "required": parts[3] == "required"})
         return steps
+
+
+class OutcomeFileForm(forms.Form):
+    file = forms.FileField(label=_("CSV file of past arrivals"))

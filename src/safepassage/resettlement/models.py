@@ -277,3 +277,28 @@ class Milestone(models.Model):
         ordering = ["due_on", "step__order", "pk"]
         constraints = [models.UniqueConstraint(fields=["case_file", "step"],
                                                name="one_milestone_per_step")]
+
+
+class OutcomeModel(models.Model):
+    """A fitted outcome model (decision 0067), versioned: the latest gives the score of a
+    household at a place where staff have given none. Its file has no names (household make-up,
+    languages, needs, place, outcome); the lines rejected are kept with why."""
+
+    version = models.PositiveIntegerField(unique=True)
+    fitted_at = models.DateTimeField(default=timezone.now)
+    fitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    source_name = models.CharField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField()
+    rejected_count = models.PositiveIntegerField(default=0)
+    rejected = models.JSONField(default=list, blank=True)  # [{"line", "field", "reason"}]
+    held_out_rows = models.PositiveIntegerField()
+    held_out_accuracy = models.FloatField()
+    held_out_auc = models.FloatField(null=True, blank=True)
+    intercept = models.FloatField()
+    coefficients = models.JSONField(default=dict)  # {term: coefficient}
+    # The file as uploaded (the raw submission, kept): past arrivals without names.
+    source_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-version"]

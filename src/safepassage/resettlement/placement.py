@@ -30,6 +30,10 @@ AGE_GROUPS = ("children", "adults", "seniors")
 # choices: a preference moves a family between places of nearly equal expected outcome only.
 PREFERENCE_WEIGHT = 0.05
 _EPS = 1e-7
+# One thread for HiGHS (decision 0064): its idle workers wait by spinning, and on a shared
+# 2-core machine they took the core the placement's own work needed (in one bench run the
+# process used 71 s of CPU in 33 s of wall time and its prices were left half refined).
+HIGHS_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -174,18 +178,18 @@ class _Problem:
     def _needs_mask(self) -> np.ndarray:
         mask = np.ones((self.n, self.m), dtype=bool)
         for need in sorted({x for f in self.families for x in f.needs}):
-            wants = np.array([need in f.needs for f in self.families])
-            offers = np.array([need in p.services for p in self.places])
+            wants = np.array([need in f.needs for f in self.families], dtype=bool)
+            offers = np.array([need in p.services for p in self.places], dtype=bool)
             mask &= ~(wants[:, None] & ~offers[None, :])
         return mask
 
     def _language_mask(self) -> np.ndarray:
-        family_any = np.array([bool(f.languages) for f in self.families])
-        place_any = np.array([bool(p.languages) for p in self.places])
+        family_any = np.array([bool(f.languages) for f in self.families], dtype=bool)
+        place_any = np.array([bool(p.languages) for p in self.places], dtype=bool)
         shared = np.zeros((self.n, self.m), dtype=bool)
         for language in sorted({x for f in self.families for x in f.languages}):
-            speaks = np.array([language in f.languages for f in self.families])
-            spoken = np.array([language in p.languages for p in self.places])
+            speaks = np.array([language in f.languages for f in self.families], dtype=bool)
+            spoken = np.array([language in p.languages for p in self.places], dtype=bool)
             shared |= speaks[:, None] & spoken[None, :]
         mask: np.ndarray = shared | ~family_any[:, None] | ~place_any[None, :]
         return mask
@@ -247,6 +251,7 @@ class _Master:
         self.active = np.zeros(0, dtype=np.int64)
         self.solver = highspy.Highs()
         self.solver.setOptionValue("output_flag", False)
+        self.solver.setOptionValue("threads", HIGHS_THREADS)
         self.rows = len(row_cap)
         self.solver.addRows(
             self.rows, np.full(self.rows, -highspy.kHighsInf), np.maximum(row_cap, 0.0),
@@ -387,11 +392,14 @@ def _solve_relaxation(problem: _Problem, deadline: float, *, exact: bool = False
             value = _lagrangian(problem, adjusted, prices)
         return _Relaxation(value, exact, x, master.active[master.col_local], master.col_place,
                            prices, adjusted)
-    prices = _sample_prices(problem, deadline)
+    # The sample's LP gets a fifth of the time at most: under load it must not eat the time
+    # the refinement needs (its prices are only a start).
+    prices = _sample_prices(problem, min(deadline, time.monotonic() + 0.2 * (
+        deadline - time.monotonic())) if not exact else deadline)
     if not exact:
         # Most of the time to the prices, the rest to the LP on the margin.
         return _lagrangian_relaxation(
-            problem, prices, time.monotonic() + 0.75 * (deadline - time.monotonic()), deadline)
+            problem, prices, time.monotonic() + 0.8 * (deadline - time.monotonic()), deadline)
     # Untimed (the bench's bound): the LP on the margin from the refined prices, to the end.
     prices = _refine_prices(problem, prices, time.monotonic() + 0.25 * (
         deadline - time.monotonic()))
@@ -453,9 +461,14 @@ def _solve_relaxation(problem: _Problem, deadline: float, *, exact: bool = False
 
 # Above SAMPLE_ABOVE families the placement does not wait for the exact LP: the sample prices
 # are refined by minimising a smoothed Lagrangian (the LP's dual, one variable per capacity
-# row), the placement follows those prices and the bound is the Lagrangian at them.
-CANDIDATES = 6  # places per family in the smoothed dual (the best at the current prices)
-TEMPERATURES = (0.02, 0.005, 0.0015)
+# row), the placement follows those prices and the bound is the Lagrangian at them. Decision
+# 0064: rounds at temperatures falling geometrically from the first to the last, each over every
+# family's CANDIDATES best places at the prices so far (enough that prices moving within a round
+# rarely make a family's best place one it does not see), REFINE_ITERATIONS of L-BFGS a round.
+CANDIDATES = 12
+TEMPERATURES = (0.01, 0.0003)
+REFINE_ROUNDS = 4
+REFINE_ITERATIONS = 40
 
 
 def _smoothed_dual(
@@ -476,24 +489,35 @@ def _smoothed_dual(
 
 
 def _refine_prices(problem: _Problem, prices: np.ndarray, deadline: float) -> np.ndarray:
-    """Prices near the LP's dual optimum: L-BFGS on the smoothed Lagrangian at decreasing
-    temperatures, each over every family's best CANDIDATES places at the prices so far."""
+    """Prices near the LP's dual optimum: L-BFGS on the smoothed Lagrangian in REFINE_ROUNDS
+    rounds at falling temperatures, each over every family's best CANDIDATES places at the
+    prices so far; the prices kept are those of the lowest exact Lagrangian seen."""
     from scipy.optimize import minimize
     from scipy.sparse import csr_matrix
 
     best_bound, best_prices = math.inf, prices
-    for stage, temperature in enumerate(TEMPERATURES):
-        # Each temperature gets its share of the time left (the first ones matter most).
+    first, last = TEMPERATURES
+    # The dense families x places work (choosing each round's candidates, and the Lagrangian
+    # that picks the prices kept) in single precision: half the memory traffic. The bound
+    # reported is computed again in double precision from the prices kept.
+    value32 = problem.value.astype(np.float32)
+    usage32 = problem.usage.astype(np.float32)
+    for stage in range(REFINE_ROUNDS):
+        temperature = first * (last / first) ** (stage / max(REFINE_ROUNDS - 1, 1))
+        # Each round gets its share of the time left.
         stage_deadline = time.monotonic() + (deadline - time.monotonic()) / (
-            len(TEMPERATURES) - stage)
-        key = problem.value - problem.price_matrix(prices)
+            REFINE_ROUNDS - stage)
+        per_kind = np.zeros((problem.m, problem.k), dtype=np.float32)
+        per_kind[problem.row_place, problem.row_kind] = prices
+        key = value32 - usage32 @ per_kind.T
         bound = _lagrangian(problem, key, prices)
         if bound < best_bound:
             best_bound, best_prices = bound, prices
         if time.monotonic() > deadline:
-            break
+            return best_prices
         # Families far from placed at any place (by five temperatures) weigh nothing.
         fam, plc = _top_columns(key, CANDIDATES, -5 * temperature)
+        del key
         if len(fam) == 0:
             break
         rows = problem.row_id[plc]  # columns x kinds
@@ -512,11 +536,10 @@ def _refine_prices(problem: _Problem, prices: np.ndarray, deadline: float) -> np
             callback=_stop_at(stage_deadline),
         )
         prices = np.maximum(np.asarray(result.x, dtype=np.float64), 0.0)
-    bound = _lagrangian(problem, problem.value - problem.price_matrix(prices), prices)
+    per_kind = np.zeros((problem.m, problem.k), dtype=np.float32)
+    per_kind[problem.row_place, problem.row_kind] = prices
+    bound = _lagrangian(problem, value32 - usage32 @ per_kind.T, prices)
     return prices if bound < best_bound else best_prices
-
-
-REFINE_ITERATIONS = 20
 
 
 def _stop_at(deadline: float) -> Any:
@@ -565,13 +588,13 @@ def _lagrangian_relaxation(problem: _Problem, prices: np.ndarray, deadline: floa
     return _Relaxation(bound, False, x, fam, plc, prices, adjusted)
 
 
-CLEAR_MARGIN = 0.01
+CLEAR_MARGIN = 0.005
 
 
 def _lagrangian(problem: _Problem, adjusted: np.ndarray, prices: np.ndarray) -> float:
     """An upper bound on the LP at any prices >= 0 (the Lagrangian of the capacity rows)."""
     best = adjusted.max(axis=1, initial=0.0)
-    return float(np.maximum(best, 0.0).sum() + prices @ problem.row_cap)
+    return float(np.maximum(best, 0.0).sum(dtype=np.float64) + prices @ problem.row_cap)
 
 
 def _free_overfilled(
@@ -736,6 +759,7 @@ def _polish(
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n_cols
     solver = highspy.Highs()
     solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("threads", HIGHS_THREADS)
     solver.setOptionValue("time_limit", float(deadline - time.monotonic()))
     solver.setOptionValue("mip_rel_gap", 1e-4)
     solver.passModel(lp)
@@ -865,6 +889,22 @@ def place_families(
     price-adjusted value and HiGHS branch and bound on the rest give the placement. The plain
     greedy is computed too and kept if it is better.
     """
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread (decision 0064): its idle workers spin, and on a shared 2-core machine
+    # they took the core the price refinement needed.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _place_families(families, places, scores, time_limit=time_limit, prices=prices)
+
+
+def _place_families(
+    families: Sequence[Family],
+    places: Sequence[Place],
+    scores: Scores,
+    *,
+    time_limit: float,
+    prices: np.ndarray | None,
+) -> Placement:
     started = time.monotonic()
     deadline = started + time_limit
     problem = _Problem(families, places, scores)
@@ -875,12 +915,13 @@ def place_families(
     if problem.n == 0 or problem.m == 0 or not problem.eligible.any():
         return _result(problem, _Fill(problem), 0.0, True, "nothing to place", started)
     # Above SAMPLE_ABOVE the prices are worth most of the time (the fill after them is fast).
-    share = 0.85 if problem.n > SAMPLE_ABOVE else 0.6
+    share = 0.9 if problem.n > SAMPLE_ABOVE else 0.6
     relaxation = _solve_relaxation(problem, started + share * time_limit)
     candidates = [(_round(problem, relaxation), "LP rounding + fill by capacity prices")]
     if problem.n <= SAMPLE_ABOVE:  # a safety net that costs little there, and never wins above
         candidates.append((_greedy(problem), "greedy: each family to its best open place"))
-    polished = _polish(problem, relaxation, candidates[0][0], deadline)
+    # Branch and bound stops a little before the limit: naming the unplaced takes a moment.
+    polished = _polish(problem, relaxation, candidates[0][0], deadline - 0.08 * time_limit)
     if polished is not None:
         candidates.append((polished, "LP rounding + HiGHS branch and bound on the rest"))
     fill, method = max(candidates, key=lambda c: c[0].objective())

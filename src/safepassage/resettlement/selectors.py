@@ -27,6 +27,7 @@ from safepassage.resettlement.models import (
     FlightArrival,
     Milestone,
     Offer,
+    OutcomeModel,
     Place,
     Programme,
     Site,
@@ -456,3 +457,9 @@ def host_account(*, actor: Actor, username: str) -> User | None:
 def programmes(*, actor: Actor) -> list[Programme]:
     permissions.require(actor, permissions.RESETTLE_CASES)
     return list(Programme.objects.prefetch_related("steps").order_by("name"))
+
+
+def latest_outcome_model(*, actor: Actor) -> OutcomeModel | None:
+    """The outcome model in use (the latest version), or None."""
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    return OutcomeModel.objects.select_related("fitted_by").order_by("-version").first()

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -28,7 +29,7 @@ from safepassage.messaging import services as messaging
 from safepassage.messaging.models import Kind
 from safepassage.registry.models import Case, Person, Status
 from safepassage.registry.services import earn_case_status
-from safepassage.resettlement import evidence, placing
+from safepassage.resettlement import evidence, outcomes, placing
 from safepassage.resettlement.models import (
     LIVE_OFFER_STATES,
     ArrivalRecord,
@@ -38,6 +39,7 @@ from safepassage.resettlement.models import (
     FlightArrival,
     Milestone,
     Offer,
+    OutcomeModel,
     Place,
     Programme,
     Score,
@@ -568,12 +570,76 @@ def _capacity_for_instance(place: Place) -> dict[str, Any]:
                               for size in UNIT_PERSONS}}
 
 
-def _build_instance(*, case_files: Sequence[CaseFile], places: Sequence[Place], on: dt.date
-                   ) -> dict[str, Any]:
+def fit_outcome_model(*, actor: Actor, text: str, source_name: str = "") -> OutcomeModel:
+    """Fit the outcome model on a CSV of past arrivals (decision 0067) and keep it as the next
+    version, with who fitted it, on how many rows, its held-out figures and the lines rejected
+    (line, field, reason). ValidationError (field "file") when nothing can be learnt."""
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    read = outcomes.read_csv(text)
+    rejected = [{"line": r.line, "field": r.field, "reason": r.reason} for r in read.rejected]
+    try:
+        fitted = outcomes.fit(read.arrivals, place_languages={
+            p.name: frozenset(p.languages) for p in Place.objects.all()})
+    except outcomes.NotEnoughRows:
+        raise _bad("file", _("At least 20 usable lines with both outcomes (yes and no) are "
+                             "needed to fit a model; %(n)s usable, %(r)s rejected.")
+                   % {"n": len(read.arrivals), "r": read.rejected_count}) from None
+    with transaction.atomic():
+        last = OutcomeModel.objects.select_for_update().order_by("-version").first()
+        model = OutcomeModel.objects.create(
+            version=(last.version + 1) if last else 1, fitted_by=permissions.user_of(actor),
+            source_name=source_name[:200], rows=fitted.rows,
+            rejected_count=read.rejected_count, rejected=rejected,
+            held_out_rows=fitted.held_out_rows, held_out_accuracy=fitted.held_out_accuracy,
+            held_out_auc=fitted.held_out_auc, intercept=fitted.intercept,
+            coefficients=fitted.coefficients, source_text=text)
+        audit.record(actor=actor, action="resettlement.outcome_model_fitted",
+                     object_type="outcome_model", object_id=model.version,
+                     details={"rows": model.rows, "rejected": model.rejected_count,
+                              "held_out_auc": model.held_out_auc})
+    return model
+
+
+def _fitted(model: OutcomeModel) -> outcomes.OutcomeModel:
+    return outcomes.OutcomeModel(
+        intercept=model.intercept, coefficients=dict(model.coefficients), rows=model.rows,
+        held_out_rows=model.held_out_rows, held_out_accuracy=model.held_out_accuracy,
+        held_out_auc=model.held_out_auc)
+
+
+def _modelled(model: outcomes.OutcomeModel, members: dict[str, int], case_file: CaseFile,
+              place: Place) -> tuple[float, list[list[Any]]]:
+    """The model's score of a household at a place, and its main terms."""
+    family: dict[str, Any] = {
+        "children": members["children"], "adults": members["adults"],
+        "seniors": members["seniors"], "needs": frozenset(case_file.needs), "place": place.name,
+        "speaks_language": bool(set(case_file.languages) & set(place.languages))}
+    terms = [[name, round(value, 3)] for name, value in model.main_terms(**family)]
+    return round(model.score(**family), 4), terms
+
+
+def _build_instance(*, case_files: Sequence[CaseFile], places: Sequence[Place], on: dt.date,
+                    explained: dict[tuple[int, int], list[list[Any]]] | None = None
+                    ) -> dict[str, Any]:
+    """The optimiser's instance. Scores: staff's where given; for a household with none, the
+    latest outcome model's (its main terms into `explained`), else DEFAULT_SCORE everywhere."""
     members = _members(case_files, on)
     scores = {(s.case_id, s.place_id): s.score for s in Score.objects.filter(
         case__in=[cf.case_id for cf in case_files], place__in=places)}
     scored_cases = {c for c, _p in scores}
+    latest = OutcomeModel.objects.order_by("-version").first()
+    if latest is not None:
+        model = _fitted(latest)
+        for cf in case_files:
+            if cf.case_id in scored_cases:
+                continue
+            for p in places:
+                score, terms = _modelled(model, members[cf.case_id], cf, p)
+                scores[(cf.case_id, p.pk)] = score
+                if explained is not None:
+                    explained[(cf.case_id, p.pk)] = [[f"model v{latest.version}", score],
+                                                     *terms]
+        scored_cases = {c for c, _p in scores}
     return {
         "families": [
             {"id": cf.case_id, "members": members[cf.case_id], "needs": list(cf.needs),
@@ -596,39 +662,119 @@ def _reasons(case_file: CaseFile, place: Place, score: float) -> dict[str, Any]:
             "languages": spoken, "tie": place.pk in {p.pk for p in case_file.ties.all()}}
 
 
+def _weeks_waited(case_file: CaseFile, on: dt.date) -> int:
+    """Whole weeks since the household arrived (0 before it has)."""
+    if case_file.arrived_on is None:
+        return 0
+    return max(0, (on - case_file.arrived_on).days // 7)
+
+
+def _wait_priority(weeks: int) -> float:
+    """What a family's scores gain in a batch for waiting: RESETTLEMENT_WAIT_PRIORITY for every
+    week past RESETTLEMENT_WAIT_CAP_WEEKS (nothing up to the cap)."""
+    past = weeks - settings.RESETTLEMENT_WAIT_CAP_WEEKS
+    return settings.RESETTLEMENT_WAIT_PRIORITY * past if past > 0 else 0.0
+
+
+def _with_wait(reason: str, weeks: int) -> str:
+    return reason + "; " + (_("it has waited %(n)s weeks since it arrived") % {"n": weeks})
+
+
+def run_scheduled_batch(*, actor: Actor, today: dt.date | None = None) -> Batch | None:
+    """The runner's weekly batch: run for this week on or after RESETTLEMENT_BATCH_WEEKDAY,
+    unless a batch (staff's or the runner's) has already been run for a day of this week.
+    The batch run, or None when none was due."""
+    permissions.require(actor, permissions.RESETTLE_CASES)
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    if today.weekday() < settings.RESETTLEMENT_BATCH_WEEKDAY:
+        return None
+    if Batch.objects.filter(week_of__gte=monday,
+                            week_of__lt=monday + dt.timedelta(days=7)).exists():
+        return None
+    return run_batch(actor=actor, week_of=today)
+
+
 def run_batch(*, actor: Actor, week_of: dt.date | None = None) -> Batch:
     """This week's placement: every waiting household against the capacity still free in the
     places whose period covers the week. Each family placed is offered to its place, with its
-    reasons; each left unplaced says why."""
+    reasons; each left unplaced says why.
+
+    The instance is built and solved with no lock held (the optimiser may take half a minute
+    on a large week, and staff keep offering and holding meanwhile); the offers are written
+    under the places' locks, each checked again against the capacity left then and against
+    an offer made for the household meanwhile (decision 0065)."""
     permissions.require(actor, permissions.RESETTLE_CASES)
     week_of = week_of or timezone.localdate()
+    places = list(Place.objects.filter(
+        period_start__lte=week_of, period_end__gte=week_of).prefetch_related("hosts"))
+    case_files = _families_waiting()
+    explained: dict[tuple[int, int], list[list[Any]]] = {}
+    instance = _build_instance(case_files=case_files, places=places, on=week_of,
+                               explained=explained)
+    score_of = {(s["family"], s["place"]): s["score"] for s in instance["scores"]}
+    waited = {cf.case_id: _weeks_waited(cf, week_of) for cf in case_files}
+    priority = {case_id: _wait_priority(weeks) for case_id, weeks in waited.items()}
+    for s in instance["scores"]:
+        # Families waiting past the cap go first (decision 0066).
+        s["score"] += priority[s["family"]]
+    placer = placing.optimiser()
+    result = placer(instance)
+    by_case = {cf.case_id: cf for cf in case_files}
+    members = {f["id"]: f["members"] for f in instance["families"]}
+    unplaced = [{"case": by_case[u["family"]].case.reference, "weeks_waited": waited[u["family"]],
+                 "reason": _with_wait(u["reason"], waited[u["family"]])}
+                for u in result.get("unplaced", [])]
     with transaction.atomic():
-        places = list(Place.objects.select_for_update().filter(
-            period_start__lte=week_of, period_end__gte=week_of).prefetch_related("hosts"))
-        case_files = _families_waiting()
-        instance = _build_instance(case_files=case_files, places=places, on=week_of)
-        placer = placing.optimiser()
-        result = placer(instance)
-        by_case = {cf.case_id: cf for cf in case_files}
-        by_place = {p.pk: p for p in places}
-        members = {f["id"]: f["members"] for f in instance["families"]}
-        score_of = {(s["family"], s["place"]): s["score"] for s in instance["scores"]}
+        # The capacity and the live offers as they are now, the places locked (in one order,
+        # so that two batches, or a batch and an override, never wait on each other).
+        by_place = {p.pk: p for p in Place.objects.select_for_update().filter(
+            pk__in=[p.pk for p in places]).order_by("pk")}
+        left = {pk: remaining_capacity(place) for pk, place in by_place.items()}
+        offered_meanwhile = set(Offer.objects.filter(
+            case__in=list(by_case), state__in=LIVE_OFFER_STATES).values_list("case_id",
+                                                                               flat=True))
         batch = Batch.objects.create(
             week_of=week_of, run_by=permissions.user_of(actor),
             objective=float(result.get("objective", 0.0)), bound=float(result.get("bound", 0.0)),
             method=str(result.get("method", getattr(placer, "__module__", ""))),
-            unplaced=[{"case": by_case[u["family"]].case.reference, "reason": u["reason"]}
-                      for u in result.get("unplaced", [])])
+            unplaced=list(unplaced))
         offers = []
         for a in result.get("assignments", []):
-            cf, place = by_case[a["family"]], by_place[a["place"]]
+            cf = by_case[a["family"]]
+            if cf.case_id in offered_meanwhile:
+                continue  # staff offered or a sponsor held it while the batch ran: theirs holds
+            place = by_place.get(a["place"])
             m = members[cf.case_id]
+            need = {**m, "units_" + unit_size(sum(m.values())): 1}
+            room = left.get(a["place"], {})
+            if place is None or any(n > room.get(k, 0) for k, n in need.items()):
+                unplaced.append({
+                    "case": cf.case.reference, "weeks_waited": waited[cf.case_id],
+                    "reason": _with_wait(_(
+                        "capacity changed while the batch ran: %(p)s has no room left for "
+                        "this household now; it waits for the next batch") % {
+                            "p": place.name if place is not None else a["place"]},
+                        waited[cf.case_id])})
+                continue
+            for k, n in need.items():
+                room[k] -= n
             score = score_of[(cf.case_id, place.pk)]
+            reasons = _reasons(cf, place, score)
+            if (cf.case_id, place.pk) in explained:
+                # The model's score: its version and the terms that weigh most (decision 0067).
+                reasons["outcome_model"] = explained[(cf.case_id, place.pk)]
+            if priority[cf.case_id]:
+                reasons["weeks_waited"] = waited[cf.case_id]
+                reasons["wait_priority"] = priority[cf.case_id]
             offers.append(Offer(case=cf.case, place=place, batch=batch, score=score,
-                                reasons=_reasons(cf, place, score),
+                                reasons=reasons,
                                 created_by=permissions.user_of(actor), children=m["children"],
                                 adults=m["adults"], seniors=m["seniors"]))
         Offer.objects.bulk_create(offers)
+        if len(unplaced) != len(batch.unplaced):
+            batch.unplaced = unplaced
+            batch.save(update_fields=["unplaced"])
         audit.record(actor=actor, action="resettlement.batch_run", object_type="batch",
                      object_id=batch.pk,
                      details={"offered": len(offers), "unplaced": len(batch.unplaced),

@@ -6,6 +6,7 @@ app_name = "resettlement"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("setup/", views.setup, name="setup"),
+    path("outcome-model/", views.outcome_model, name="outcome-model"),
     path("batches/run/", views.run_batch, name="run-batch"),
     path("flights/<int:flight_id>/", views.reconciliation, name="flight"),
     path("flights/<int:flight_id>/land/", views.land, name="land"),

@@ -18,7 +18,13 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.airlift.models import Flight
 from safepassage.registry.models import Case
 from safepassage.resettlement import selectors, services
-from safepassage.resettlement.forms import HostForm, PlaceForm, ProgrammeForm, SiteForm
+from safepassage.resettlement.forms import (
+    HostForm,
+    OutcomeFileForm,
+    PlaceForm,
+    ProgrammeForm,
+    SiteForm,
+)
 from safepassage.resettlement.models import ArrivalRecord
 from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
 
@@ -307,3 +313,38 @@ def _set_up(request: StaffRequest, which: str, data: dict[str, Any]) -> str:
         actor=user, name=data["name"], is_default=data["is_default"],
         steps=[services.StepSpec(**step) for step in data["steps"]])
     return _("Programme %(p)s created.") % {"p": programme.name}
+
+
+MOST_BYTES = 20 * 1024 * 1024  # an outcome file: past arrivals, a few columns a household
+
+
+@staff_required
+def outcome_model(request: StaffRequest) -> HttpResponse:
+    """The outcome model in use, and a form to fit a new one from a CSV of past arrivals."""
+    permissions.require(request.user, permissions.RESETTLE_CASES)
+    form = OutcomeFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        text = None
+        if upload.size > MOST_BYTES:
+            form.add_error("file", _("The file is larger than 20 MB; split it and upload "
+                                     "the parts one at a time."))
+        else:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                form.add_error("file", _("The file is not UTF-8 text; save it as CSV UTF-8 and "
+                                         "upload it again."))
+        if text is not None:
+            try:
+                model = services.fit_outcome_model(actor=request.user, text=text,
+                                                   source_name=upload.name or "")
+            except SERVICE_ERRORS as error:
+                show_on_form(form, error)
+            else:
+                messages.success(request, _(
+                    "Outcome model version %(v)s fitted on %(n)s rows (%(r)s lines rejected).")
+                    % {"v": model.version, "n": model.rows, "r": model.rejected_count})
+                return redirect("resettlement:outcome-model")
+    return render(request, "resettlement/outcome_model.html", {
+        "form": form, "model": selectors.latest_outcome_model(actor=request.user)})
