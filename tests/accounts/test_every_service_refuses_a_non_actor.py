@@ -52,6 +52,17 @@ WITHOUT_ACTOR = {
     "safepassage.messaging.services.status_notice_carried_elsewhere":
         "a context for the caller's own change of status",
     "safepassage.messaging.services.check_broadcast_texts": "a pure function",
+    "safepassage.messaging.services.record_receipt":
+        "a provider's delivery receipt, authenticated by its signature at the webhook",
+    "safepassage.messaging.services.record_receipts":
+        "providers' delivery receipts, authenticated by their signatures at the webhooks",
+    "safepassage.messaging.services.messages_for_receipts":
+        "finds the messages receipts are about, inside the webhook processing",
+    "safepassage.messaging.services.channel_order": "a pure function of a choice and settings",
+    "safepassage.messaging.services.address_on": "a pure function of a person and a channel",
+    "safepassage.messaging.services.fall_back_undelivered":
+        "the runner's periodic task: queues again, for the same person, messages another "
+        "service already decided to send",
     "safepassage.airlift.services.household_demands":
         "what the planner needs of cases, inside plan_manifests and fill_from_standby",
     "safepassage.airlift.services.departure_text": "a pure function",

@@ -947,6 +947,7 @@ def confirm_mapping(*, actor: Actor, batch: ImportBatch, mapping: ColumnMapping,
                     save: bool = True) -> ImportBatch:
     """Start a batch that waited for its mapping, read through `mapping`; with `save`, the
     mapping is kept (audited) for the organisation's next file with the same header row."""
+    permissions.check_actor(actor)
     _check_may_import(actor, batch.organisation)
     user = permissions.user_of(actor)
     if user is None:
