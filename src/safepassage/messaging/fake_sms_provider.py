@@ -15,8 +15,10 @@ import json
 import socket
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from safepassage.messaging.local_http import BackgroundServer, QuietServer
 
 
 class ProviderState:
@@ -118,39 +120,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, {"id": delivery["id"]})
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(QuietServer):
     state: ProviderState
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client killed mid-request (the crash runs do it on purpose) is not an error
 
-
-class FakeSmsProvider:
+class FakeSmsProvider(BackgroundServer):
     """Start on a free port of 127.0.0.1 in a background thread: `url` is the send endpoint."""
 
+    server: _Server
+
     def __init__(self, port: int = 0) -> None:
-        self.server = _Server(("127.0.0.1", port), _Handler)
-        self.server.state = ProviderState()
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        server = _Server(("127.0.0.1", port), _Handler)
+        server.state = ProviderState()
+        super().__init__(server)
 
     @property
     def state(self) -> ProviderState:
         return self.server.state
 
     @property
-    def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    @property
     def url(self) -> str:
         return f"{self.base_url}/messages"
-
-    def start(self) -> FakeSmsProvider:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()

@@ -23,8 +23,10 @@ import threading
 import urllib.parse
 import uuid
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from safepassage.messaging.local_http import BackgroundServer, QuietServer
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "twilio-test-token"  # noqa: S105 (a stand-in's, public)
@@ -376,40 +378,24 @@ def _twilio_error(code: int, message: str, status: int) -> dict[str, Any]:
             "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
+class _Server(QuietServer):
     state: StandInState
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client killed mid-request (the crash runs do it on purpose) is not an error
 
-
-class ProviderStandIn:
+class ProviderStandIn(BackgroundServer):
     """Start on a free port of 127.0.0.1 in a background thread; `configure(settings)` points
     every adapter at it."""
 
+    server: _Server
+
     def __init__(self, port: int = 0) -> None:
-        self.server = _Server(("127.0.0.1", port), _Handler)
-        self.server.state = StandInState()
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        server = _Server(("127.0.0.1", port), _Handler)
+        server.state = StandInState()
+        super().__init__(server)
 
     @property
     def state(self) -> StandInState:
         return self.server.state
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> ProviderStandIn:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def environment(self) -> dict[str, str]:
         """The SAFEPASSAGE_* variables that point a process's adapters here."""
