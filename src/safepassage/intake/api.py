@@ -224,6 +224,7 @@ _ACCEPTED = OpenApiResponse(
     ],
     responses={200: ReferralPageSerializer, **_problems()},
     summary="Your organisation's referrals and their status, a page at a time",
+    operation_id="v1_registrations_list",  # a page, not one referral (its own operation below)
 )
 @api_view(["GET", "POST"])
 @_api
