@@ -85,6 +85,10 @@ _LEADING_ELEMENTS = frozenset(
      "mohammad", "mohammed", "mohamed", "muhammed", "mohamad", "mohd", "muhd", "mhd", "md")
 )
 _WORD_SPLIT = re.compile(r"[\s\-\u200c]+")
+# Mir is left out: Mirwais is one name, not Mir and Wais.
+_JOINED_LEADING = re.compile(
+    r"^(?:g[hu]?[ou]lam|s[ae][iy]+[ie]?d|m[ou]hamm?[ae]d)(?=[a-z]{3})"
+)
 _JOINED_ABDUL = re.compile(r"^abd(?:u|o|e|a)?(?:l|r|s|z|d|n|t)(?=[a-z]{3})")
 
 
@@ -109,6 +113,10 @@ def given_name_part(name: str) -> str:
         return skeleton(" ".join(rest)) if rest else ""
     if len(words) == 1 and _JOINED_ABDUL.match(words[0]):  # Abdulrahman, Abdurrahim
         return skeleton(_JOINED_ABDUL.sub("", words[0]))
+    joined = _JOINED_LEADING.match(words[0]) if len(words) == 1 else None
+    if joined:  # Ghulamrasul, Sayedahmad, Mohammadnadir written as one word
+        short = skeleton(words[0][joined.end():])
+        return short if len(short) >= 2 else ""
     return ""
 
 
