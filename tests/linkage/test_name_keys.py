@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safepassage.linkage.names import latin_key, skeleton, split_native_name
+from safepassage.linkage.names import given_name_part, latin_key, skeleton, split_native_name
 from safepassage.synthetic.afghan_names import FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES
 
 
@@ -78,3 +78,52 @@ def test_most_spellings_listed_for_the_synthetic_population_meet() -> None:
 def test_a_full_name_in_arabic_script_splits_into_given_and_family_names() -> None:
     assert split_native_name("ذبیح‌الله ستانکزی") == ("ذبیح‌الله", "ستانکزی")
     assert split_native_name("محمد") == ("محمد", "")
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Yalda", "Jalda", "Ialda", "یلدا"),
+        ("Zaynab", "Zajnab", "Zainab", "زینب"),
+        ("Hidayatullah", "Hidajatullah", "هدایت‌الله"),
+        ("Mirways", "Mirwajs", "Mirwais"),
+    ],
+)
+def test_a_german_j_for_y_shares_the_skeleton(spellings: tuple[str, ...]) -> None:
+    assert len({skeleton(s) for s in spellings}) == 1
+
+
+def test_a_german_j_still_leaves_the_latin_keys_apart() -> None:
+    """j is also the English ج: Jamal and Amal meet only on the skeleton, weighed as such."""
+    assert latin_key("Jamal") != latin_key("Amal")
+
+
+@pytest.mark.parametrize(
+    ("compound", "short"),
+    [
+        ("Abdul Rahman", "Rahman"),
+        ("Abdurrahman", "Rahman"),
+        ("Abd al-Hamid", "Hamied"),
+        ("Ghulam Rasul", "Rasul"),
+        ("Sayed Ahmad", "Ahmad"),
+        ("Mohammad Nadir", "Nadir"),
+        ("Mir Ways", "Ways"),
+        ("Ghulamrasul", "Rasul"),
+        ("Saiedahmad", "Ahmad"),
+        ("Mohammadnadir", "Nadir"),
+        ("غلام‌رسول", "رسول"),
+    ],
+)
+def test_a_compound_given_name_knows_the_short_form_its_bearer_goes_by(
+    compound: str, short: str
+) -> None:
+    assert given_name_part(compound) == skeleton(short)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Gul Ahmad", "Nur Mohammad", "Baz Mohammad", "Ahmad", "Mohammad", "Mirwais", "Gulahmad"],
+)
+def test_a_name_whose_first_part_is_distinctive_has_no_short_form(name: str) -> None:
+    """Gul Ahmad and Nur Ahmad may be two brothers: neither goes by "Ahmad" as far as we know."""
+    assert given_name_part(name) == ""

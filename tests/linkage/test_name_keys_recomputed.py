@@ -17,6 +17,7 @@ from tests.conftest import person
 pytestmark = pytest.mark.django_db
 
 _0006 = importlib.import_module("safepassage.linkage.migrations.0006_name_keys_of_issue_21")
+_0007 = importlib.import_module("safepassage.linkage.migrations.0007_short_forms_and_german_y")
 
 
 def _stale(case: Any) -> int:
@@ -32,9 +33,20 @@ def _stale(case: Any) -> int:
 @pytest.mark.parametrize("recompute", [
     lambda: services.recompute_all_features(batch=2),
     lambda: _0006.recompute(apps, None),
+    lambda: _0007.Migration.operations[0].code(apps, None),
 ])
 def test_stored_keys_are_computed_again(make_case: Any, recompute: Any) -> None:
     pk = _stale(make_case(person(given_name="Khalid", name_native="")))
     recompute()
     assert PersonFeatures.objects.get(person_id=pk).data["given_skel"] == "Sld"
     assert BlockKey.objects.filter(person_id=pk).exists()
+
+
+def test_stored_features_gain_the_short_form_of_a_compound_name(make_case: Any) -> None:
+    case = make_case(person(given_name="Abdul Rahman", name_native=""))
+    member = case.household.members.get()
+    row = PersonFeatures.objects.get(person=member)
+    row.data = {k: v for k, v in row.data.items() if k != "given_part"}
+    row.save()
+    services.recompute_all_features(batch=2)
+    assert PersonFeatures.objects.get(person=member).data["given_part"] == "rhmn"

@@ -97,6 +97,13 @@ def upgraded(model: dict[str, Any], version: str) -> dict[str, Any]:
     return model
 
 
+# A compound given name and the part its bearer goes by: Abdul Rahman and Rahman, Ghulam Rasul
+# and Rasul, Sayed Ahmad and Ahmad (names.given_name_part). Last before "far apart": weaker
+# than any spelling of the whole name.
+SHORT_FORM = "(given_part_l = given_skel_r OR given_skel_l = given_part_r)"
+SHORT_FORM_LABEL = "one given name is the other's short form"
+
+
 def _name_comparison(stem: str, label: str, *, term_frequencies: bool) -> cl.CustomComparison:
     key, skel = f"{stem}_key", f"{stem}_skel"
     return cl.CustomComparison(
@@ -112,6 +119,8 @@ def _name_comparison(stem: str, label: str, *, term_frequencies: bool) -> cl.Cus
             cll.JaroWinklerLevel(key, 0.92),
             cll.ExactMatchLevel(skel),
             cll.JaroWinklerLevel(key, 0.8),
+            *([cll.CustomLevel(SHORT_FORM, label_for_charts=SHORT_FORM_LABEL)]
+              if stem == "given" else []),
             cll.ElseLevel(),
         ],
         comparison_description=(
@@ -231,6 +240,9 @@ BLOCKING_RULES = (
     *(block_on(*columns) for columns in BLOCKING_KEYS),
     CustomRule("l.given_skel = r.family_skel AND l.dob_lo = r.dob_lo"),
     CustomRule("l.family_skel = r.given_skel AND l.dob_lo = r.dob_lo"),
+    # A compound given name and its short form (Abdul Rahman and Rahman) born the same year.
+    CustomRule("l.given_part = r.given_skel AND l.dob_year = r.dob_year"),
+    CustomRule("l.given_skel = r.given_part AND l.dob_year = r.dob_year"),
 )
 
 
@@ -660,11 +672,16 @@ def pair_evidence(
     far = _at_level(pairs, model, "date_of_birth", -1) | (within_two & ~same_name)
     # A looser spelling (Jaro-Winkler 0.8: Mirwajs and Mirways, Sajnab and Zaynab) counts as one
     # name only beside a birth date that agrees (known on both sides, not merely near).
+    short_form = none
+    if _level_index(model, "given_name", SHORT_FORM_LABEL) >= 0:
+        short_form = _at_level(pairs, model, "given_name",
+                               _level_index(model, "given_name", SHORT_FORM_LABEL))
     dated = (pairs["mw_date_of_birth"].notna() & (pairs["mw_date_of_birth"] != 0)).to_numpy() \
         if "mw_date_of_birth" in pairs else none
     name_close = (same_name | _at_level(pairs, model, "given_name", 2)
                   | _at_level(pairs, model, "given_name", 3)
-                  | (_at_level(pairs, model, "given_name", 4) & dated & ~far & ~within_two))
+                  | ((_at_level(pairs, model, "given_name", 4) | short_form)
+                     & dated & ~far & ~within_two))
     return PairEvidence(
         given_names_agree=given_names_agree, brothers=brothers,
         same_generation=~_born_far_apart(pairs, model, years),

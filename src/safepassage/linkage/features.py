@@ -10,7 +10,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from safepassage.linkage.names import is_arabic_script, latin_key, skeleton, split_native_name
+from safepassage.linkage.names import (
+    given_name_part,
+    is_arabic_script,
+    latin_key,
+    skeleton,
+    split_native_name,
+)
 from safepassage.registry.normalise import (
     NormalisationError,
     normalise_document_number,
@@ -25,7 +31,7 @@ EPOCH = dt.date(1970, 1, 1)
 FEATURE_COLUMNS: tuple[str, ...] = (
     "given_key", "given_skel", "family_key", "family_skel", "father_key", "father_skel",
     "sex", "dob_lo", "dob_hi", "dob_year", "dob_month", "dob_day", "phone", "email",
-    "tazkira", "passport",
+    "tazkira", "passport", "given_part",
 )
 
 
@@ -88,6 +94,8 @@ def compute_features(
         "email": email or None,
         "tazkira": tazkira_number or None,
         "passport": passport_number or None,
+        # The skeleton of the name a compound given name is known by (Rahman of Abdul Rahman).
+        "given_part": given_name_part(given_name or native_given) or None,
     }
 
 

@@ -85,8 +85,13 @@ ARABIC_TO_LATIN: dict[str, str] = {
 }
 
 # In the skeleton, these classes are dropped: they are vowels in one script or the other
-# (Latin i/u and Arabic و/ی), or silent (a final h).
-SKELETON_DROPPED = frozenset("aeiouw")
+# (Latin i/u and Arabic و/ی), or silent (a final h). A j is dropped too: German transliteration
+# writes the consonant y (ی) as j (Jalda for Yalda, Zajnab, Hidajat, Mirwajs), which no rule on
+# the Latin letters can tell from the English j (ج), so only the skeleton reads it both ways
+# (ج is dropped with it, so Arabic script still meets Latin). The Latin key keeps Jamal and
+# Amal apart. Measured (hard 20k): recall 0.9095 -> 0.9192, precision 0.9982 -> 0.9981;
+# the project's synthetic 10k unchanged (0.9992 / 0.9933 -> 0.9935).
+SKELETON_DROPPED = frozenset("aeiouwj")
 
 # In the skeleton, these consonant classes are one: "ch" is sh to a French writer (Chamsi), kh
 # to a German one (Charotay), ch to an English one. The Latin key keeps them apart.

@@ -75,6 +75,51 @@ def skeleton(name: str) -> str:
     return _skeleton_of_key(latin_key(name))
 
 
+# The first elements of compound given names that a person is often known without: Abdul Rahman
+# goes by Rahman, Ghulam Rasul by Rasul, Sayed Ahmad by Ahmad, Mohammad Nadir by Nadir. Only
+# these: in Gul Ahmad, Nur Ahmad or Baz Mohammad the first element is the distinctive one, and
+# two brothers Gul Ahmad and Nur Ahmad must not meet on "Ahmad".
+_LEADING_ELEMENTS = frozenset(
+    ("abdul", "abd", "abdel", "abdal", "abdol", "abdur", "abdus", "ghulam", "gholam", "golam",
+     "sayed", "sayyed", "sayid", "sayyid", "saiyid", "syed", "seyed", "mir", "muhammad",
+     "mohammad", "mohammed", "mohamed", "muhammed", "mohamad", "mohd", "muhd", "mhd", "md")
+)
+_WORD_SPLIT = re.compile(r"[\s\-\u200c]+")
+# Mir is left out: Mirwais is one name, not Mir and Wais.
+_JOINED_LEADING = re.compile(
+    r"^(?:g[hu]?[ou]lam|s[ae][iy]+[ie]?d|m[ou]hamm?[ae]d)(?=[a-z]{3})"
+)
+_JOINED_ABDUL = re.compile(r"^abd(?:u|o|e|a)?(?:l|r|s|z|d|n|t)(?=[a-z]{3})")
+
+
+@lru_cache(maxsize=65536)
+def given_name_part(name: str) -> str:
+    """The skeleton of the name a person with a compound given name goes by (the part after a
+    leading Abdul, Ghulam, Sayed, Mir or Mohammad), in either script; "" for a one-part name."""
+    if not name:
+        return ""
+    if is_arabic_script(name):
+        words = [w for w in _WORD_SPLIT.split(unicodedata.normalize("NFC", name)) if w]
+        leading = {"عبد", "عبدال", "غلام", "سید", "میر", "محمد"}
+        if len(words) >= 2 and words[0] in leading:
+            return skeleton(" ".join(words[1:]))
+        if len(words) == 1 and words[0].startswith("عبدال") and len(words[0]) > 6:
+            return skeleton(words[0][5:])
+        return ""
+    text = _NOT_LETTER.sub(" ", _ascii_lower(name)).strip()
+    words = [w for w in _WORD_SPLIT.split(text) if w]
+    if len(words) >= 2 and words[0] in _LEADING_ELEMENTS:
+        rest = [w for w in words[1:] if w not in {"al", "el", "ul", "ol", "ur", "ud", "us"}]
+        return skeleton(" ".join(rest)) if rest else ""
+    if len(words) == 1 and _JOINED_ABDUL.match(words[0]):  # Abdulrahman, Abdurrahim
+        return skeleton(_JOINED_ABDUL.sub("", words[0]))
+    joined = _JOINED_LEADING.match(words[0]) if len(words) == 1 else None
+    if joined:  # Ghulamrasul, Sayedahmad, Mohammadnadir written as one word
+        short = skeleton(words[0][joined.end():])
+        return short if len(short) >= 2 else ""
+    return ""
+
+
 def split_native_name(native: str) -> tuple[str, str]:
     """A full name in Arabic script as (given names, family name): the last word is the family
     name when there are two words or more (compound given names are joined by a ZWNJ or none)."""
