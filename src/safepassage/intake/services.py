@@ -586,6 +586,9 @@ def _register_some(limit: int) -> int:
             groups.setdefault(group, []).append((submission, referrals))
         for (_org, channel, _user, language), members in groups.items():
             processed += _register_group(channel, language, members)
+        finished = [s for s in claimed if s.outcome != Outcome.RECEIVED]
+        if finished:
+            RawSubmission.objects.bulk_update(finished, _FINISHED_FIELDS)
         return processed
 
 
@@ -626,21 +629,24 @@ def _register_group(channel: str, language: str,
     return len(members)
 
 
+_FINISHED_FIELDS = ["answer", "outcome", "outcome_detail", "processed_at"]
+
+
 def _finish(submission: RawSubmission, results: Sequence[ReferralResult], *,
             unreadable: bool = False, refused: bool = False) -> None:
+    """Set the submission's outcome and answer; _register_some stores every submission of its
+    transaction in one statement (bulk_update), not one UPDATE each."""
+    submission.processed_at = timezone.now()
     if unreadable or refused:
         code = "unreadable" if unreadable else "not_permitted"
         submission.answer = [{"outcome": "rejected", "reference": "", "warnings": [],
                               "problems": [problem(
                                   "", code, _("This submission could not be registered."),
                                   _("Send it again, or ask the registration team."))]}]
-        close_submission(submission, outcome=Outcome.REJECTED, detail={"error": code})
-        submission.save(update_fields=["answer"])
+        submission.outcome, submission.outcome_detail = Outcome.REJECTED, {"error": code}
         return
     submission.answer = [_api_result(r) for r in results]
     submission.outcome, submission.outcome_detail = _overall(results), _detail(results)
-    submission.processed_at = timezone.now()
-    submission.save(update_fields=["answer", "outcome", "outcome_detail", "processed_at"])
     if submission.channel == Channel.WEB_FORM and results and results[0].case is not None:
         work = cast(dict[str, Any], submission.work)
         StatusSecret.objects.update_or_create(case=results[0].case,
