@@ -499,6 +499,10 @@ INTAKE_REGISTRATIONS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_REGISTRATIONS_PE
 INTAKE_STATUS_CHECKS_PER_HOUR = int(os.environ.get("SAFEPASSAGE_STATUS_CHECKS_PER_HOUR", "120"))
 # Partner API requests per token and minute (a batch of up to 1,000 households is one request).
 INTAKE_API_REQUESTS_PER_MINUTE = int(os.environ.get("SAFEPASSAGE_API_REQUESTS_PER_MINUTE", "3000"))
+# How long a server process remembers an API token it looked up (decision 0094): a revocation
+# takes effect in the other processes within this many seconds. 0: look it up every request.
+INTAKE_API_TOKEN_CACHE_SECONDS = float(
+    os.environ.get("SAFEPASSAGE_API_TOKEN_CACHE_SECONDS", "5"))
 INTAKE_CLIENT_IP_HEADER = os.environ.get("SAFEPASSAGE_CLIENT_IP_HEADER", "")  # behind a proxy
 # Accepted submissions (decision 0092) the worker registers in one transaction: a worker killed
 # in the middle loses no more than these (they are rolled back and registered by the next).

@@ -9,11 +9,14 @@ and only after that commit is anything acknowledged.
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import hashlib
 import json
 import multiprocessing
 import secrets
+import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -395,13 +398,15 @@ def register_from_api(
     if user is None:
         raise PermissionDenied(_("The partner API registers as a partner's account."))
     digest = hashlib.sha256(body).hexdigest()
-    if idempotency_key:
-        replay = _replay(organisation, idempotency_key, digest)
-        if replay is not None:
-            return replay
     found = read()
     refused = _refused_at_once(found, batch=batch)
     if refused is not None:
+        # A refusal looks for the key first (a body accepted once is answered as the first
+        # time); an accepted body does not: its key's record is inserted with it, and a used
+        # key is found by that insert (decision 0094), one query fewer per request.
+        replay = _replay(organisation, idempotency_key, digest) if idempotency_key else None
+        if replay is not None:
+            return replay
         answer, detail = refused
         submission = receive_submission(
             channel=Channel.PARTNER_API, body=body, organisation=organisation,
@@ -424,15 +429,11 @@ def register_from_api(
                     status_code=answer.status, response=answer.body)
             runner.wake(tasks.register_submissions)
     except IntegrityError:
-        # A retry running beside the first request was accepted first: give its answer back.
+        # The key was used: a retry (the same body, kept with the first request) gets the first
+        # answer and nothing is kept twice; another body under the key is refused, as before.
         replay = _replay(organisation, idempotency_key, digest) if idempotency_key else None
         if replay is None:
             raise
-        kept = receive_submission(
-            channel=Channel.PARTNER_API, body=body, organisation=organisation,
-            content_type=content_type, idempotency_key=idempotency_key)
-        with transaction.atomic():
-            close_submission(kept, outcome=Outcome.REPLAYED, detail={})
         return replay
     return answer
 
@@ -585,6 +586,9 @@ def _register_some(limit: int) -> int:
             groups.setdefault(group, []).append((submission, referrals))
         for (_org, channel, _user, language), members in groups.items():
             processed += _register_group(channel, language, members)
+        finished = [s for s in claimed if s.outcome != Outcome.RECEIVED]
+        if finished:
+            RawSubmission.objects.bulk_update(finished, _FINISHED_FIELDS)
         return processed
 
 
@@ -625,21 +629,24 @@ def _register_group(channel: str, language: str,
     return len(members)
 
 
+_FINISHED_FIELDS = ["answer", "outcome", "outcome_detail", "processed_at"]
+
+
 def _finish(submission: RawSubmission, results: Sequence[ReferralResult], *,
             unreadable: bool = False, refused: bool = False) -> None:
+    """Set the submission's outcome and answer; _register_some stores every submission of its
+    transaction in one statement (bulk_update), not one UPDATE each."""
+    submission.processed_at = timezone.now()
     if unreadable or refused:
         code = "unreadable" if unreadable else "not_permitted"
         submission.answer = [{"outcome": "rejected", "reference": "", "warnings": [],
                               "problems": [problem(
                                   "", code, _("This submission could not be registered."),
                                   _("Send it again, or ask the registration team."))]}]
-        close_submission(submission, outcome=Outcome.REJECTED, detail={"error": code})
-        submission.save(update_fields=["answer"])
+        submission.outcome, submission.outcome_detail = Outcome.REJECTED, {"error": code}
         return
     submission.answer = [_api_result(r) for r in results]
     submission.outcome, submission.outcome_detail = _overall(results), _detail(results)
-    submission.processed_at = timezone.now()
-    submission.save(update_fields=["answer", "outcome", "outcome_detail", "processed_at"])
     if submission.channel == Channel.WEB_FORM and results and results[0].case is not None:
         work = cast(dict[str, Any], submission.work)
         StatusSecret.objects.update_or_create(case=results[0].case,
@@ -833,6 +840,8 @@ def revoke_api_token(*, actor: Actor, organisation: Organisation, prefix: str) -
                                        prefix__startswith=prefix[:10])
         prefixes = list(live.values_list("prefix", flat=True))
         live.update(revoked_at=timezone.now())
+        forget_known_tokens()  # now, and again once committed (a lookup in between re-read it)
+        transaction.on_commit(forget_known_tokens)
         for revoked in prefixes:
             audit.record(actor=actor, action="intake.api_token_revoked",
                          object_type="organisation", object_id=organisation.slug,
@@ -840,11 +849,41 @@ def revoke_api_token(*, actor: Actor, organisation: Organisation, prefix: str) -
     return len(prefixes)
 
 
+# Tokens found recently, by digest, per process (decision 0094): (found at, token or None).
+_known_tokens: dict[str, tuple[float, ApiToken | None]] = {}
+_known_tokens_lock = threading.Lock()
+
+
 def authenticate_api_token(clear: str) -> ApiToken | None:
-    token = (ApiToken.objects.select_related("user", "organisation")
-             .filter(digest=keyed_digest(clear, purpose="api-token"), revoked_at__isnull=True)
-             .first())
-    return token
+    """The live token with this clear text, or None. A token found (or not found) is remembered
+    by this process for settings.INTAKE_API_TOKEN_CACHE_SECONDS (decision 0094): a partner's
+    requests do not each look it up again. A revocation in this process forgets them at once;
+    in another process it takes effect within those seconds. Each request gets its own copy."""
+    digest = keyed_digest(clear, purpose="api-token")
+    ttl = settings.INTAKE_API_TOKEN_CACHE_SECONDS
+    now = time.monotonic()
+    known = _known_tokens.get(digest) if ttl > 0 else None
+    if known is None or now - known[0] >= ttl:
+        token = (ApiToken.objects.select_related("user", "organisation")
+                 .filter(digest=digest, revoked_at__isnull=True).first())
+        if ttl > 0:
+            with _known_tokens_lock:
+                if len(_known_tokens) >= 1000:
+                    _known_tokens.clear()
+                _known_tokens[digest] = (now, token)
+    else:
+        token = known[1]
+    if token is None:
+        return None
+    mine = copy.copy(token)
+    mine.user, mine.organisation = copy.copy(token.user), token.organisation
+    return mine
+
+
+def forget_known_tokens() -> None:
+    """Forget the tokens this process remembered (after a revocation, in tests)."""
+    with _known_tokens_lock:
+        _known_tokens.clear()
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 
@@ -37,10 +38,26 @@ def allow_key(client: str, *, scope: str, limit: int, window_seconds: int) -> bo
     `limit` in the window."""
     window = int(time.time() // window_seconds)
     key = f"intake-throttle:{scope}:{client}:{window}"
-    cache.add(key, 0, timeout=window_seconds + 5)
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip (Django's incr asks whether the key exists first): INCR creates the
+        # count at 1, EXPIRE lets the window's count go once the window is over.
+        full_key = backend.make_and_validate_key(key)
+        client_of_key = backend._cache.get_client(full_key, write=True)
+        pipe = client_of_key.pipeline()
+        pipe.incr(full_key)
+        pipe.expire(full_key, window_seconds + 5)
+        count = int(pipe.execute()[0])
+        return count <= limit
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window_seconds + 5)
-        count = 1
+        count = cache.incr(key)  # one round trip to the cache for all but the window's first
+    except ValueError:  # the window's first request (or its count was evicted)
+        if cache.add(key, 1, timeout=window_seconds + 5):
+            count = 1
+        else:  # another request of the same client began the window meanwhile
+            try:
+                count = cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                cache.set(key, 1, timeout=window_seconds + 5)
+                count = 1
     return count <= limit
