@@ -47,6 +47,8 @@ WITHOUT_ACTOR = {
     "safepassage.intake.services.service_account":
         "the partner account an organisation's tokens act as",
     "safepassage.intake.services.authenticate_api_token": "how a partner becomes an actor",
+    "safepassage.intake.services.forget_known_tokens":
+        "empties this process's memory of checked tokens (after a revocation); changes nothing",
     "safepassage.messaging.services.plan_recipients":
         "who hears about cases, inside a service that checked its actor",
     "safepassage.messaging.services.status_notice_carried_elsewhere":
