@@ -49,10 +49,11 @@ def _env() -> dict[str, str]:
 def _ensure_database() -> None:
     import psycopg
 
+    # A new database each run: one left by another checkout holds rows encrypted under that
+    # checkout's keys, which this one cannot read.
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                            [DB_NAME]).fetchone():
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
 def _phone(i: int) -> str:
