@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from safepassage.linkage import engine
 from safepassage.linkage.features import features_of_row
@@ -130,15 +131,36 @@ def test_brothers_with_two_tazkiras_are_settled_apart_and_not_queued() -> None:
     assert pair is None or (not pair["automatic"] and not pair["queued"])
 
 
-def test_a_tazkira_one_character_apart_goes_to_review_not_to_a_merge() -> None:
+def test_a_tazkira_one_character_apart_merges_only_on_the_rest_of_the_evidence() -> None:
+    """A number one character apart is a typing error: not a veto, and not evidence either. With
+    everything else agreeing (name, father, birth day, phone) the pair merges; with a name, a
+    family name and a birth year only, the typing error is a caseworker's to judge."""
     person = dict(given_name="Farid", family_name="Stanikzai", father_name="Nasir",
                   sex="male", date_of_birth="04/04/1980", phone="+93700111222")
     result, ids = _link([
         ("A", "A", {**person, "tazkira_number": "1397-1111-22222"}),
         ("B", "B", {**person, "tazkira_number": "1397-1111-22228"}),
+        ("C", "C", dict(given_name="Hamid", family_name="Stanikzai", date_of_birth="1975",
+                        tazkira_number="1396-3333-44444")),
+        ("D", "D", dict(given_name="Hameed", family_name="Stanikzai", date_of_birth="1975",
+                        tazkira_number="1396-3333-44447")),
     ])
-    pair = _pair(result, ids["A"], ids["B"])
-    assert pair is not None and not pair["automatic"] and pair["queued"]
+    cluster = _cluster(result)
+    assert cluster[ids["A"]] == cluster[ids["B"]]
+    thin = _pair(result, ids["C"], ids["D"])
+    assert thin is not None and not thin["automatic"] and thin["queued"]
+    assert cluster[ids["C"]] != cluster[ids["D"]]
+
+
+def test_a_typing_error_in_a_tazkira_does_not_keep_two_clusters_apart() -> None:
+    """Clustering refuses to join two tazkiras, but two numbers one character apart are one
+    tazkira typed twice."""
+    pairs = pd.DataFrame({"unique_id_l": [1, 2], "unique_id_r": [2, 3],
+                          "match_weight": [30.0, 25.0]})
+    households = {1: "A", 2: "B", 3: "C"}
+    typed = {1: frozenset({("tazkira", "1397111122222")}),
+             3: frozenset({("tazkira", "1397111122228")})}
+    assert len(engine.accepted_edges(households=households, pairs=pairs, documents=typed)) == 2
 
 
 def test_no_merge_joins_two_clusters_holding_different_tazkiras() -> None:
@@ -193,3 +215,68 @@ def test_the_queue_leaves_out_pairs_already_in_one_cluster_and_ranks_by_what_cha
     # 1-3 is one person already through 1-2 and 2-3: nothing to decide.
     assert queued["queued"].tolist() == [False, False, False, True]
     assert queued.loc[3, "priority"] > 0
+
+
+def _neighbours(count: int) -> list[tuple[str, str, dict[str, str]]]:
+    """Registrations of other families, each with its own phone: what makes one phone rare."""
+    given = ["Nabi", "Wahid", "Karim", "Sadiq", "Rahim", "Latif", "Bashir", "Qadir"]
+    return [(f"N{n}", f"N{n}", dict(given_name=given[n % len(given)],
+                                     date_of_birth=str(1950 + n % 50), sex="male",
+                                     phone=f"+93700{n:06d}"))
+            for n in range(count)]
+
+
+def test_a_family_registered_twice_is_matched_by_its_members_together() -> None:
+    """No member's pair is certain alone (a name and a year, a spelling variant), but the two
+    registrations share a phone no other family holds and each member pairs with one of the
+    other's: one family, both members merged. Without the phone, nothing says one family and
+    the weak pairs stay apart."""
+    phone = "+93726168250"
+    family = [
+        ("A-father", "A", dict(given_name="Gholamrasool", date_of_birth="1984")),
+        ("A-daughter", "A", dict(given_name="Farsana", sex="female", date_of_birth="2006",
+                                 father_name="Ghulam Rasul", phone=phone)),
+        ("B-father", "B", dict(given_name="Ghulam Rasul", sex="male",
+                               date_of_birth="01/01/1984", phone=phone)),
+        ("B-daughter", "B", dict(given_name="Farzana", sex="female",
+                                 date_of_birth="01/01/2006", phone=phone)),
+    ]
+    result, ids = _link([*family, *_neighbours(60)])
+    cluster = _cluster(result)
+    assert cluster[ids["A-father"]] == cluster[ids["B-father"]]
+    assert cluster[ids["A-daughter"]] == cluster[ids["B-daughter"]]
+
+    apart = [(name, h, {k: v for k, v in row.items() if k != "phone"})
+             for name, h, row in family]
+    result, ids = _link([*apart, *_neighbours(60)])
+    cluster = _cluster(result)
+    assert cluster[ids["A-daughter"]] != cluster[ids["B-daughter"]]
+
+
+def test_family_odds_count_a_shared_phone_by_how_many_registrations_hold_it() -> None:
+    """The same two member pairs weigh more for a phone two registrations hold than for one held
+    by a hundred (an office's phone written on every form)."""
+    pairs = pd.DataFrame({
+        "unique_id_l": [0, 1], "unique_id_r": [2, 3], "match_weight": [-3.0, 3.0],
+        "match_probability": [0.11, 0.89], "mw_given_name": [7.0, 5.6],
+        "mw_date_of_birth": [5.5, 5.5], "mw_sex": [0.0, 0.9], "mw_phone": [0.0, 7.3],
+    })
+    households = {0: "A", 1: "A", 2: "B", 3: "B"}
+    yes = np.ones(2, dtype=bool)
+    no = np.zeros(2, dtype=bool)
+    evidence = engine.PairEvidence(
+        given_names_agree=yes, brothers=no, same_generation=yes, same_document=no,
+        documents_differ=no, document_typo=no, document_weight=np.zeros(2),
+        household_signs=yes, name_close=yes, date_compatible=yes, sex_differ=no)
+    others = {100 + n: f"X{n}" for n in range(1000)}
+
+    def odds(phone_holders: int) -> float:
+        phones = {1: "+937", 2: "+937", 3: "+937"}
+        phones |= {100 + n: "+937" for n in range(phone_holders)}
+        return float(engine.family_odds(
+            pairs, evidence, households={**households, **others}, prior=1e-6,
+            phones=phones).iloc[0])
+
+    rare, common = odds(0), odds(100)
+    assert rare - common == pytest.approx(np.log2(102 / 2))
+    assert rare >= np.log2(engine.AUTO_MERGE_PROBABILITY / (1 - engine.AUTO_MERGE_PROBABILITY))

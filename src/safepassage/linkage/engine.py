@@ -510,29 +510,50 @@ def link(
     trained = linker.misc.save_model_to_json()
     timings["train_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=review_probability)
+    prior = float(trained["probability_two_random_records_match"])
+    # Below the review threshold down to FAMILY_MEMBER_BITS of evidence: a pair too weak to show
+    # a person may be one member of a family whose other members say the rest (family_anchors).
+    floor = min(_logit2(review_probability), _logit2(prior) + FAMILY_MEMBER_BITS)
+    predictions = linker.inference.predict(threshold_match_weight=floor)
     pairs = _pairs_frame(predictions, db_api=db_api, backend=backend, explain=explain)
     pairs = pairs[pairs["household_l"] != pairs["household_r"]]
     households = dict(zip(features["unique_id"], features["household"], strict=True))
-    # The other members of two registrations of one family, scored on DuckDB in this process
-    # whatever the backend: a few members per family, in the features already at hand.
+    by_id = features.set_index("unique_id")
+
+    def evidence_of(scored: pd.DataFrame) -> PairEvidence:
+        return pair_evidence(scored, trained, by_id["dob_year"], by_id["given_key"].notna(),
+                             by_id[["tazkira", "passport"]])
+
+    phones = dict(zip(features["unique_id"], features["phone"], strict=True))
+    # The other members of two registrations that may be one family (one pair of them could be
+    # one person), scored on DuckDB in this process whatever the backend: a few members per
+    # family, in the features already at hand. Their pairs together say whether the two are
+    # one family (family_anchors); pairs below the review threshold are kept only there.
+    candidates = family_candidates(pairs, evidence_of(pairs), households=households,
+                                   review_probability=review_probability)
     pairs = _with_family_pairs(pairs, features=features,
                                model=model_for_dialect(trained, "duckdb"),
-                               households=households, certain=auto_merge_probability)
+                               households=households, certain=auto_merge_probability,
+                               anchors=candidates, explain=explain).reset_index(drop=True)
+    anchors = family_anchors(pairs, evidence_of(pairs), households=households, prior=prior,
+                             phones=phones, certain=auto_merge_probability)
+    keep = pairs["match_probability"].to_numpy() >= review_probability
+    if anchors:
+        keep |= np.isin(_family_key(pairs["unique_id_l"].map(households),
+                                    pairs["unique_id_r"].map(households)), list(anchors))
+    pairs = pairs[keep]
     pairs = pairs.reset_index(drop=True)
     if explain:
         pairs = with_reasons(pairs, trained)
-    by_id = features.set_index("unique_id")
-    evidence = pair_evidence(pairs, trained, by_id["dob_year"], by_id["given_key"].notna(),
-                             by_id[["tazkira", "passport"]])
+    evidence = evidence_of(pairs)
     pairs = pairs[_PAIR_COLUMNS + (["reasons"] if explain else [])].reset_index(drop=True)
     timings["predict_s"] = time.perf_counter() - started
     started = time.perf_counter()
     before = pairs["match_weight"].to_numpy(dtype=float, copy=True)
     pairs = corroborated_by_household(
-        pairs, households=households, prior=float(trained["probability_two_random_records_match"]),
-        certain=auto_merge_probability,
+        pairs, households=households, prior=prior, certain=auto_merge_probability,
         eligible=evidence.given_names_agree & evidence.same_generation & ~evidence.documents_differ,
+        anchors=anchors,
     )
     in_family = pairs["match_weight"].to_numpy(dtype=float) > before + 1e-9
     pairs, settled = decide(pairs, evidence, households=households,
@@ -592,6 +613,7 @@ class PairEvidence:
     same_document: Any  # the same tazkira or passport number
     documents_differ: Any  # two different numbers of one kind, more than a typing error apart
     document_typo: Any  # a tazkira one character apart
+    document_weight: Any  # what the documents' comparisons weigh in the pair's match weight
     household_signs: Any  # the same phone or the same father: what members of a family share
     name_close: Any  # the given names are one name (key, swap, close spelling, skeleton)
     date_compatible: Any  # no birth dates, or dates one person could have been given
@@ -686,6 +708,9 @@ def pair_evidence(
         given_names_agree=given_names_agree, brothers=brothers,
         same_generation=~_born_far_apart(pairs, model, years),
         same_document=same_document, documents_differ=documents_differ, document_typo=typo,
+        document_weight=sum((w.fillna(0).to_numpy(dtype=float) for w in (
+            field_weight(pairs, name) for name in ("tazkira", "passport")) if w is not None),
+            np.zeros(len(pairs))),
         household_signs=phone_same | father, name_close=name_close, date_compatible=~far,
         sex_differ=_at_level(pairs, model, "sex", -1),
     )
@@ -722,9 +747,13 @@ def decide(
             np.asarray(in_family, dtype=bool) & (p >= review_probability) & ev.name_close
             & ev.date_compatible & ~ev.sex_differ
         )
+    # A number one character apart is neither a veto nor evidence: the pair merges when the rest
+    # of its evidence alone is certain, and is queued as a typing error otherwise.
+    weight = pairs["match_weight"].to_numpy(dtype=float)
+    typo_aside = ev.document_typo & (weight - ev.document_weight < _logit2(auto_merge_probability))
     automatic = (
         probable & ~ev.brothers & (ev.same_generation | ev.same_document)
-        & ~ev.documents_differ & ~ev.document_typo
+        & ~ev.documents_differ & ~typo_aside
         & (~ev.household_signs | (ev.name_close & ev.date_compatible) | ev.same_document)
     )
     assigned, settled_family = one_to_one(pairs, automatic, households=households)
@@ -733,7 +762,11 @@ def decide(
     # Two numbers of one document are settled apart unless everything else says one person
     # (one name, a compatible date): then it may be an old and a new tazkira, for a person.
     documents_apart = ev.documents_differ & ~(ev.name_close & ev.date_compatible)
-    return pairs, documents_apart | settled_family
+    # Born a generation apart, with what a family shares (its phone, its father) and no document
+    # in common: a parent and a child of one name (Azmat born 1980 and Azmat born 2016), never
+    # worth a caseworker's time. A stranger's date typed decades wrong stays queued.
+    generations_apart = ~ev.same_generation & ev.household_signs & ~ev.same_document
+    return pairs, documents_apart | settled_family | generations_apart
 
 
 def _family_key(left: pd.Series, right: pd.Series) -> list[str]:
@@ -824,7 +857,7 @@ def with_queue(
     same_cluster = (left == right).to_numpy()
     p = pairs["match_probability"].to_numpy(dtype=float)
     pairs["queued"] = (p >= review_probability) & ~np.asarray(settled, dtype=bool) & ~same_cluster
-    size = Counter(cluster_of.values())
+    size = dict(Counter(cluster_of.values()))
     records = left.map(size).fillna(1).to_numpy() + right.map(size).fillna(1).to_numpy()
     pairs["priority"] = np.round(4 * p * (1 - p) * records, 6)
     return pairs
@@ -832,25 +865,31 @@ def with_queue(
 
 def _with_family_pairs(
     pairs: pd.DataFrame, *, features: pd.DataFrame, model: dict[str, Any],
-    households: dict[Any, Any], certain: float,
+    households: dict[Any, Any], certain: float, anchors: Iterable[str] = (),
+    explain: bool = False,
 ) -> pd.DataFrame:
-    """Two registrations matched with certainty through one member (given names agreeing) are
+    """Two registrations matched with certainty through one member (given names agreeing), or
+    found one family by their members together (`anchors`, family keys: family_anchors), are
     most likely one family registered twice: every other member of one is compared with every
     member of the other, whatever the blocking found, so that a member whose own record is thin
     (a given name and a year) is weighed as a member of that family (SAME_FAMILY_PRIOR)."""
     if pairs.empty or "mw_given_name" not in pairs:
         return pairs
-    size = Counter(households.values())
+    size = dict(Counter(households.values()))  # Series.map reads a Counter value by value
     hl = pairs["unique_id_l"].map(households)
     hr = pairs["unique_id_r"].map(households)
     named = ((pairs["mw_given_name"] > 0) & hl.map(size).le(LARGEST_FAMILY)
              & hr.map(size).le(LARGEST_FAMILY))
     anchor = named & (pairs["match_probability"] >= certain)
+    named &= pairs["match_probability"] >= REVIEW_PROBABILITY
     # or two members probably matched between the same two registrations
     likely = pd.Series(_family_key(hl, hr), index=pairs.index)[named]
     twice = likely[likely.duplicated(keep=False)].index
     if TWO_PROBABLE_CORROBORATE:
         anchor = anchor | pairs.index.isin(twice)
+    anchors = set(anchors)
+    if anchors:
+        anchor = anchor | pd.Series(_family_key(hl, hr), index=pairs.index).isin(anchors)
     if not anchor.any():
         return pairs
     family_pairs = pd.DataFrame({"h1": hl[anchor].astype(str), "h2": hr[anchor].astype(str)})
@@ -870,15 +909,17 @@ def _with_family_pairs(
     from splink import DuckDBAPI
     from splink.internals.realtime import compare_records
 
-    scored = compare_records(left, right, model, DuckDBAPI(),
-                             join_condition="l.check_group = r.check_group").as_pandas_dataframe()
-    swap = scored["unique_id_l"] > scored["unique_id_r"]
+    db_api = DuckDBAPI()
+    scored = _pairs_frame(
+        compare_records(left, right, model, db_api, join_condition="l.check_group = r.check_group"),
+        db_api=db_api, backend="duckdb", explain=explain)
+    swap = (scored["unique_id_l"] > scored["unique_id_r"]).to_numpy()
     scored.loc[swap, ["unique_id_l", "unique_id_r"]] = scored.loc[
         swap, ["unique_id_r", "unique_id_l"]].to_numpy()
-    seen = set(zip(pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True))
-    new = scored[[(a, b) not in seen for a, b in zip(
-        scored["unique_id_l"].tolist(), scored["unique_id_r"].tolist(), strict=True)]]
-    new = new.drop_duplicates(["unique_id_l", "unique_id_r"])
+    scored = scored.drop_duplicates(["unique_id_l", "unique_id_r"])
+    seen = pd.MultiIndex.from_arrays([pairs["unique_id_l"], pairs["unique_id_r"]])
+    new = scored[~pd.MultiIndex.from_arrays(
+        [scored["unique_id_l"], scored["unique_id_r"]]).isin(seen)]
     if new.empty:
         return pairs
     columns = [c for c in pairs.columns if c in new.columns]
@@ -984,7 +1025,7 @@ LARGEST_FAMILY = 30
 
 def corroborated_by_household(
     pairs: pd.DataFrame, *, households: dict[Any, Any], prior: float, certain: float,
-    eligible: Any,
+    eligible: Any, anchors: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Re-weigh the pairs between two registrations that already share a certain pair: the same
     evidence, with SAME_FAMILY_PRIOR as the prior instead of the population's. Only `eligible`
@@ -992,13 +1033,14 @@ def corroborated_by_household(
     inside one family, the family name, the father's name, the phone and for twins the birth
     date agree between siblings, so only the given name and the generation tell them apart. A
     pair only ever gains; clustering still never puts two people of one registration together.
-    With reasons, the gain is one of them.
+    Two registrations that family_anchors found one family (`anchors`, family keys) corroborate
+    their members' pairs too. With reasons, the gain is one of them.
     """
     if pairs.empty:
         return pairs
     left = pairs["unique_id_l"].map(households)
     right = pairs["unique_id_r"].map(households)
-    size = Counter(households.values())
+    size = dict(Counter(households.values()))  # Series.map reads a Counter value by value
     families = left.map(size).le(LARGEST_FAMILY) & right.map(size).le(LARGEST_FAMILY)
     eligible = families.to_numpy() & eligible
     sure = (pairs["match_probability"] >= certain) & eligible
@@ -1011,11 +1053,14 @@ def corroborated_by_household(
     likely_pairs = Counter(
         frozenset((a, b)) for a, b in zip(left[likely], right[likely], strict=True)
     )
+    anchored = set(_family_key(left, right)) & set(anchors) if anchors else set()
     corroborated = pd.Series(  # another pair joins the two registrations: not itself
         [ok and (certain_pairs[frozenset((a, b))] > int(s)
                  or (TWO_PROBABLE_CORROBORATE and lk
-                     and likely_pairs[frozenset((a, b))] >= 2))
-         for a, b, s, lk, ok in zip(left, right, sure, likely, eligible, strict=True)],
+                     and likely_pairs[frozenset((a, b))] >= 2)
+                 or key in anchored)
+         for a, b, s, lk, ok, key in zip(left, right, sure, likely, eligible,
+                                         _family_key(left, right), strict=True)],
         index=pairs.index,
     )
     gain = math.log2(SAME_FAMILY_PRIOR / (1 - SAME_FAMILY_PRIOR)) - math.log2(prior / (1 - prior))
@@ -1035,6 +1080,138 @@ def corroborated_by_household(
             lambda reasons: [*reasons, reason]
         )
     return pairs
+
+
+# A member pair is read as family evidence from this much evidence on (its match weight without
+# the prior, in bits): about a given name and a birth year agreeing. Weaker pairs are not
+# predicted at all.
+FAMILY_MEMBER_BITS = 12.0
+# The names a family shares (counted once for two registrations, from their strongest pair) and
+# what each person has of their own (counted for every member paired).
+FAMILY_FIELDS = ("family_name", "father_name")
+PERSONAL_FIELDS = ("given_name", "date_of_birth", "sex", "tazkira", "passport", "email")
+# How often two registrations of one family share a phone when both give one (the family's own
+# or a relative's abroad): an estimate, not trained; the weight rests mostly on how few
+# registrations hold that phone.
+FAMILY_PHONE_M = 0.5
+
+
+def _logit2(probability: float) -> float:
+    probability = min(max(probability, 1e-300), 1 - 1e-16)
+    return math.log2(probability / (1 - probability))
+
+
+def family_candidates(
+    pairs: pd.DataFrame, evidence: PairEvidence, *, households: dict[Any, Any],
+    review_probability: float = REVIEW_PROBABILITY,
+) -> set[str]:
+    """Pairs of registrations of two members or more (family keys) with one pair of members
+    that could be one person, probably (the review threshold) or, below it, with a sign of one
+    family (the same phone, family name or father's name): the families whose members are all
+    compared (family_odds)."""
+    if pairs.empty:
+        return set()
+    size = dict(Counter(households.values()))  # Series.map reads a Counter value by value
+    hl = pairs["unique_id_l"].map(households)
+    hr = pairs["unique_id_r"].map(households)
+    sl, sr = hl.map(size), hr.map(size)
+    ev = evidence
+    family_name = field_weight(pairs, "family_name")
+    family_sign = ev.household_signs | (
+        family_name.fillna(0).to_numpy() > 0 if family_name is not None else False)
+    could = (ev.name_close & ev.date_compatible & ~ev.sex_differ & ~ev.documents_differ
+             & ev.same_generation & ~ev.brothers
+             & ((pairs["match_probability"].to_numpy() >= review_probability) | family_sign)
+             & (sl.between(2, LARGEST_FAMILY) & sr.between(2, LARGEST_FAMILY)).to_numpy())
+    return set(_family_key(hl[could], hr[could]))
+
+
+def family_anchors(
+    pairs: pd.DataFrame, evidence: PairEvidence, *, households: dict[Any, Any], prior: float,
+    phones: dict[Any, Any], certain: float,
+) -> set[str]:
+    """Pairs of registrations that are one family by their members together (family keys):
+    their family_odds reach `certain`."""
+    odds = family_odds(pairs, evidence, households=households, prior=prior, phones=phones)
+    return set(odds.index[odds.to_numpy() >= _logit2(certain)])
+
+
+def family_odds(
+    pairs: pd.DataFrame, evidence: PairEvidence, *, households: dict[Any, Any], prior: float,
+    phones: dict[Any, Any],
+) -> pd.Series:
+    """The log2 odds that two registrations are one family, by family key, for the pairs of
+    registrations with at least two members that could be one person.
+
+    One member's pair may be too weak to merge on its own (a given name and a year) and still,
+    beside a second member of the same two registrations, leave no doubt that the two are one
+    family. The family's odds: the prior that two registrations are one family (the person
+    prior times the mean registration size); the phone they share, once, weighed by how many
+    registrations hold it; the family's names, once (the strongest pair's); and each member's
+    own evidence (given name, birth date, sex, documents) over a one-to-one pairing of the
+    members that could be one person (one name, a compatible date, the same sex, no conflicting
+    document, not brothers, one generation), less the choice of that pairing among all. At
+    least two members must pair. An anchor decides no member: corroborated_by_household and
+    the family's rule in `decide` still do, one by one.
+    """
+    none = pd.Series(dtype=float)
+    if pairs.empty or "mw_given_name" not in pairs:
+        return none
+    size = dict(Counter(households.values()))  # Series.map reads a Counter value by value
+    hl = pairs["unique_id_l"].map(households)
+    hr = pairs["unique_id_r"].map(households)
+    fits = (hl.map(size).le(LARGEST_FAMILY) & hr.map(size).le(LARGEST_FAMILY)).to_numpy()
+    ev = evidence
+    one_person = (ev.name_close & ev.date_compatible & ~ev.sex_differ & ~ev.documents_differ
+                  & ev.same_generation & ~ev.brothers & fits)
+
+    def weight(fields: Sequence[str]) -> Any:
+        total = np.zeros(len(pairs))
+        for name in fields:
+            w = field_weight(pairs, name)
+            if w is not None:
+                total += w.fillna(0).to_numpy(dtype=float)
+        return total
+
+    personal = weight(PERSONAL_FIELDS)
+    chosen = one_person & (personal > 0)
+    if chosen.sum() < 2:
+        return none
+    keys = np.array(_family_key(hl[chosen], hr[chosen]), dtype=object)
+    members = pd.DataFrame({
+        "k": keys, "l": pairs["unique_id_l"].to_numpy()[chosen],
+        "r": pairs["unique_id_r"].to_numpy()[chosen], "personal": personal[chosen],
+        "shared": np.maximum(weight(FAMILY_FIELDS)[chosen], 0.0),
+    })
+    members = members[members.duplicated("k", keep=False)]
+    # One to one, strongest first: a member once paired is not paired again in that family pair.
+    members = members.sort_values("personal", ascending=False, kind="stable")
+    members = members.drop_duplicates(["k", "l"]).drop_duplicates(["k", "r"])
+    family = members.groupby("k", sort=False).agg(
+        n=("personal", "size"), personal=("personal", "sum"), shared=("shared", "max"))
+    family = family[family["n"] >= 2]
+    if family.empty:
+        return none
+    phones_of: dict[str, set[str]] = {}  # registration -> its phones
+    for uid, phone in phones.items():
+        if isinstance(phone, str) and phone:
+            phones_of.setdefault(str(households.get(uid)), set()).add(phone)
+    holders = Counter(p for held in phones_of.values() for p in held)
+    registrations = max(len(size), 2)
+    sizes = {str(h): n for h, n in size.items()}
+
+    def phone_bits(a: str, b: str) -> float:
+        common = phones_of.get(a, set()) & phones_of.get(b, set())
+        if not common:
+            return 0.0
+        return max(0.0, math.log2(FAMILY_PHONE_M * registrations
+                                  / min(holders[p] for p in common)))
+
+    sides = [k.split("\x1f") for k in family.index]
+    extra = np.array([phone_bits(a, b) - math.log2(sizes.get(a, 1) * sizes.get(b, 1))
+                      for a, b in sides])
+    prior_bits = _logit2(min(0.5, prior * sum(size.values()) / registrations))
+    return prior_bits + family["shared"] + family["personal"] + extra
 
 
 def with_reasons(pairs: pd.DataFrame, model: dict[str, Any]) -> pd.DataFrame:
@@ -1159,8 +1336,9 @@ def accepted_edges(
     one wrong edge; the cannot-link rule stops the chain at its first link into a second member.
 
     With `documents` (each record's (kind, number) pairs), no pair other than a confirmed one
-    joins two clusters that hold different numbers of one document kind: two tazkiras that
-    each passed one pair's test do not become one person through a third record.
+    joins two clusters that hold different numbers of one document kind (more than one
+    character apart: a typing error is not a second document): two tazkiras that each passed
+    one pair's test do not become one person through a third record.
     """
     parent: dict[int, int] = {}
     tags: dict[int, set[Any]] = {}
@@ -1171,9 +1349,8 @@ def accepted_edges(
         mine, theirs = papers.get(a, frozenset()), papers.get(b, frozenset())
         if not mine or not theirs or mine == theirs:
             return False
-        kinds = {k for k, _n in mine} & {k for k, _n in theirs}
-        return any({n for k, n in mine if k == kind} != {n for k, n in theirs if k == kind}
-                   for kind in kinds)
+        return any(ka == kb and a != b and not one_edit_apart(a, b)
+                   for ka, a in mine for kb, b in theirs)
 
     def find(x: int) -> int:
         if x not in parent:
