@@ -187,7 +187,7 @@ _RULES: dict[str, list[tuple[str, str, float]]] = {
                (r"ee", "i", 0.9), (r"q", "k", 0.3)],
     "arabic": [(r"oo", "u", 1.0), (r"o", "u", 0.9), (r"ee", "i", 1.0), (r"e", "i", 0.8),
                (r"ai", "ay", 0.8), (r"ou", "u", 1.0), (r"zaher", "zahir", 1.0)],
-    "iranian": [(r"w", "v", 0.85), (r"^i", "e", 0.8), (r"oo", "ou", 0.7), (r"ai", "ei", 0.9),
+    "iranian": [(r"w", "v", 0.85), (r"^i", "e", 0.8), (r"oo", "ou", 0.7), (r"(?<=.)ai", "ei", 0.9),
                 (r"(?<=[^aeiou])u(?=[^aeiou])", "o", 0.6), (r"^q", "gh", 0.4),
                 (r"mahdi", "mehdi", 0.9)],
     "urdu": [(r"(?<=[^aeiou])i(?=[^aeiou]$)", "ee", 0.5), (r"(?<=[^o])u(?=[^aeiou])", "oo", 0.3),
@@ -195,7 +195,7 @@ _RULES: dict[str, list[tuple[str, str, float]]] = {
     "informal": [(r"(?<=[^aeiou])i(?=[^aeiou]$)", "ee", 0.25),
                  (r"(?<=[^o])u(?=[^aeiou])", "oo", 0.15), (r"oo", "u", 0.2), (r"q", "k", 0.15),
                  (r"kh", "x", 0.02), (r"w", "v", 0.08), (r"ai", "ay", 0.15),
-                 (r"(.)\1", r"\1", 0.25), (r"h$", "", 0.1), (r"ee", "i", 0.3)],
+                 (r"([^aeiou])\1", r"\1", 0.25), (r"h$", "", 0.1), (r"ee", "i", 0.3)],
 }
 # Iranian spelling writes a final -a of women's names as -eh (Fatemeh, Razieh, Zakieh).
 _IRANIAN_FEMININE = [(r"ia$", "ieh", 0.8), (r"ima$", "emeh", 0.8), (r"(?<=[^aeiou])a$", "eh", 0.5)]
@@ -281,8 +281,8 @@ def render_given(name: Name, habit: str, rng: random.Random) -> tuple[str, list[
     words = [spell_word(w, habit, rng, feminine=fem) for w in name.parts]
     if len(words) > 1 and habit == "informal" and chance(rng, 0.15):
         return words[0] + words[1].lower(), ["name:joined"]
-    if len(words) > 1 and fem and chance(rng, 0.05):
-        return words[-1], ["name:short-form"]
+    if len(words) > 1 and name.parts[0] == "Bibi" and chance(rng, 0.2):
+        return " ".join(words[1:]), ["name:short-form"]  # Bibi is also an honorific
     return " ".join(words), tags
 
 

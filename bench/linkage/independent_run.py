@@ -13,6 +13,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import resource
 import time
 from collections import Counter, defaultdict
@@ -117,10 +118,15 @@ def analyse(rows: Sequence[dict[str, str]], cluster_of: Sequence[int],
                 if len(examples_of[tag]) < examples:
                     examples_of[tag].append((i, j))
         combos: Counter[str] = Counter()
+        combo_examples: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for i, j in pairs:
-            combos[" + ".join(sorted(_salient(pair_tags(rows, i, j))))] += 1
-        report[title] = {"relations": dict(relations),
-                         "tags": counts.most_common(top), "combinations": combos.most_common(top)}
+            combo = category(pair_tags(rows, i, j))
+            combos[combo] += 1
+            if len(combo_examples[combo]) < examples:
+                combo_examples[combo].append((i, j))
+        agreements = Counter(agreement(rows, i, j) for i, j in pairs)
+        report[title] = {"relations": dict(relations), "agreement": agreements.most_common(top),
+                         "tags": counts.most_common(top), "categories": combos.most_common(top)}
         lines.append(f"== {title}: {len(pairs):,}")
         lines.append("by relation: " + ", ".join(f"{k} {v:,} ({v / max(len(pairs), 1):.0%})"
                                                   for k, v in relations.most_common()))
@@ -129,14 +135,19 @@ def analyse(rows: Sequence[dict[str, str]], cluster_of: Sequence[int],
         for tag, n in counts.most_common(top):
             lines.append(f"  {n:7,}  {n / max(len(pairs), 1):5.1%}  "
                          f"(base {base[tag] / max(base_total, 1):5.1%})  {tag}")
-        lines.append(f"top {top} combinations of the telling tags (dob, name, script, "
-                     "family, tazkira, who):")
+        lines.append(f"top {top} categories (the kinds of noise on the two rows):")
         for combo, n in combos.most_common(top):
-            lines.append(f"  {n:7,}  {n / max(len(pairs), 1):5.1%}  {combo or '(none)'}")
+            lines.append(f"  {n:7,}  {n / max(len(pairs), 1):5.1%}  {combo}")
+        lines.append(f"top {top} field agreements (= alike, x different, - missing on one "
+                     "side; case, punctuation and phone prefixes aside):")
+        for pattern, n in agreements.most_common(top):
+            lines.append(f"  {n:7,}  {n / max(len(pairs), 1):5.1%}  {pattern}")
         lines.append("")
-        for tag, _n in counts.most_common(5):
-            lines.append(f"-- examples of {title} with {tag}")
-            for i, j in examples_of[tag]:
+        chosen = [(f"category {c}", combo_examples[c]) for c, _n in combos.most_common(5)]
+        chosen += [(f"tag {t}", examples_of[t]) for t, _n in counts.most_common(5)]
+        for label, cases in chosen:
+            lines.append(f"-- examples of {title}, {label}")
+            for i, j in cases:
                 lines.append(f"   [{relation(rows, families, i, j)}]")
                 for n in (i, j):
                     r = rows[n]
@@ -147,14 +158,63 @@ def analyse(rows: Sequence[dict[str, str]], cluster_of: Sequence[int],
     return report, "\n".join(lines)
 
 
-_TELLING = ("dob:", "name:", "script:", "family:", "tazkira:", "who:", "typo:", "father:")
+_PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
-def _salient(tags: set[str]) -> set[str]:
-    """The tags that say what made a pair hard, without the everyday ones (a household phone,
-    a field not asked)."""
-    dull = {"tazkira:not-asked", "tazkira:none", "father:not-asked", "family:none"}
-    return {t for t in tags if t.startswith(_TELLING) and t not in dull}
+def _key(field: str, text: str) -> str:
+    """A field compared loosely: case and punctuation aside, the last 9 digits of a phone."""
+    text = text.translate(_PERSIAN_DIGITS)
+    if field == "phone":
+        return re.sub(r"\D", "", text)[-9:]
+    if field in ("tazkira_number", "passport_number"):
+        return re.sub(r"[^0-9A-Za-z]", "", text).upper()
+    return re.sub(r"[\W_]", "", text.casefold())
+
+
+def agreement(rows: Sequence[dict[str, str]], i: int, j: int) -> str:
+    """Which fields the two rows hold alike (=), differently (x) or not both (-)."""
+    out = []
+    for field, short in (("given_name", "given"), ("family_name", "family"),
+                         ("father_name", "father"), ("date_of_birth", "dob"),
+                         ("phone", "phone"), ("tazkira_number", "tazkira"),
+                         ("passport_number", "passport")):
+        a, b = _key(field, rows[i][field]), _key(field, rows[j][field])
+        out.append(f"{short}{'-' if not a or not b else '=' if a == b else 'x'}")
+    return " ".join(out)
+
+
+# Each telling tag's category; tags missing here (a household phone, a field the form did not
+# ask for, no family name at all, a correct Solar Hijri date) are everyday and say nothing.
+_CATEGORY = {
+    **dict.fromkeys(["dob:year-only", "dob:jan1", "dob:hamal1", "dob:solar-hijri-year",
+                     "dob:from-age", "dob:tazkira-year-off"], "dob imprecise"),
+    **dict.fromkeys(["dob:missing", "dob:unreadable"], "dob missing"),
+    **dict.fromkeys(["dob:day-month-swapped", "dob:month-first", "dob:year+-1"], "dob wrong"),
+    **dict.fromkeys(["spelling:french", "spelling:german", "spelling:arabic", "spelling:iranian",
+                     "spelling:urdu", "spelling:informal", "name:short-form", "name:initial",
+                     "name:joined", "name:silent-h", "typo:given"], "name spelling"),
+    "script:arabic-only": "arabic script only",
+    **dict.fromkeys(["family:father's-name", "family:tribe", "family:maiden", "family:left-out",
+                     "typo:family"], "family name varies"),
+    "father:husband": "husband as father",
+    **dict.fromkeys(["tazkira:paper-or-e", "tazkira:typo", "tazkira:father's",
+                     "tazkira:volume-page"], "tazkira conflicts"),
+    "phone:missing": "phone missing",
+    **dict.fromkeys(["phone:relative-abroad", "phone:changed", "phone:typo",
+                     "phone:abroad-without-code", "phone:no-trunk-zero"], "phone varies"),
+    **dict.fromkeys(["passport:old", "passport:typo", "passport:no-letter"], "passport varies"),
+    **dict.fromkeys(["who:twin", "who:twin-hasan-hussain"], "twin"),
+    **dict.fromkeys(["who:namesake-father", "who:namesake-grandfather"], "namesake of an elder"),
+    "who:sibling-same-name": "sibling of the same name",
+    "who:sibling-similar-name": "sibling of a similar name",
+    "sex:wrong": "sex wrong",
+}
+
+
+def category(tags: set[str]) -> str:
+    """A pair's category: the kinds of noise on its two rows, in a fixed order."""
+    kinds = {_CATEGORY[t] for t in tags if t in _CATEGORY}
+    return " + ".join(k for k in dict.fromkeys(_CATEGORY.values()) if k in kinds) or "(none)"
 
 
 def run(people: int, seed: int = 46, errors: Path | None = None) -> dict[str, Any]:
@@ -198,8 +258,8 @@ def run(people: int, seed: int = 46, errors: Path | None = None) -> dict[str, An
     path = errors or RESULTS / f"linkage-independent-{people}.txt"
     path.write_text(f"{json.dumps(figures)}\n\n{text}\n", encoding="utf-8")
     figures["errors_file"] = str(path)
-    figures["missed_top"] = report["missed true pairs"]["tags"][:5]
-    figures["false_top"] = report["false pairs"]["tags"][:5]
+    figures["missed_top"] = report["missed true pairs"]["categories"][:5]
+    figures["false_top"] = report["false pairs"]["categories"][:5]
     return figures
 
 
