@@ -286,6 +286,13 @@ def render_given(name: Name, habit: str, rng: random.Random) -> tuple[str, list[
     return " ".join(words), tags
 
 
+def pivot_spelling(name: Name) -> str:
+    """The common English spelling: Mohammad Nabi, Abdul Rahman, Zabihullah, Nizamuddin."""
+    if name.shape in ("ullah", "uddin"):
+        return "".join(name.parts)
+    return " ".join(name.parts)
+
+
 _NEIGHBOURS = {
     "a": "sqz", "b": "vn", "d": "sf", "e": "wr", "f": "dg", "g": "fh", "h": "gj", "i": "uo",
     "j": "hk", "k": "jl", "l": "k", "m": "n", "n": "bm", "o": "ip", "q": "wa", "r": "et",
@@ -886,11 +893,12 @@ def form_rows(family: Family, org: Organisation, form_no: int,
         family.head.phones[0] if family.head.phones else "")
     for n, p in enumerate(people):
         tags: list[str] = list(p.who)
-        if habit != "english" and not native_only:
-            tags.append(f"spelling:{habit}")
         row = {"external_id": f"{household_ref}-{n + 1:02d}", "household_ref": household_ref,
                "truth_person": p.pid, "organisation": org.name, "email": ""}
         given, more = render_given(p.given, habit, rng)
+        if given != pivot_spelling(p.given) and not native_only:
+            # Only a spelling that moved away from the common English one is noise.
+            tags.append(f"spelling:{habit}")
         tags += more
         father, fam, fam_native = _father_and_family(p, habit, rng, tags, asks_father)
         if chance(rng, 0.03):
