@@ -10,6 +10,8 @@ bench/results/linkage-independent-<people>.txt (or --errors PATH).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -24,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 RESULTS = Path(__file__).resolve().parent.parent / "results"
+REGISTERED_BY = dt.date(2021, 8, 31)
 EXAMPLE_FIELDS = ("given_name", "family_name", "father_name", "name_native", "date_of_birth",
                   "sex", "phone", "tazkira_number", "passport_number", "household_ref",
                   "organisation")
@@ -138,8 +141,9 @@ def analyse(rows: Sequence[dict[str, str]], cluster_of: Sequence[int],
         lines.append(f"top {top} categories (the kinds of noise on the two rows):")
         for combo, n in combos.most_common(top):
             lines.append(f"  {n:7,}  {n / max(len(pairs), 1):5.1%}  {combo}")
-        lines.append(f"top {top} field agreements (= alike, x different, - missing on one "
-                     "side; case, punctuation and phone prefixes aside):")
+        lines.append(f"top {top} field agreements (= alike, x different, - missing or "
+                     "unreadable on one side, ~ dates that may be the same day; case, "
+                     "punctuation and phone prefixes aside):")
         for pattern, n in agreements.most_common(top):
             lines.append(f"  {n:7,}  {n / max(len(pairs), 1):5.1%}  {pattern}")
         lines.append("")
@@ -171,13 +175,36 @@ def _key(field: str, text: str) -> str:
     return re.sub(r"[\W_]", "", text.casefold())
 
 
+@functools.cache
+def _days(text: str) -> tuple[Any, Any] | None:
+    """The range of days a birth date may mean, as the importer reads it; None if it cannot."""
+    from safepassage.registry.normalise import NormalisationError, parse_date_of_birth
+
+    try:
+        born = parse_date_of_birth(text, today=REGISTERED_BY)
+    except NormalisationError:
+        return None
+    return born.earliest, born.latest
+
+
 def agreement(rows: Sequence[dict[str, str]], i: int, j: int) -> str:
-    """Which fields the two rows hold alike (=), differently (x) or not both (-)."""
+    """Which fields the two rows hold alike (=), differently (x) or not both (-); birth dates
+    as the importer reads them, ~ when their ranges of days overlap (a year and a day in it)."""
     out = []
+    da, db = _days(rows[i]["date_of_birth"]), _days(rows[j]["date_of_birth"])
+    if da is None or db is None:
+        dob = "dob-"
+    elif da == db:
+        dob = "dob="
+    else:
+        dob = "dob~" if da[0] <= db[1] and db[0] <= da[1] else "dobx"
     for field, short in (("given_name", "given"), ("family_name", "family"),
                          ("father_name", "father"), ("date_of_birth", "dob"),
                          ("phone", "phone"), ("tazkira_number", "tazkira"),
                          ("passport_number", "passport")):
+        if field == "date_of_birth":
+            out.append(dob)
+            continue
         a, b = _key(field, rows[i][field]), _key(field, rows[j][field])
         out.append(f"{short}{'-' if not a or not b else '=' if a == b else 'x'}")
     return " ".join(out)
