@@ -8,8 +8,10 @@ them as a problem document (RFC 9457). Anything else is a defect and stays a ser
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -26,6 +28,8 @@ API_PREFIX = "/api/"
 
 ServiceError = ValidationError | PermissionDenied
 SERVICE_ERRORS = (ValidationError, PermissionDenied)
+
+Result = TypeVar("Result")
 
 
 def error_messages(error: ServiceError) -> list[str]:
@@ -54,6 +58,42 @@ def show_on_form(form: forms.BaseForm, error: ServiceError) -> None:
         return
     for message in error_messages(error):
         form.add_error(None, message)
+
+
+@dataclass(frozen=True)
+class Done(Generic[Result]):
+    """A service call that went through, and what it returned. A wrapper rather than the bare
+    result, because a service that returns None has gone through too."""
+
+    result: Result
+
+
+def carry_out(request: HttpRequest, call: Callable[[], Result], *,
+              success: str | Callable[[Result], str] | None = None) -> Done[Result] | None:
+    """Call a service for a page. A refusal is told as a message on the next page and the
+    answer is None; otherwise `success` (a sentence, or one made from the result) is said."""
+    return _carry_out(request, call, success, lambda error: tell(request, error))
+
+
+def carry_out_on_form(request: HttpRequest, form: forms.BaseForm, call: Callable[[], Result], *,
+                      success: str | Callable[[Result], str] | None = None,
+                      ) -> Done[Result] | None:
+    """carry_out for a form's service: a refusal is shown beside the fields it names, so the
+    page that renders the form again shows it; the answer is then None."""
+    return _carry_out(request, call, success, lambda error: show_on_form(form, error))
+
+
+def _carry_out(request: HttpRequest, call: Callable[[], Result],
+               success: str | Callable[[Result], str] | None,
+               refused: Callable[[ServiceError], None]) -> Done[Result] | None:
+    try:
+        result = call()
+    except SERVICE_ERRORS as error:
+        refused(error)
+        return None
+    if success is not None:
+        messages.success(request, success if isinstance(success, str) else success(result))
+    return Done(result)
 
 
 _PROBLEMS: list[tuple[type[Exception], int, str]] = [

@@ -23,7 +23,13 @@ from safepassage.airlift.paxlst import PaxlstError
 from safepassage.credentials.verifier_page import VENDOR
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case
-from safepassage.service_errors import SERVICE_ERRORS, error_messages, show_on_form, tell
+from safepassage.service_errors import (
+    SERVICE_ERRORS,
+    carry_out,
+    carry_out_on_form,
+    error_messages,
+    tell,
+)
 
 
 def _flight_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -47,12 +53,10 @@ def flight_list(request: StaffRequest) -> HttpResponse:
     permissions.require(user, permissions.MANAGE_FLIGHTS)
     form = FlightForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            flight = services.create_flight(actor=user, **form.cleaned_data)
-        except SERVICE_ERRORS as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, _("Flight %(code)s created.") % {"code": flight.code})
+        created = carry_out_on_form(
+            request, form, lambda: services.create_flight(actor=user, **form.cleaned_data),
+            success=lambda flight: _("Flight %(code)s created.") % {"code": flight.code})
+        if created:
             return redirect("airlift:flight-list")
     return render(request, "airlift/flight_list.html", {
         "flights": selectors.flights_for(actor=user),
@@ -93,33 +97,22 @@ def flight_detail(request: StaffRequest, flight: Flight) -> HttpResponse:
 @_flight_view
 @require_POST
 def boarding_passes(request: StaffRequest, flight: Flight) -> HttpResponse:
-    try:
-        done = services.issue_boarding_passes(actor=request.user, flight=flight)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Boarding passes issued to %(n)s households (%(held)s "
-                                    "already had one); each was told by message.")
-                         % {"n": done.issued, "held": done.already_held})
+    carry_out(request, lambda: services.issue_boarding_passes(actor=request.user, flight=flight),
+              success=lambda done: _("Boarding passes issued to %(n)s households (%(held)s "
+                                     "already had one); each was told by message.")
+              % {"n": done.issued, "held": done.already_held})
     return redirect("airlift:flight-detail", flight_id=flight.pk)
-
-
-def _replanned(request: StaffRequest, run: PlanRun) -> HttpResponse:
-    messages.success(request, _("Re-planned: %(n)s households changed flight.")
-                     % {"n": len(run.moves)})
-    return redirect("airlift:plan-detail", plan_id=run.pk)
 
 
 def _change_and_replan(request: StaffRequest, flight: Flight,
                        change: Callable[[], PlanRun]) -> HttpResponse:
     """Apply a change to a flight (it re-plans the households it affects) and show the moves,
     or say on the flight's page why the change was refused."""
-    try:
-        run = change()
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    replanned = carry_out(request, change, success=lambda run: _(
+        "Re-planned: %(n)s households changed flight.") % {"n": len(run.moves)})
+    if replanned is None:
         return redirect("airlift:flight-detail", flight_id=flight.pk)
-    return _replanned(request, run)
+    return redirect("airlift:plan-detail", plan_id=replanned.result.pk)
 
 
 @_flight_view
@@ -158,23 +151,17 @@ def flight_status(request: StaffRequest, flight: Flight) -> HttpResponse:
     if status not in FlightStatus.values:
         messages.error(request, _("Choose boarding or departed."))
     else:
-        try:
-            services.set_flight_status(actor=request.user, flight=flight, status=status)
-        except SERVICE_ERRORS as error:
-            tell(request, error)
+        carry_out(request, lambda: services.set_flight_status(
+            actor=request.user, flight=flight, status=status))
     return redirect("airlift:flight-detail", flight_id=flight.pk)
 
 
 @_flight_view
 @require_POST
 def landed(request: StaffRequest, flight: Flight) -> HttpResponse:
-    try:
-        landing = services.record_landing(actor=request.user, flight=flight)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("%(f)s landed: %(n)s households arrived.")
-                         % {"f": flight.code, "n": landing.arrived})
+    carry_out(request, lambda: services.record_landing(actor=request.user, flight=flight),
+              success=lambda landing: _("%(f)s landed: %(n)s households arrived.")
+              % {"f": flight.code, "n": landing.arrived})
     return redirect("airlift:flight-detail", flight_id=flight.pk)
 
 
@@ -187,13 +174,9 @@ def assign_seat(request: StaffRequest, flight: Flight) -> HttpResponse:
     except Case.DoesNotExist:
         messages.error(request, _("No case %(ref)s: check the reference.") % {"ref": reference})
         return redirect("airlift:flight-detail", flight_id=flight.pk)
-    try:
-        services.assign_seat(actor=request.user, case=case, flight=flight)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("%(ref)s has a seat on %(f)s and was told.")
-                         % {"ref": case.reference, "f": flight.code})
+    carry_out(request, lambda: services.assign_seat(actor=request.user, case=case, flight=flight),
+              success=_("%(ref)s has a seat on %(f)s and was told.")
+              % {"ref": case.reference, "f": flight.code})
     return redirect("airlift:flight-detail", flight_id=flight.pk)
 
 
@@ -276,13 +259,10 @@ def gate_record(request: StaffRequest, flight: Flight) -> HttpResponse:
     except (Seat.DoesNotExist, ValueError):
         messages.error(request, _("That household is not on this flight; reload the list."))
         return redirect("airlift:gate", flight_id=flight.pk)
-    try:
-        services.record_gate(actor=request.user, seat=seat, event=request.POST.get("event", ""))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("%(ref)s: %(event)s.")
-                         % {"ref": seat.case.reference, "event": seat.get_gate_display()})
+    carry_out(request, lambda: services.record_gate(
+        actor=request.user, seat=seat, event=request.POST.get("event", "")),
+        success=lambda recorded: _("%(ref)s: %(event)s.")
+        % {"ref": seat.case.reference, "event": seat.get_gate_display()})
     return redirect("airlift:gate", flight_id=flight.pk)
 
 
@@ -373,13 +353,9 @@ def gate_qr_decoder(request: StaffRequest) -> HttpResponse:
 @_flight_view
 @require_POST
 def standby_fill(request: StaffRequest, flight: Flight) -> HttpResponse:
-    try:
-        filled = services.fill_from_standby(actor=request.user, flight=flight)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("%(n)s stand-by households given seats.")
-                         % {"n": len(filled)})
+    carry_out(request, lambda: services.fill_from_standby(actor=request.user, flight=flight),
+              success=lambda filled: _("%(n)s stand-by households given seats.")
+              % {"n": len(filled)})
     return redirect("airlift:gate", flight_id=flight.pk)
 
 
@@ -406,17 +382,13 @@ def readiness(request: StaffRequest, reference: str) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Extra seats: a whole number from 0 to 9."))
         return redirect("registry:case-detail", reference=reference)
-    try:
-        done = services.set_readiness(
-            actor=request.user, case=case, ready_at=_date_or_none(post.get("ready_from", "")),
-            extra_seats=extra, documents_checked=documents,
-            medical_needed="medical_needed" in post, medical_cleared="medical_cleared" in post,
-            assembly_point=post.get("assembly_point", ""), consent="consent" in post)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Readiness recorded: ready to fly.") if done.complete
-                         else _("Readiness recorded; some facts are still missing."))
+    carry_out(request, lambda: services.set_readiness(
+        actor=request.user, case=case, ready_at=_date_or_none(post.get("ready_from", "")),
+        extra_seats=extra, documents_checked=documents,
+        medical_needed="medical_needed" in post, medical_cleared="medical_cleared" in post,
+        assembly_point=post.get("assembly_point", ""), consent="consent" in post),
+        success=lambda done: _("Readiness recorded: ready to fly.") if done.complete
+        else _("Readiness recorded; some facts are still missing."))
     return redirect("registry:case-detail", reference=reference)
 
 

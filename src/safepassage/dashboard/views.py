@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from safepassage.dashboard.forms import AsOfForm, CommitmentForm
 from safepassage.dashboard.sitrep import build_situation_report
 from safepassage.messaging import inbox
 from safepassage.protection.spreadsheet_cells import SpreadsheetSafeWriter
-from safepassage.service_errors import SERVICE_ERRORS, show_on_form
+from safepassage.service_errors import carry_out_on_form
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, dt.date | None]:
@@ -97,12 +96,11 @@ def new_commitment(request: StaffRequest) -> HttpResponse:
         raise PermissionDenied
     form = CommitmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.record_commitment(actor=request.user, **form.cleaned_data)
-        except SERVICE_ERRORS as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, _("Commitment recorded."))
+        recorded = carry_out_on_form(
+            request, form, lambda: services.record_commitment(actor=request.user,
+                                                              **form.cleaned_data),
+            success=_("Commitment recorded."))
+        if recorded:
             return redirect("dashboard:overview")
     return render(request, "dashboard/commitment_form.html", {"form": form})
 

@@ -14,7 +14,7 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.engagements import selectors, services
 from safepassage.engagements.forms import MeetingForm, SearchForm
 from safepassage.engagements.models import FollowUp, Kind, Meeting, Subject
-from safepassage.service_errors import SERVICE_ERRORS, show_on_form
+from safepassage.service_errors import carry_out_on_form
 
 
 @staff_required
@@ -41,13 +41,12 @@ def new_meeting(request: StaffRequest) -> HttpResponse:
         raise PermissionDenied
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.record_meeting(actor=request.user, **form.service_arguments())
-        except SERVICE_ERRORS as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, _("Meeting recorded."))
-            return redirect("engagements:meeting", pk=meeting.pk)
+        meeting = carry_out_on_form(
+            request, form, lambda: services.record_meeting(actor=request.user,
+                                                           **form.service_arguments()),
+            success=_("Meeting recorded."))
+        if meeting:
+            return redirect("engagements:meeting", pk=meeting.result.pk)
     return render(request, "engagements/meeting_form.html", {"form": form})
 
 

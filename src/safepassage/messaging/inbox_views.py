@@ -17,7 +17,7 @@ from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.messaging import inbox
 from safepassage.messaging.models import Conversation, InboundVia
 from safepassage.registry.models import Case, Language
-from safepassage.service_errors import SERVICE_ERRORS, tell
+from safepassage.service_errors import carry_out
 
 PAGE_SIZE = 200
 
@@ -118,12 +118,9 @@ def conversation_assign(request: StaffRequest, conversation_id: int) -> HttpResp
     if choice and assignee is None and team is None:
         messages.error(request, _("Choose a caseworker or a team of your own organisation."))
         return _back(conversation_id)
-    try:
-        inbox.assign_conversation(actor=request.user, conversation=conversation,
-                                  assignee=assignee, team=team)
-        messages.success(request, _("Assigned."))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    carry_out(request, lambda: inbox.assign_conversation(
+        actor=request.user, conversation=conversation, assignee=assignee, team=team),
+        success=_("Assigned."))
     return _back(conversation_id)
 
 
@@ -135,12 +132,10 @@ def conversation_answer(request: StaffRequest, conversation_id: int) -> HttpResp
     case: Case | None = None
     if reference:
         case = conversation.cases.filter(reference=reference).first()
-    try:
-        inbox.answer_conversation(actor=request.user, conversation=conversation,
-                                  template=template, case=case)
-        messages.success(request, _("Answer queued: it leaves through the outbox."))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    answered = carry_out(request, lambda: inbox.answer_conversation(
+        actor=request.user, conversation=conversation, template=template, case=case),
+        success=_("Answer queued: it leaves through the outbox."))
+    if answered is None:
         return _back(conversation_id)
     return redirect("messaging:inbox")
 
@@ -149,11 +144,10 @@ def conversation_answer(request: StaffRequest, conversation_id: int) -> HttpResp
 @require_POST
 def conversation_done(request: StaffRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation(conversation_id)
-    try:
-        inbox.mark_done(actor=request.user, conversation=conversation)
-        messages.success(request, _("Marked done: nothing waits in this conversation."))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    done = carry_out(request, lambda: inbox.mark_done(actor=request.user,
+                                                      conversation=conversation),
+                     success=_("Marked done: nothing waits in this conversation."))
+    if done is None:
         return _back(conversation_id)
     return redirect("messaging:inbox")
 

@@ -22,7 +22,7 @@ from safepassage.registry.forms import (
     StatusChangeForm,
 )
 from safepassage.registry.models import Case, Person, Status
-from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
+from safepassage.service_errors import SERVICE_ERRORS, carry_out, carry_out_on_form, show_on_form
 
 
 @staff_required
@@ -122,13 +122,10 @@ def _move_case(request: StaffRequest, reference: str, move: _CaseMove) -> HttpRe
     if not form.is_valid():
         messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("registry:case-detail", reference=reference)
-    try:
-        move(actor=request.user, case=case, to_status=form.cleaned_data["to_status"],
-             reason=form.cleaned_data["reason"])
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, Status(case.status).label)
+    carry_out(request, lambda: move(actor=request.user, case=case,
+                                    to_status=form.cleaned_data["to_status"],
+                                    reason=form.cleaned_data["reason"]),
+              success=lambda moved: str(Status(case.status).label))  # the status it moved to
     return redirect("registry:case-detail", reference=reference)
 
 
@@ -176,13 +173,9 @@ def correct_person(request: StaffRequest, reference: str, person_id: int) -> Htt
 @require_POST
 def confirm_latin_name(request: StaffRequest, reference: str, person_id: int) -> HttpResponse:
     _case, person = _member_or_404(request, reference, person_id)
-    try:
-        services.confirm_latin_name(actor=request.user, person=person)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Latin name confirmed: %(name)s.") % {
-            "name": person.latin_full_name})
+    carry_out(request, lambda: services.confirm_latin_name(actor=request.user, person=person),
+              success=lambda correction: _("Latin name confirmed: %(name)s.") % {
+                  "name": person.latin_full_name})  # as the service read it again
     return redirect("registry:case-detail", reference=reference)
 
 
@@ -232,13 +225,9 @@ def add_member(request: StaffRequest, reference: str) -> HttpResponse:
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
-        try:
-            services.add_member(actor=request.user, case=case, values=values,
-                                reason=form.cleaned_data["reason"])
-        except SERVICE_ERRORS as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, _("%(name)s added to the household.") % {
-                "name": values["given_name"]})
+        added = carry_out_on_form(request, form, lambda: services.add_member(
+            actor=request.user, case=case, values=values, reason=form.cleaned_data["reason"]),
+            success=_("%(name)s added to the household.") % {"name": values["given_name"]})
+        if added:
             return redirect("registry:case-detail", reference=reference)
     return render(request, "registry/add_member.html", {"case": case, "form": form})

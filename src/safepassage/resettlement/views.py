@@ -26,7 +26,7 @@ from safepassage.resettlement.forms import (
     SiteForm,
 )
 from safepassage.resettlement.models import ArrivalRecord
-from safepassage.service_errors import SERVICE_ERRORS, show_on_form, tell
+from safepassage.service_errors import SERVICE_ERRORS, carry_out, carry_out_on_form, tell
 
 
 def _flight(request: StaffRequest, flight_id: int) -> Flight:
@@ -71,14 +71,10 @@ def overview(request: StaffRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def run_batch(request: StaffRequest) -> HttpResponse:
-    try:
-        batch = services.run_batch(actor=request.user, week_of=_day(request.POST.get("week_of",
-                                                                                    "")))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Batch run. Households offered: %(n)s; left unplaced: %(u)s.")
-                         % {"n": batch.offers.count(), "u": len(batch.unplaced)})
+    carry_out(request, lambda: services.run_batch(
+        actor=request.user, week_of=_day(request.POST.get("week_of", ""))),
+        success=lambda batch: _("Batch run. Households offered: %(n)s; left unplaced: %(u)s.")
+        % {"n": batch.offers.count(), "u": len(batch.unplaced)})
     return redirect("resettlement:overview")
 
 
@@ -95,10 +91,7 @@ def reconciliation(request: StaffRequest, flight_id: int) -> HttpResponse:
 @require_POST
 def land(request: StaffRequest, flight_id: int) -> HttpResponse:
     flight = _flight(request, flight_id)
-    try:
-        services.open_reconciliation(actor=request.user, flight=flight)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    carry_out(request, lambda: services.open_reconciliation(actor=request.user, flight=flight))
     return redirect("resettlement:flight", flight_id=flight.pk)
 
 
@@ -109,11 +102,8 @@ def capacity_before_travel(request: StaffRequest, flight_id: int) -> HttpRespons
     flight = selectors.flight_for_setting(actor=request.user, flight_id=flight_id)
     if flight is None:
         raise Http404
-    try:
-        services.set_capacity_before_travel(actor=request.user, flight=flight,
-                                            required=request.POST.get("required") == "1")
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    carry_out(request, lambda: services.set_capacity_before_travel(
+        actor=request.user, flight=flight, required=request.POST.get("required") == "1"))
     if request.POST.get("back") == "flight":
         return redirect("airlift:flight-detail", flight_id=flight.pk)
     return redirect("resettlement:overview")
@@ -130,11 +120,8 @@ def _record(request: StaffRequest, record_id: int) -> ArrivalRecord:
 @require_POST
 def record_arrival(request: StaffRequest, record_id: int) -> HttpResponse:
     record = _record(request, record_id)
-    try:
-        services.record_arrival(actor=request.user, record=record,
-                                outcome=request.POST.get("outcome", ""))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    carry_out(request, lambda: services.record_arrival(
+        actor=request.user, record=record, outcome=request.POST.get("outcome", "")))
     return redirect("resettlement:flight", flight_id=record.flight_id)
 
 
@@ -142,11 +129,8 @@ def record_arrival(request: StaffRequest, record_id: int) -> HttpResponse:
 @require_POST
 def decide(request: StaffRequest, record_id: int) -> HttpResponse:
     record = _record(request, record_id)
-    try:
-        services.decide_discrepancy(actor=request.user, record=record,
-                                    decision=request.POST.get("decision", ""))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    carry_out(request, lambda: services.decide_discrepancy(
+        actor=request.user, record=record, decision=request.POST.get("decision", "")))
     return redirect("resettlement:flight", flight_id=record.flight_id)
 
 
@@ -184,10 +168,7 @@ def check_out(request: StaffRequest, stay_id: int) -> HttpResponse:
     stay = selectors.stay_by_id(actor=request.user, stay_id=stay_id)
     if stay is None:
         raise Http404
-    try:
-        services.check_out(actor=request.user, stay=stay)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    carry_out(request, lambda: services.check_out(actor=request.user, stay=stay))
     return redirect("resettlement:case", reference=stay.case.reference)
 
 
@@ -214,13 +195,9 @@ def milestone_done(request: StaffRequest, milestone_id: int) -> HttpResponse:
     milestone = selectors.milestone_by_id(actor=request.user, milestone_id=milestone_id)
     if milestone is None or not services.may_do(actor=request.user, milestone=milestone):
         raise Http404
-    try:
-        services.complete_milestone(actor=request.user, milestone=milestone,
-                                    note=request.POST.get("note", ""))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Done: %(m)s.") % {"m": milestone.step.name})
+    carry_out(request, lambda: services.complete_milestone(
+        actor=request.user, milestone=milestone, note=request.POST.get("note", "")),
+        success=_("Done: %(m)s.") % {"m": milestone.step.name})
     if permissions.can(request.user, permissions.RESETTLE_CASES):
         return redirect("resettlement:case", reference=milestone.case_file.case.reference)
     return redirect("resettlement:host")
@@ -242,13 +219,9 @@ def host(request: StaffRequest) -> HttpResponse:
 def answer(request: StaffRequest, offer_id: int) -> HttpResponse:
     offer = selectors.offer_for_host(actor=request.user, offer_id=offer_id)
     accept = request.POST.get("answer") == "accept"
-    try:
-        services.answer_offer(actor=request.user, offer=offer, accept=accept,
-                              reason=request.POST.get("reason", ""))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Accepted.") if accept else _("Declined."))
+    carry_out(request, lambda: services.answer_offer(
+        actor=request.user, offer=offer, accept=accept, reason=request.POST.get("reason", "")),
+        success=_("Accepted.") if accept else _("Declined."))
     return redirect("resettlement:host")
 
 
@@ -258,14 +231,10 @@ def hold(request: StaffRequest, place_id: int) -> HttpResponse:
     place = selectors.places_of(actor=request.user).filter(pk=place_id).first()
     if place is None:
         raise Http404
-    try:
-        services.hold_family(actor=request.user, place=place,
-                             reference=request.POST.get("reference", ""),
-                             reason=request.POST.get("reason", ""))
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("The family is held for %(p)s.") % {"p": place.name})
+    carry_out(request, lambda: services.hold_family(
+        actor=request.user, place=place, reference=request.POST.get("reference", ""),
+        reason=request.POST.get("reason", "")),
+        success=_("The family is held for %(p)s.") % {"p": place.name})
     return redirect("resettlement:host")
 
 
@@ -283,12 +252,11 @@ def setup(request: StaffRequest) -> HttpResponse:
     }
     form = forms_.get(which)
     if form is not None and form.is_valid():
-        try:
-            done = _set_up(request, which, form.cleaned_data)
-        except SERVICE_ERRORS as error:
-            show_on_form(form, error)
-        else:
-            messages.success(request, done)
+        # _set_up answers with the sentence that says what it created
+        set_up = carry_out_on_form(request, form, lambda: _set_up(request, which,
+                                                                  form.cleaned_data),
+                                   success=lambda said: said)
+        if set_up:
             return redirect("resettlement:setup")
     return render(request, "resettlement/setup.html", {
         **forms_, "programmes": selectors.programmes(actor=request.user)})
@@ -336,15 +304,12 @@ def outcome_model(request: StaffRequest) -> HttpResponse:
                 form.add_error("file", _("The file is not UTF-8 text; save it as CSV UTF-8 and "
                                          "upload it again."))
         if text is not None:
-            try:
-                model = services.fit_outcome_model(actor=request.user, text=text,
-                                                   source_name=upload.name or "")
-            except SERVICE_ERRORS as error:
-                show_on_form(form, error)
-            else:
-                messages.success(request, _(
+            fitted = carry_out_on_form(request, form, lambda: services.fit_outcome_model(
+                actor=request.user, text=text, source_name=upload.name or ""),
+                success=lambda model: _(
                     "Outcome model version %(v)s fitted on %(n)s rows (%(r)s lines rejected).")
-                    % {"v": model.version, "n": model.rows, "r": model.rejected_count})
+                % {"v": model.version, "n": model.rows, "r": model.rejected_count})
+            if fitted:
                 return redirect("resettlement:outcome-model")
     return render(request, "resettlement/outcome_model.html", {
         "form": form, "model": selectors.latest_outcome_model(actor=request.user)})

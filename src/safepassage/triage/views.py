@@ -16,7 +16,7 @@ from safepassage.accounts import permissions
 from safepassage.accounts.decorators import StaffRequest, staff_required
 from safepassage.registry import selectors as registry_selectors
 from safepassage.registry.models import Case
-from safepassage.service_errors import SERVICE_ERRORS, tell
+from safepassage.service_errors import SERVICE_ERRORS, carry_out, tell
 from safepassage.triage import selectors, services
 from safepassage.triage.forms import (
     CircumstanceForm,
@@ -27,7 +27,7 @@ from safepassage.triage.forms import (
     RuleSetHeaderForm,
     rule_initial,
 )
-from safepassage.triage.models import RuleSet
+from safepassage.triage.models import Assessment, RuleSet
 from safepassage.triage.rulebook import dump_rule_set
 
 MAX_YAML_BYTES = 1_000_000
@@ -70,14 +70,11 @@ def rule_set_detail(request: StaffRequest, pk: int) -> HttpResponse:
             if header.is_valid() and formset.is_valid():
                 specs = [f.spec() for f in formset.forms
                          if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-                try:
-                    services.replace_draft_rules(
-                        actor=request.user, draft=rule_set, name=header.cleaned_data["name"],
-                        notes=header.cleaned_data["notes"], rules=specs)
-                except SERVICE_ERRORS as error:
-                    tell(request, error)
-                else:
-                    messages.success(request, _("Draft saved: %(n)s rules.") % {"n": len(specs)})
+                saved = carry_out(request, lambda: services.replace_draft_rules(
+                    actor=request.user, draft=rule_set, name=header.cleaned_data["name"],
+                    notes=header.cleaned_data["notes"], rules=specs),
+                    success=_("Draft saved: %(n)s rules.") % {"n": len(specs)})
+                if saved:
                     return redirect("triage:rule-set", pk=rule_set.pk)
             else:
                 messages.error(request, _("Some rules need correcting: see the messages beside "
@@ -107,13 +104,12 @@ def start_draft(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish(request: StaffRequest, pk: int) -> HttpResponse:
     draft = _rule_set_or_404(request, pk)
-    try:
-        published = services.publish_rule_set(actor=request.user, draft=draft)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
+    published = carry_out(
+        request, lambda: services.publish_rule_set(actor=request.user, draft=draft),
+        success=lambda rule_set: _("Version %(v)s is now in force. Re-score all cases to apply "
+                                   "it.") % {"v": rule_set.version})
+    if published is None:
         return redirect("triage:rule-set", pk=draft.pk)
-    messages.success(request, _("Version %(v)s is now in force. Re-score all cases to apply it.")
-                     % {"v": published.version})
     return redirect("triage:rules")
 
 
@@ -121,13 +117,9 @@ def publish(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def activate(request: StaffRequest, pk: int) -> HttpResponse:
     rule_set = _rule_set_or_404(request, pk)
-    try:
-        services.activate_rule_set(actor=request.user, rule_set=rule_set)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Version %(v)s is in force again. Re-score all cases to "
-                                    "apply it.") % {"v": rule_set.version})
+    carry_out(request, lambda: services.activate_rule_set(actor=request.user, rule_set=rule_set),
+              success=_("Version %(v)s is in force again. Re-score all cases to apply it.")
+              % {"v": rule_set.version})
     return redirect("triage:rules")
 
 
@@ -170,12 +162,8 @@ def import_yaml(request: StaffRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def rescore(request: StaffRequest) -> HttpResponse:
-    try:
-        summary = services.rescore_cases(actor=request.user)
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, str(summary))
+    carry_out(request, lambda: services.rescore_cases(actor=request.user),
+              success=lambda summary: str(summary))
     return redirect("triage:rules")
 
 
@@ -194,18 +182,16 @@ def circumstance(request: StaffRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a circumstance from the list."))
         return redirect("registry:case-detail", reference=reference)
-    try:
+
+    def save() -> Case:
         if request.POST.get("remove"):
-            services.remove_circumstance(actor=request.user, case=case,
-                                         code=form.cleaned_data["code"])
-        else:
-            services.record_circumstance(actor=request.user, case=case,
-                                         code=form.cleaned_data["code"],
-                                         note=form.cleaned_data["note"])
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Circumstances saved and the case re-scored."))
+            return services.remove_circumstance(actor=request.user, case=case,
+                                                code=form.cleaned_data["code"])
+        return services.record_circumstance(actor=request.user, case=case,
+                                            code=form.cleaned_data["code"],
+                                            note=form.cleaned_data["note"])
+
+    carry_out(request, save, success=_("Circumstances saved and the case re-scored."))
     return redirect("registry:case-detail", reference=reference)
 
 
@@ -219,18 +205,16 @@ def override(request: StaffRequest, reference: str) -> HttpResponse:
         messages.error(request, "; ".join(f"{form.fields[name].label}: {e}"
                                           for name, errs in form.errors.items() for e in errs))
         return redirect("registry:case-detail", reference=reference)
-    try:
+
+    def save() -> Assessment:
         if clearing:
-            services.clear_override(actor=request.user, case=case,
-                                    reason=form.cleaned_data["reason"])
-        else:
-            services.override_case(actor=request.user, case=case,
-                                   eligible=form.eligible_value(),
-                                   priority=form.cleaned_data["priority"],
-                                   reason=form.cleaned_data["reason"])
-    except SERVICE_ERRORS as error:
-        tell(request, error)
-    else:
-        messages.success(request, _("Override cleared: the rules decide again.") if clearing
-                         else _("Override saved."))
+            return services.clear_override(actor=request.user, case=case,
+                                           reason=form.cleaned_data["reason"])
+        return services.override_case(actor=request.user, case=case,
+                                      eligible=form.eligible_value(),
+                                      priority=form.cleaned_data["priority"],
+                                      reason=form.cleaned_data["reason"])
+
+    carry_out(request, save, success=_("Override cleared: the rules decide again.") if clearing
+              else _("Override saved."))
     return redirect("registry:case-detail", reference=reference)
