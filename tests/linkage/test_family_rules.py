@@ -241,14 +241,14 @@ def test_a_family_registered_twice_is_matched_by_its_members_together() -> None:
         ("B-daughter", "B", dict(given_name="Farzana", sex="female",
                                  date_of_birth="01/01/2006", phone=phone)),
     ]
-    result, ids = _link([*family, *_neighbours(60)])
+    result, ids = _link([*family, *_neighbours(400)])
     cluster = _cluster(result)
     assert cluster[ids["A-father"]] == cluster[ids["B-father"]]
     assert cluster[ids["A-daughter"]] == cluster[ids["B-daughter"]]
 
     apart = [(name, h, {k: v for k, v in row.items() if k != "phone"})
              for name, h, row in family]
-    result, ids = _link([*apart, *_neighbours(60)])
+    result, ids = _link([*apart, *_neighbours(400)])
     cluster = _cluster(result)
     assert cluster[ids["A-daughter"]] != cluster[ids["B-daughter"]]
 
@@ -280,3 +280,23 @@ def test_family_odds_count_a_shared_phone_by_how_many_registrations_hold_it() ->
     rare, common = odds(0), odds(100)
     assert rare - common == pytest.approx(np.log2(102 / 2))
     assert rare >= np.log2(engine.AUTO_MERGE_PROBABILITY / (1 - engine.AUTO_MERGE_PROBABILITY))
+
+
+def test_a_paper_and_an_electronic_tazkira_are_two_documents_not_two_people() -> None:
+    """One form wrote the person's paper tazkira, another the e-tazkira: no veto, one person.
+    Two electronic numbers still keep two records apart."""
+    person = dict(given_name="Farid", family_name="Stanikzai", father_name="Nasir",
+                  sex="male", date_of_birth="04/04/1980", phone="+93700111222")
+    result, ids = _link([
+        ("paper", "A", {**person, "tazkira_number": "241682"}),
+        ("electronic", "B", {**person, "tazkira_number": "1400-2894-65010"}),
+        ("other", "C", {**person, "tazkira_number": "1398-5555-77777"}),
+    ])
+    cluster = _cluster(result)
+    assert cluster[ids["paper"]] == cluster[ids["electronic"]]
+    assert cluster[ids["other"]] != cluster[ids["electronic"]]
+    held = engine.documents_of(pd.DataFrame({
+        "unique_id": [1, 2], "tazkira": ["241682", "1400289465010"], "passport": [None, None],
+    }))
+    assert held == {1: frozenset({("tazkira", "241682")}),
+                    2: frozenset({("e-tazkira", "1400289465010")})}

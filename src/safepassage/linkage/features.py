@@ -143,6 +143,18 @@ def features_of_row(row: Mapping[str, str], *, today: dt.date | None = None) -> 
     )
 
 
+# An e-tazkira (the electronic identity card issued since 2018) has a 13-digit number, the Solar
+# Hijri year of issue first (1398-0101-12345); a paper tazkira a register number of a few digits,
+# often beside a volume and a page. Many people hold both, and a form asks for "the tazkira
+# number": a paper and an electronic number are two documents, not two people's.
+E_TAZKIRA_DIGITS = 13
+
+
+def tazkira_kind(number: str) -> str:
+    """"e-tazkira" for an electronic tazkira's number, "tazkira" for a paper one's."""
+    return "e-tazkira" if len(number) == E_TAZKIRA_DIGITS and number.isdigit() else "tazkira"
+
+
 # The blocking keys of engine.BLOCKING_RULES, as strings: the instant check looks these up
 # (as blind indexes) to find the persons a new registration must be compared with.
 BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
