@@ -18,10 +18,12 @@ from tests.conftest import person
 
 pytestmark = pytest.mark.slow  # each test runs Splink on DuckDB (a few seconds)
 
-UNCERTAIN = dict(  # same name and father, a year only, nothing else: for a person to decide
+UNCERTAIN = dict(  # same name and father, a year only, a relative's phone abroad: for a
+    # person to decide
     given_name="Zabihollah", family_name="", father_name="Abdul Rahman", name_native="",
     birth_date=dt.date(1987, 1, 1), birth_date_latest=dt.date(1987, 12, 31),
-    birth_date_precision="year", phones=[], tazkira_number="", passport_number="",
+    birth_date_precision="year", phones=["+4915112345678"], tazkira_number="",
+    passport_number="",
 )
 
 
