@@ -127,3 +127,9 @@ def test_a_compound_given_name_knows_the_short_form_its_bearer_goes_by(
 def test_a_name_whose_first_part_is_distinctive_has_no_short_form(name: str) -> None:
     """Gul Ahmad and Nur Ahmad may be two brothers: neither goes by "Ahmad" as far as we know."""
     assert given_name_part(name) == ""
+
+
+def test_a_lone_m_in_a_given_name_is_mohammad() -> None:
+    assert latin_key("M. Asif") == latin_key("Mohammad Asif") == latin_key("Muhammad-Asif")
+    assert latin_key("M Nasim") == latin_key("Mohd Nasim")
+    assert latin_key("Maryam") != latin_key("Mohammad")

@@ -44,6 +44,17 @@ def test_a_paper_tazkira_number_is_accepted():
     assert normalise_document_number("۱۲۳۴۵۶", field="tazkira_number") == "123456"
 
 
+@pytest.mark.parametrize("text", [
+    "Jild 77 Safha 244 No 420537", "jild 77, safha 244, no. 420537", "Vol. 77 Page 244 Nr 420537",
+    "جلد ۷۷ صفحه ۲۴۴ نمبر ۴۲۰۵۳۷", "جلد ۷۷ صفحه ۲۴۴ شماره ثبت ۴۲۰۵۳۷",
+])
+def test_a_paper_tazkira_cited_by_volume_page_and_number_is_its_number(text):
+    """The same tazkira written as the number alone on another form must meet it."""
+    assert normalise_document_number(text, field="tazkira_number") == "420537"
+    with pytest.raises(NormalisationError):  # a passport is never cited so
+        normalise_document_number(text, field="passport_number")
+
+
 @pytest.mark.parametrize(
     ("text", "field", "code"),
     [

@@ -15,6 +15,8 @@ ABBREVIATIONS: dict[str, str] = {
     "mhd": "muhammad",
     "md": "muhammad",
     "mohamad": "muhammad",
+    # "M. Asif", "M Nasim": in a given name of two words or more, a lone M is Mohammad.
+    "m": "muhammad",
 }
 
 # Regex rewrites on a lower-case Latin name with its spaces and hyphens still in, in order.

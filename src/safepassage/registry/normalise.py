@@ -595,9 +595,25 @@ _DOCUMENT_LENGTHS = {"passport": (5, 12), "tazkira": (3, 20)}
 _DEFAULT_DOCUMENT_LENGTH = (3, 20)
 
 
+# A paper tazkira is cited by the register's volume, page and number ("Jild 77 Safha 244 No
+# 420537", "جلد ۷۷ صفحه ۲۴۴ نمبر ۴۲۰۵۳۷"); forms ask for "the tazkira number", and the same person
+# writes the number alone on another: the number is what identifies the tazkira across forms.
+_PAPER_TAZKIRA = re.compile(
+    r"(?:jild|jeld|jld|vol(?:ume)?|جلد)\W*\d+\W*"
+    r"(?:safha|safhe|safa|page|pg|p|صفحه|صفحہ)\W*\d+\W*"
+    r"(?:(?:no|nr|num|number|sabt|shomara|نمبر|شماره|ثبت)\W*){1,2}(\d+)",
+    re.IGNORECASE,
+)
+
+
 def normalise_document_number(text: str, *, field: str) -> str:
     """Return the document number upper-case, ASCII digits, without spaces, dashes, dots or
-    slashes ("p 0123-4567" -> "P01234567"). The kind of document is read from the field name."""
+    slashes ("p 0123-4567" -> "P01234567"). The kind of document is read from the field name.
+    A paper tazkira cited by volume, page and number is its number ("Jild 77 Safha 244 No
+    420537" -> "420537")."""
+    paper = _PAPER_TAZKIRA.search(_clean(text)) if "tazkira" in field.lower() else None
+    if paper:
+        text = paper.group(1)
     cleaned = _DOCUMENT_PUNCTUATION.sub("", _clean(text)).upper()
     if not cleaned:
         raise NormalisationError(
