@@ -219,6 +219,12 @@ def level_label(level: str) -> str:
             _("different, in two countries (a relative abroad may have registered them)"),
         "another person of both registrations is matched":
             _("another person of both registrations is the same: one family registered twice"),
+        "one given name is the other's short form":
+            _("one is the short form of the other (Rahman for Abdul Rahman)"),
+        "one consonant skeleton with s read as z":
+            _("the same once s is read as z (a German spelling: Sajnab for Zaynab)"),
+        "a paper and an electronic tazkira":
+            _("a paper tazkira and an e-tazkira: two documents, not compared"),
     }
     return labels.get(level, level)
 
