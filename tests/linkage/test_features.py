@@ -1,4 +1,5 @@
-"""Features keep a date's precision, read 1 January as a placeholder, and take E.164 phones."""
+"""Features keep a date's precision, read 1 January and 1 Hamal as placeholders, and take E.164
+phones."""
 
 from __future__ import annotations
 
@@ -58,3 +59,13 @@ def test_missing_fields_are_missing_not_empty_strings() -> None:
 def test_blocking_keys_leave_out_rules_with_a_missing_column() -> None:
     keys = blocking_key_values(compute_features(given_name="Ahmad", tazkira_number="123456"))
     assert keys == ["tazkira=123456"]
+
+
+def test_first_of_hamal_is_read_as_the_solar_hijri_year_only() -> None:
+    """1 Hamal (Nowruz) is the tazkira's placeholder, as 1 January is the passport's."""
+    placeholder = features_of_row({"given_name": "Ahmad", "date_of_birth": "1366/01/01"})
+    year = features_of_row({"given_name": "Ahmad", "date_of_birth": "1366"})
+    assert (placeholder["dob_lo"], placeholder["dob_hi"]) == (year["dob_lo"], year["dob_hi"])
+    assert placeholder["dob_day"] is None
+    second = features_of_row({"given_name": "Ahmad", "date_of_birth": "1366/01/02"})
+    assert second["dob_lo"] == second["dob_hi"] == days(dt.date(1987, 3, 22))

@@ -131,5 +131,6 @@ def test_a_name_whose_first_part_is_distinctive_has_no_short_form(name: str) -> 
 
 def test_a_lone_m_in_a_given_name_is_mohammad() -> None:
     assert latin_key("M. Asif") == latin_key("Mohammad Asif") == latin_key("Muhammad-Asif")
-    assert latin_key("M Nasim") == latin_key("Mohd Nasim")
+    assert latin_key("M Nasim") == latin_key("Mohd Nasim") == latin_key("Mohammed Nasim")
+    assert latin_key("Mohamed") == latin_key("Muhammad")
     assert latin_key("Maryam") != latin_key("Mohammad")

@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from persiantools.jdatetime import JalaliDate
+
 from safepassage.linkage.names import (
     given_name_part,
     is_arabic_script,
@@ -42,6 +44,17 @@ def _name_parts(latin: str, native: str) -> tuple[str | None, str | None]:
     return None, (skeleton(text) or None) if text else None
 
 
+def _end_of_year_begun(day: dt.date) -> dt.date | None:
+    """The last day of the year `day` begins: of the Gregorian year for 1 January, of the Solar
+    Hijri year for 1 Hamal; None for any other day."""
+    if day.month == 1 and day.day == 1:
+        return dt.date(day.year, 12, 31)
+    solar = JalaliDate(day)
+    if solar.month == 1 and solar.day == 1:
+        return JalaliDate(solar.year + 1, 1, 1).to_gregorian() - dt.timedelta(days=1)
+    return None
+
+
 def compute_features(
     *,
     given_name: str = "",
@@ -60,8 +73,9 @@ def compute_features(
     """Features of one person from normalised values; missing values become None (Splink's null).
 
     Dates keep their precision as a range of days [dob_lo, dob_hi]; day and month are only set
-    for a date known to the day. 1 January is read as "year only": it is the placeholder that
-    gave one evacuation's manifests 11,110 people born on New Year's Day.
+    for a date known to the day. New Year's Day is read as "year only": 1 January is the
+    placeholder that gave one evacuation's manifests 11,110 people born on it, and 1 Hamal
+    (Nowruz, the first day of the Solar Hijri year) is the same placeholder on a tazkira.
     """
     native_given, native_family = split_native_name(name_native)
     given_key, given_skel = _name_parts(given_name, native_given)
@@ -71,8 +85,10 @@ def compute_features(
     if birth_date is not None:
         latest = birth_date_latest or birth_date
         precision = birth_date_precision or "day"
-        if precision == "day" and birth_date.month == 1 and birth_date.day == 1:
-            precision, latest = "year", dt.date(birth_date.year, 12, 31)
+        if precision == "day":
+            year_end = _end_of_year_begun(birth_date)
+            if year_end is not None:
+                precision, latest = "year", year_end
         dob_lo, dob_hi = (birth_date - EPOCH).days, (latest - EPOCH).days
         dob_year = birth_date.year
         if precision == "day":

@@ -15,6 +15,11 @@ ABBREVIATIONS: dict[str, str] = {
     "mhd": "muhammad",
     "md": "muhammad",
     "mohamad": "muhammad",
+    # The -ed spellings (Egyptian and English habits) fold e to i and would miss by one letter.
+    "mohammed": "muhammad",
+    "muhammed": "muhammad",
+    "mohamed": "muhammad",
+    "muhamed": "muhammad",
     # "M. Asif", "M Nasim": in a given name of two words or more, a lone M is Mohammad.
     "m": "muhammad",
 }

@@ -1,6 +1,7 @@
 """Features and blocking keys of the persons registered before, computed again: a lone M in a
-given name of two words or more is read as Mohammad ("M. Asif" meets "Mohammad Asif"). Same
-recompute as linkage 0006 (`linkage.services.recompute_all_features` on a running system)."""
+given name of two words or more is read as Mohammad ("M. Asif" meets "Mohammad Asif"), and so are
+Mohammed and Mohamed; 1 Hamal, like 1 January, is read as a year only. Same recompute as linkage
+0006 (`linkage.services.recompute_all_features` on a running system)."""
 
 from __future__ import annotations
 
