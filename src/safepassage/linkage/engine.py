@@ -811,8 +811,11 @@ def decide(
                          & (~ev.same_document | ~ev.name_close))
     # Brothers and sisters: given names far apart, one father. Never merged automatically, and
     # not worth a caseworker's time either (measured on the independent registrations at 100k
-    # people: nine in ten such pairs in the queue were two people).
-    return pairs, documents_apart | settled_family | generations_apart | ev.brothers
+    # people: nine in ten such pairs in the queue were two people). Nor are two of a family's
+    # members whose given names are not one name, unless the rest of the evidence is certain.
+    siblings = ev.brothers | (ev.household_signs & ~ev.name_close & ~ev.same_document
+                              & (p < auto_merge_probability))
+    return pairs, documents_apart | settled_family | generations_apart | siblings
 
 
 def _family_key(left: pd.Series, right: pd.Series) -> list[str]:
