@@ -1,9 +1,11 @@
 """Linkage benchmark: accuracy, the review queue, wall and CPU time and peak memory on the
 harder registrations of bench.linkage.hard (20k, 100k and 1M people, a generator written apart
-from the model), on the project's synthetic registrations beside a plain Splink configuration,
-and on Febrl.
+from the model), on the independent registrations of bench.linkage.independent (20k and 100k,
+written by someone who had not read the model), on the project's synthetic registrations beside
+a plain Splink configuration, and on Febrl.
 
     PYTHONPATH=src:. .venv/bin/python -m bench.linkage [--hard 20000,100000,1000000]
+        [--independent 20000,100000]
         [--sizes 10000,100000]
 
 Each case runs in its own process so that its peak memory is its own.
@@ -213,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hard", default="20000,100000,1000000",
                         help="people of the harder registrations (bench.linkage.hard)")
+    parser.add_argument("--independent", default="20000,100000",
+                        help="people of the independent registrations (bench.linkage.independent)")
     parser.add_argument("--sizes", default="10000,100000",
                         help="records of the project's synthetic registrations")
     parser.add_argument("--plain-up-to", type=int, default=1_000_000,
@@ -227,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
             from bench.linkage.hard_run import run as run_hard
 
             out = {"rows": [_full(run_hard(int(args.case[4:])))]}
+        elif args.case.startswith("independent"):
+            from bench.linkage.independent_run import run as run_independent
+
+            out = {"rows": [_full({**run_independent(int(args.case[len("independent"):])),
+                                   "config": "ours"})]}
         elif args.case.startswith("febrl"):
             out = run_febrl(args.case)
         else:
@@ -245,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
     hard = [int(people) for people in args.hard.split(",") if people]
     # The largest case last: each case's row is written as soon as it ends.
     cases = [(f"hard{people}", False) for people in hard if people < 1_000_000]
+    cases += [(f"independent{people}", False)
+              for people in (int(n) for n in args.independent.split(",") if n)]
     cases += [(size, int(size) <= args.plain_up_to) for size in args.sizes.split(",") if size]
     cases += [(f"hard{people}", False) for people in hard if people >= 1_000_000]
     for case, plain in cases:
@@ -258,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 NOTES = """\
+"independent N people" is bench.linkage.independent: a third generator, written by someone who
+had not read the model, its features or the other generators (decision 0046): 13 organisations
+with their own spellings, date formats and fields, paper and electronic tazkiras, a father's
+tazkira copied onto his children, family names that are the father's name; its error analysis
+by noise is written to bench/results/linkage-independent-N.txt.
 "hard N people" is bench.linkage.hard: a generator written apart from the model (its own name
 pools, English, French, German and Arabic-style transliterations, Arabic script only, families
 sharing phone and father's name, twins, namesakes, several organisations with different fields,

@@ -28,6 +28,7 @@ import pandas as pd
 _FEATURE_SOURCES = (
     "bench/linkage/hard.py",
     "src/safepassage/linkage/features.py",
+    "src/safepassage/linkage/name_rules.py",
     "src/safepassage/linkage/names.py",
     "src/safepassage/linkage/synthetic_frame.py",
     "src/safepassage/registry/normalise.py",
