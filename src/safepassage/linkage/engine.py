@@ -8,6 +8,7 @@ Django in sight, so the benchmark, the `link` command and the Spark test share o
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import math
@@ -267,15 +268,23 @@ def _tazkira_comparison() -> cl.CustomComparison:
     )
 
 
-# The blocking keys, plus given and family name swapped (same birth day): a blocking across two
-# columns, which the instant check's keys (one column each) do not express.
+# The blocking keys, plus rules across two columns, which the instant check's keys (one column
+# each) do not express. Each of these finds pairs no other rule finds (a few in a thousand of the
+# true pairs) among millions that are not one person, the more so the more common the name and
+# the birth date (a 1 January placeholder): each asks for one more thing a person keeps.
+_SHARED = "(l.family_skel = r.family_skel OR l.father_skel = r.father_skel OR l.phone = r.phone)"
 BLOCKING_RULES = (
     *(block_on(*columns) for columns in BLOCKING_KEYS),
-    CustomRule("l.given_skel = r.family_skel AND l.dob_lo = r.dob_lo"),
-    CustomRule("l.family_skel = r.given_skel AND l.dob_lo = r.dob_lo"),
-    # A compound given name and its short form (Abdul Rahman and Rahman) born the same year.
-    CustomRule("l.given_part = r.given_skel AND l.dob_year = r.dob_year"),
-    CustomRule("l.given_skel = r.given_part AND l.dob_year = r.dob_year"),
+    # Given and family name swapped, the same birth date, and the father, the phone or the day.
+    *(CustomRule(f"l.{a}_skel = r.{b}_skel AND l.dob_lo = r.dob_lo AND (l.father_skel = "
+                 "r.father_skel OR l.phone = r.phone OR l.dob_day = r.dob_day)")
+      for a, b in (("given", "family"), ("family", "given"))),
+    # A compound given name and its short form (Abdul Rahman and Rahman): born the same day, or
+    # the same year with the family, the father or the phone.
+    *(CustomRule(f"l.{a} = r.{b} AND l.dob_lo = r.dob_lo")
+      for a, b in (("given_part", "given_skel"), ("given_skel", "given_part"))),
+    *(CustomRule(f"l.{a} = r.{b} AND l.dob_year = r.dob_year AND {_SHARED}")
+      for a, b in (("given_part", "given_skel"), ("given_skel", "given_part"))),
 )
 
 
@@ -565,7 +574,10 @@ def link(
     # Read by nothing after this filter: at a million records the family pairs would carry them
     # as millions of Python strings.
     pairs = pairs.drop(columns=["household_l", "household_r"])
-    households = dict(zip(features["unique_id"], features["household"], strict=True))
+    # Each registration as an integer from here on: the household of every pair is looked up
+    # a dozen times, and a million strings cost a second a lookup.
+    features["household"] = pd.factorize(features["household"])[0].astype(np.int64)
+    households = Households(zip(features["unique_id"], features["household"], strict=True))
     by_id = features.set_index("unique_id")
 
     def evidence_of(scored: pd.DataFrame) -> PairEvidence:
@@ -586,8 +598,8 @@ def link(
                              phones=phones, certain=auto_merge_probability)
     keep = pairs["match_probability"].to_numpy() >= FAMILY_MEMBER_PROBABILITY
     if anchors:
-        keep |= np.isin(_family_key(pairs["unique_id_l"].map(households),
-                                    pairs["unique_id_r"].map(households)), list(anchors))
+        keep |= pd.Series(_family_key(*registrations_of(pairs, households))).isin(
+            anchors).to_numpy()
     pairs = pairs[keep]
     pairs = pairs.reset_index(drop=True)
     if explain:
@@ -860,9 +872,56 @@ def decide(
     return pairs, documents_apart | settled_family | generations_apart | siblings
 
 
-def _family_key(left: pd.Series, right: pd.Series) -> list[str]:
-    return [f"{a}\x1f{b}" if a <= b else f"{b}\x1f{a}"
-            for a, b in zip(left.astype(str), right.astype(str), strict=True)]
+class Households(dict[Any, Any]):
+    """unique_id -> registration, with the registration of each record and the records of each
+    registration kept as Series once: a million records' dict turned into a Series at each of
+    a dozen lookups cost a second each."""
+
+    @classmethod
+    def of(cls, households: dict[Any, Any]) -> Households:
+        return households if isinstance(households, Households) else cls(households)
+
+    @functools.cached_property
+    def by_record(self) -> pd.Series:
+        return pd.Series(list(self.values()), index=list(self.keys()), dtype=(
+            None if self else object))
+
+    @functools.cached_property
+    def sizes(self) -> pd.Series:
+        """Records per registration."""
+        return self.by_record.value_counts()
+
+
+def registrations_of(pairs: pd.DataFrame, households: dict[Any, Any]) -> tuple[
+        pd.Series, pd.Series]:
+    """The registrations of each pair's two records."""
+    lookup = Households.of(households).by_record
+    return pairs["unique_id_l"].map(lookup), pairs["unique_id_r"].map(lookup)
+
+
+_SIDE_BITS = 32
+
+
+def _family_key(left: pd.Series, right: pd.Series) -> Any:
+    """One key per pair of registrations whichever side each is on, the same for every frame of
+    pairs (keys are kept in sets from one step to the next): an integer when registrations are
+    numbered (link numbers them), the two names otherwise."""
+    if (pd.api.types.is_integer_dtype(left) and pd.api.types.is_integer_dtype(right)
+            and (len(left) == 0 or max(int(left.max()), int(right.max())) < 2**_SIDE_BITS)
+            and (len(left) == 0 or min(int(left.min()), int(right.min())) >= 0)):
+        a, b = left.to_numpy(np.int64), right.to_numpy(np.int64)
+        return (np.minimum(a, b) << _SIDE_BITS) | np.maximum(a, b)
+    return np.array([f"{a}\x1f{b}" if a <= b else f"{b}\x1f{a}"
+                     for a, b in zip(left.astype(str), right.astype(str), strict=True)],
+                    dtype=object)
+
+
+def _family_sides(key: Any) -> tuple[Any, Any]:
+    """The two registrations of a family key (_family_key)."""
+    if isinstance(key, str):
+        a, b = key.split("\x1f", 1)
+        return a, b
+    return int(key) >> _SIDE_BITS, int(key) & (2**_SIDE_BITS - 1)
 
 
 def _family_codes(left: pd.Series, right: pd.Series) -> Any:
@@ -892,8 +951,7 @@ def one_to_one(
         return assigned, settled
     ids_l = pairs["unique_id_l"].to_numpy()
     ids_r = pairs["unique_id_r"].to_numpy()
-    key = _family_codes(pairs["unique_id_l"].map(households),
-                        pairs["unique_id_r"].map(households))
+    key = _family_codes(*registrations_of(pairs, households))
     cand = np.flatnonzero(candidates)
     frame = pd.DataFrame({"k": key[cand], "l": ids_l[cand], "r": ids_r[cand], "i": cand,
                           "w": pairs["match_weight"].to_numpy()[cand]})
@@ -966,9 +1024,6 @@ def with_queue(
     return pairs
 
 
-FAMILY_PAIRS_PER_SLICE = 50_000
-
-
 def _with_family_pairs(
     pairs: pd.DataFrame, *, features: pd.DataFrame, model: dict[str, Any],
     households: dict[Any, Any], certain: float, anchors: Iterable[str] = (),
@@ -981,9 +1036,8 @@ def _with_family_pairs(
     (a given name and a year) is weighed as a member of that family (SAME_FAMILY_PRIOR)."""
     if pairs.empty or "mw_given_name" not in pairs:
         return pairs
-    size = dict(Counter(households.values()))  # Series.map reads a Counter value by value
-    hl = pairs["unique_id_l"].map(households)
-    hr = pairs["unique_id_r"].map(households)
+    size = Households.of(households).sizes
+    hl, hr = registrations_of(pairs, households)
     named = ((pairs["mw_given_name"] > 0) & hl.map(size).fillna(0).le(LARGEST_FAMILY)
              & hr.map(size).fillna(0).le(LARGEST_FAMILY))
     anchor = named & (pairs["match_probability"] >= certain)
@@ -998,44 +1052,17 @@ def _with_family_pairs(
         anchor = anchor | pd.Series(_family_key(hl, hr), index=pairs.index).isin(anchors)
     if not anchor.any():
         return pairs
-    family_pairs = pd.DataFrame({"h1": hl[anchor].astype(str), "h2": hr[anchor].astype(str)})
+    family_pairs = pd.DataFrame({"h1": hl[anchor], "h2": hr[anchor]})
     swap = family_pairs["h1"] > family_pairs["h2"]
     family_pairs.loc[swap, ["h1", "h2"]] = family_pairs.loc[swap, ["h2", "h1"]].to_numpy()
     family_pairs = family_pairs.drop_duplicates().reset_index(drop=True)
-    family_pairs["check_group"] = np.arange(len(family_pairs), dtype="int64")
-    # Only the members of these registrations are compared; the name frequencies are those of
-    # every record being linked. Copying the whole table cost a gigabyte at a million records.
-    named_households = set(family_pairs["h1"]) | set(family_pairs["h2"])
-    members = features[features["household"].astype(str).isin(named_households)].copy()
-    members["household"] = members["household"].astype(str)
-    for column in TERM_FREQUENCY_COLUMNS:  # the frequencies of the records being linked
-        share = features[column].value_counts(normalize=True)
-        members[f"tf_{column}"] = members[column].map(share).astype("float64")
-    from splink import DuckDBAPI
-    from splink.internals.realtime import compare_records
-
-    # In slices of registrations: Splink keeps both records' features and every Bayes factor
-    # beside each pair it scores, gigabytes for the three million pairs of a million records;
-    # of each slice only the columns the pairs carry are kept (_pairs_frame).
-    parts = []
-    for start in range(0, len(family_pairs), FAMILY_PAIRS_PER_SLICE):
-        some = family_pairs.iloc[start:start + FAMILY_PAIRS_PER_SLICE]
-        left = some.merge(members, left_on="h1", right_on="household").drop(
-            columns=["h1", "h2"])
-        right = some.merge(members, left_on="h2", right_on="household").drop(
-            columns=["h1", "h2"])
-        db_api = DuckDBAPI()
-        parts.append(_pairs_frame(
-            compare_records(left, right, model, db_api,
-                            join_condition="l.check_group = r.check_group"),
-            db_api=db_api, backend="duckdb", explain=explain))
-        db_api._con.close()  # its memory back now (see link), not when the collector comes by
+    # Only the members of these registrations are compared, with the name frequencies of every
+    # record being linked. Copying the whole table cost a gigabyte at a million records.
+    named_households = pd.unique(pd.concat([family_pairs["h1"], family_pairs["h2"]]))
+    members = features[features["household"].isin(named_households)]
+    scored = _family_member_pairs(members, family_pairs, features=features, model=model,
+                                  explain=explain)
     del members
-    scored = pd.concat(parts, ignore_index=True)
-    swap = (scored["unique_id_l"] > scored["unique_id_r"]).to_numpy()
-    scored.loc[swap, ["unique_id_l", "unique_id_r"]] = scored.loc[
-        swap, ["unique_id_r", "unique_id_l"]].to_numpy()
-    scored = scored.drop_duplicates(["unique_id_l", "unique_id_r"])
     seen = pd.MultiIndex.from_arrays([pairs["unique_id_l"], pairs["unique_id_r"]])
     new = scored[~pd.MultiIndex.from_arrays(
         [scored["unique_id_l"], scored["unique_id_r"]]).isin(seen)]
@@ -1043,6 +1070,76 @@ def _with_family_pairs(
         return pairs
     columns = [c for c in pairs.columns if c in new.columns]
     return pd.concat([pairs, new[columns]], ignore_index=True)
+
+
+_SIDE = re.compile(r'"?\b([A-Za-z_][A-Za-z0-9_]*)_([lr])\b"?')
+
+
+def _agreeing_sql(model: dict[str, Any], field: str) -> str:
+    """SQL on the aliases `l` and `r` of a join: a compared field reaches one of its levels of
+    positive weight (m above u, or m not yet known), any of them whatever the levels before
+    it; empty when the model does not compare the field."""
+    for comparison in model.get("comparisons", []):
+        if comparison.get("output_column_name") != field:
+            continue
+        conditions = []
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level["sql_condition"].strip().upper() == "ELSE":
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m is not None and u is not None and m <= u:
+                continue
+            conditions.append("(" + _SIDE.sub(r'\2."\1"', level["sql_condition"]) + ")")
+        return " OR ".join(conditions)
+    return ""
+
+
+def _family_member_pairs(
+    members: pd.DataFrame, family_pairs: pd.DataFrame, *, features: pd.DataFrame,
+    model: dict[str, Any], explain: bool,
+) -> pd.DataFrame:
+    """Every member of one registration of each family pair (`h1`, `h2`) scored against every
+    member of the other whose given name may be the same name, in one Splink prediction on
+    DuckDB over those pairs; the pairs whose given names agree (positive weight).
+
+    Two members whose given names do not agree are two of the family's people: no later step
+    reads their pair unless it is probable on its own, and then the blocking finds it. At a
+    million records they were nine in ten of the members' pairs."""
+    from splink import DuckDBAPI
+
+    db_api = DuckDBAPI()
+    try:
+        settings = copy.deepcopy(model)
+        settings["retain_intermediate_calculation_columns"] = True
+        settings["retain_matching_columns"] = explain
+        members_table = db_api.register(members)
+        linker = Linker(members_table, settings, log_level=logging.ERROR)
+        for column in TERM_FREQUENCY_COLUMNS:  # the frequencies of the records being linked
+            share = features[column].value_counts(normalize=True)
+            lookup = pd.DataFrame({column: share.index.astype(str),
+                                   f"tf_{column}": share.to_numpy(dtype="float64")})
+            linker.table_management.register_term_frequency_lookup(
+                db_api.register(lookup), column)
+        table = members_table.physical_name
+        families = db_api.register(family_pairs[["h1", "h2"]]).physical_name
+        agreeing = _agreeing_sql(model, "given_name") or "TRUE"
+        # The tables are ours (registered above) and the condition the model's levels: no
+        # outside text reaches this statement.
+        blocked = db_api._sql_to_splink_dataframe(
+            "SELECT DISTINCT '0' AS match_key, least(l.unique_id, r.unique_id) AS join_key_l, "  # noqa: S608
+            f"greatest(l.unique_id, r.unique_id) AS join_key_r FROM {families} AS f "
+            f"INNER JOIN {table} AS l ON l.household = f.h1 "
+            f"INNER JOIN {table} AS r ON r.household = f.h2 "
+            f"WHERE l.unique_id <> r.unique_id AND ({agreeing})",
+            "__splink__blocked_id_pairs", "__splink__blocked_id_pairs_family",
+        )
+        linker.table_management.register_blocked_pairs_for_predict(blocked)
+        scored = _pairs_frame(linker.inference.predict(), db_api=db_api, backend="duckdb",
+                              explain=explain)
+    finally:
+        db_api._con.close()  # its memory back now (see link), not when the collector comes by
+    given = field_weight(scored, "given_name")
+    return scored if given is None else scored[given.fillna(0).to_numpy() > 0]
 
 
 def field_weight(pairs: pd.DataFrame, name: str) -> pd.Series | None:
@@ -1157,9 +1254,8 @@ def corroborated_by_household(
     """
     if pairs.empty:
         return pairs
-    left = pairs["unique_id_l"].map(households)
-    right = pairs["unique_id_r"].map(households)
-    size = dict(Counter(households.values()))  # Series.map reads a Counter value by value
+    left, right = registrations_of(pairs, households)
+    size = Households.of(households).sizes
     families = left.map(size).le(LARGEST_FAMILY) & right.map(size).le(LARGEST_FAMILY)
     eligible = families.to_numpy() & eligible
     sure = (pairs["match_probability"] >= certain).to_numpy(dtype=bool) & eligible
@@ -1228,9 +1324,8 @@ def family_candidates(
     all compared (family_odds)."""
     if pairs.empty:
         return set()
-    size = dict(Counter(households.values()))  # Series.map reads a Counter value by value
-    hl = pairs["unique_id_l"].map(households)
-    hr = pairs["unique_id_r"].map(households)
+    size = Households.of(households).sizes
+    hl, hr = registrations_of(pairs, households)
     sl, sr = hl.map(size), hr.map(size)
     ev = evidence
     family_name = field_weight(pairs, "family_name")
@@ -1275,9 +1370,8 @@ def family_odds(
     none = pd.Series(dtype=float)
     if pairs.empty or "mw_given_name" not in pairs:
         return none
-    size = dict(Counter(households.values()))  # Series.map reads a Counter value by value
-    hl = pairs["unique_id_l"].map(households)
-    hr = pairs["unique_id_r"].map(households)
+    size = Households.of(households).sizes
+    hl, hr = registrations_of(pairs, households)
     fits = (hl.map(size).le(LARGEST_FAMILY) & hr.map(size).le(LARGEST_FAMILY)).to_numpy()
     ev = evidence
     one_person = (ev.name_close & ev.date_compatible & ~ev.sex_differ & ~ev.documents_differ
@@ -1295,7 +1389,7 @@ def family_odds(
     chosen = one_person & (personal > 0)
     if chosen.sum() < 2:
         return none
-    keys = np.array(_family_key(hl[chosen], hr[chosen]), dtype=object)
+    keys = _family_key(hl[chosen], hr[chosen])
     members = pd.DataFrame({
         "k": keys, "l": pairs["unique_id_l"].to_numpy()[chosen],
         "r": pairs["unique_id_r"].to_numpy()[chosen], "personal": personal[chosen],
@@ -1310,25 +1404,25 @@ def family_odds(
     family = family[family["n"] >= 2]
     if family.empty:
         return none
-    phones_of: dict[str, set[str]] = {}  # registration -> its phones
+    phones_of: dict[Any, set[str]] = {}  # registration -> its phones
     for uid, phone in phones.items():
         if isinstance(phone, str) and phone:
-            phones_of.setdefault(str(households.get(uid)), set()).add(phone)
+            phones_of.setdefault(households.get(uid), set()).add(phone)
     holders = Counter(p for held in phones_of.values() for p in held)
     registrations = max(len(size), 2)
-    sizes = {str(h): n for h, n in size.items()}
+    sizes = size.to_dict()
 
-    def phone_bits(a: str, b: str) -> float:
+    def phone_bits(a: Any, b: Any) -> float:
         common = phones_of.get(a, set()) & phones_of.get(b, set())
         if not common:
             return 0.0
         return max(0.0, math.log2(FAMILY_PHONE_M * registrations
                                   / min(holders[p] for p in common)))
 
-    sides = [k.split("\x1f") for k in family.index]
+    sides = [_family_sides(k) for k in family.index]
     extra = np.array([phone_bits(a, b) - n * math.log2(max(sizes.get(a, 1), sizes.get(b, 1)))
                       for (a, b), n in zip(sides, family["n"], strict=True)])
-    prior_bits = _logit2(min(0.5, prior * sum(size.values()) / registrations))
+    prior_bits = _logit2(min(0.5, prior * int(size.sum()) / registrations))
     return prior_bits + family["shared"] + family["personal"] + extra
 
 
