@@ -334,3 +334,20 @@ def test_a_typing_error_is_one_character_or_two_neighbours_swapped(
     a: str, b: str, apart: bool
 ) -> None:
     assert engine.one_edit_apart(a, b) is apart
+
+
+def test_a_fathers_name_in_the_family_names_field_is_weighed_once() -> None:
+    """Two girls called Zahra, each 'Zahra Idris, daughter of Idris', born the same year, from
+    two registrations with nothing else in common: the family name is the father's name on both
+    records, so it says nothing the father's name does not already say. Counted twice, it merged
+    them without a person."""
+    girl = dict(given_name="Zahra", family_name="Idris", father_name="Idris", sex="female",
+                date_of_birth="2012")
+    result, ids = _link([("A", "A", girl), ("B", "B", girl)])
+    cluster = _cluster(result)
+    assert cluster[ids["A"]] != cluster[ids["B"]]
+    pair = _pair(result, ids["A"], ids["B"])
+    if pair is not None:
+        assert not pair["automatic"]
+        family = next(r for r in pair["reasons"] if r["field"] == "family_name")
+        assert family["weight"] == 0

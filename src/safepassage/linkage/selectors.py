@@ -225,6 +225,9 @@ def level_label(level: str) -> str:
             _("the same once s is read as z (a German spelling: Sajnab for Zaynab)"),
         "a paper and an electronic tazkira":
             _("a paper tazkira and an e-tazkira: two documents, not compared"),
+        "the father's name in the family name's field":
+            _("the father's name written as the family name in both: weighed once, as the "
+              "father's name"),
     }
     return labels.get(level, level)
 
