@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from safepassage.linkage import engine
 from safepassage.linkage.models import CandidatePair, PairStatus
 from safepassage.linkage.selectors import held_reasons
 from tests.conftest import person
@@ -45,7 +46,8 @@ def test_brothers_wait_for_a_person() -> None:
 
 def test_an_uncertain_pair_and_a_pair_found_at_registration_say_so() -> None:
     assert held_reasons(_pair(0.7, **SAME_NAMES)) == [
-        "Not certain enough to merge without a person (below 98%)."]
+        "Not certain enough to merge without a person "
+        f"(below {round(engine.AUTO_MERGE_PROBABILITY * 100)}%)."]
     (why,) = held_reasons(_pair(0.999, source=CandidatePair.Source.INTAKE, **SAME_NAMES))
     assert why.startswith("Found by the check at registration")
     (why,) = held_reasons(_pair(0.999, **SAME_NAMES))  # a run held it: the clustering refused
