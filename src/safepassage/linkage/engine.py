@@ -931,14 +931,6 @@ def _family_key(left: pd.Series, right: pd.Series) -> Any:
                     dtype=object)
 
 
-def _family_sides(key: Any) -> tuple[Any, Any]:
-    """The two registrations of a family key (_family_key)."""
-    if isinstance(key, str):
-        a, b = key.split("\x1f", 1)
-        return a, b
-    return int(key) >> _SIDE_BITS, int(key) & (2**_SIDE_BITS - 1)
-
-
 def _family_codes(left: pd.Series, right: pd.Series) -> Any:
     """One integer per pair of households (0, 1, ...), the same whichever side each household
     is on: the pairs between two registrations, counted and grouped in numpy rather than as a
@@ -1041,7 +1033,7 @@ def with_queue(
 
 def _with_family_pairs(
     pairs: pd.DataFrame, *, features: pd.DataFrame, model: dict[str, Any],
-    households: dict[Any, Any], certain: float, anchors: Iterable[str] = (),
+    households: dict[Any, Any], certain: float, anchors: Iterable[Any] = (),
     explain: bool = False,
 ) -> pd.DataFrame:
     """Two registrations matched with certainty through one member (given names agreeing), or
@@ -1256,7 +1248,7 @@ LARGEST_FAMILY = 30
 
 def corroborated_by_household(
     pairs: pd.DataFrame, *, households: dict[Any, Any], prior: float, certain: float,
-    eligible: Any, anchors: Iterable[str] = (),
+    eligible: Any, anchors: Iterable[Any] = (),
 ) -> pd.DataFrame:
     """Re-weigh the pairs between two registrations that already share a certain pair: the same
     evidence, with SAME_FAMILY_PRIOR as the prior instead of the population's. Only `eligible`
@@ -1332,7 +1324,7 @@ def _logit2(probability: float) -> float:
 
 def family_candidates(
     pairs: pd.DataFrame, evidence: PairEvidence, *, households: dict[Any, Any],
-) -> set[str]:
+) -> set[Any]:
     """Pairs of registrations of two members or more (family keys) with one pair of members
     that could be one person, probably (FAMILY_MEMBER_PROBABILITY) or, below it, with a sign of
     one family (the same phone, family name or father's name): the families whose members are
@@ -1357,7 +1349,7 @@ def family_candidates(
 def family_anchors(
     pairs: pd.DataFrame, evidence: PairEvidence, *, households: dict[Any, Any], prior: float,
     phones: dict[Any, Any], certain: float,
-) -> set[str]:
+) -> set[Any]:
     """Pairs of registrations that are one family by their members together (family keys):
     their family_odds reach `certain`."""
     odds = family_odds(pairs, evidence, households=households, prior=prior, phones=phones)
@@ -1409,13 +1401,15 @@ def family_odds(
         "k": keys, "l": pairs["unique_id_l"].to_numpy()[chosen],
         "r": pairs["unique_id_r"].to_numpy()[chosen], "personal": personal[chosen],
         "shared": np.maximum(weight(FAMILY_FIELDS)[chosen], 0.0),
+        "hl": hl[chosen].to_numpy(), "hr": hr[chosen].to_numpy(),
     })
     members = members[members.duplicated("k", keep=False)]
     # One to one, strongest first: a member once paired is not paired again in that family pair.
     members = members.sort_values("personal", ascending=False, kind="stable")
     members = members.drop_duplicates(["k", "l"]).drop_duplicates(["k", "r"])
     family = members.groupby("k", sort=False).agg(
-        n=("personal", "size"), personal=("personal", "sum"), shared=("shared", "max"))
+        n=("personal", "size"), personal=("personal", "sum"), shared=("shared", "max"),
+        a=("hl", "first"), b=("hr", "first"))
     family = family[family["n"] >= 2]
     if family.empty:
         return none
@@ -1434,9 +1428,8 @@ def family_odds(
         return max(0.0, math.log2(FAMILY_PHONE_M * registrations
                                   / min(holders[p] for p in common)))
 
-    sides = [_family_sides(k) for k in family.index]
     extra = np.array([phone_bits(a, b) - n * math.log2(max(sizes.get(a, 1), sizes.get(b, 1)))
-                      for (a, b), n in zip(sides, family["n"], strict=True)])
+                      for a, b, n in zip(family["a"], family["b"], family["n"], strict=True)])
     prior_bits = _logit2(min(0.5, prior * int(size.sum()) / registrations))
     return prior_bits + family["shared"] + family["personal"] + extra
 
